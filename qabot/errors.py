@@ -1,0 +1,22 @@
+"""Exceptions raised by the qabot core; the CLI and TUI turn them into one-line messages."""
+
+from __future__ import annotations
+
+
+class QabotError(Exception):
+    """Base class for every error qabot reports to a user."""
+
+
+class CorpusError(QabotError):
+    """A corpus file is missing, unreadable or has no recognizable Q&A; names the file and line."""
+
+    def __init__(self, path: object, message: str, line: int | None = None) -> None:
+        self.path = str(path)
+        self.line = line
+        self.message = message
+        where = f"{self.path}:{line}" if line is not None else self.path
+        super().__init__(f"{where}: {message}")
+
+
+class QueryError(QabotError):
+    """A query that cannot be answered as given (empty, too long, binary)."""

@@ -1,0 +1,64 @@
+"""Pydantic models at qabot's boundaries: corpus entries and the JSON answer contract."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Source(BaseModel):
+    """Where a piece of text comes from: a document path and a 1-based, inclusive line range."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    line_start: int = Field(ge=1)
+    line_end: int = Field(ge=1)
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line_start}-{self.line_end}"
+
+
+class Entry(BaseModel):
+    """One question with its answer, as parsed from a corpus document."""
+
+    id: str
+    question: str
+    answer: str
+    source: Source
+    alternates: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+
+    @property
+    def answered(self) -> bool:
+        """True when the document gives an answer for this question."""
+        return bool(self.answer.strip())
+
+
+class Hit(BaseModel):
+    """One ranked result: an entry and its best passage for the query."""
+
+    question: str
+    question_id: str
+    passage: str
+    answer: str
+    score: float
+    source: Source
+    matched_terms: list[str] = Field(default_factory=list)
+
+
+class Answer(BaseModel):
+    """The reply to one query: the JSON object `qabot ask --json` prints."""
+
+    query: str
+    answered: bool
+    confidence: float = Field(ge=0.0, le=1.0)
+    results: list[Hit] = Field(default_factory=list)
+    resolved_query: str | None = Field(
+        default=None,
+        description="The query actually ranked when a follow-up was resolved with context.",
+    )
+
+    @property
+    def best(self) -> Hit | None:
+        """The top result, if any."""
+        return self.results[0] if self.results else None

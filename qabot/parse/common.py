@@ -1,0 +1,88 @@
+"""Helpers shared by the format parsers: safe reading, entry ids, line-level markers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from qabot.errors import CorpusError
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+# "Q1: ...", "- Q1: ...", "Q: ...", "Question 3) ...", "**Q4:** ..."; the number is optional.
+QUESTION_LABEL = re.compile(
+    r"^\s*(?:[-*+\u2022]\s+)?(?:\*\*|__)?\s*(?:Q|Question)\s*(\d+)?\s*(?:\*\*|__)?\s*[:.)\-]\s*(?:\*\*|__)?\s*(.*?)\s*(?:\*\*|__)?\s*$",
+    re.IGNORECASE,
+)
+# "1. What is ...?" / "12) What ...?" : numbered lines are questions only when they end with "?".
+NUMBERED_QUESTION = re.compile(r"^\s*(?:[-*+\u2022]\s+)?(\d{1,4})\s*[.)]\s+(.+\?)\s*$")
+ANSWER_LABEL = re.compile(
+    r"^\s*(?:\*\*|__)?\s*(?:A\s*(?:\*\*|__)?\s*:|(?:Ans|Answer)\s*(?:\*\*|__)?\s*[:.)\-])"
+    r"\s*(?:\*\*|__)?\s*(.*)$",
+    re.IGNORECASE,
+)
+LIST_ITEM = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,3}[.)]|[a-zA-Z][.)]{1,2}|\([a-z0-9]\))(?:\s+|$)")
+BARE_BULLET = re.compile(r"^\s*[-*+\u2022]\s*$")
+
+
+def read_lines(path: Path) -> list[str]:
+    """Read a UTF-8 text file as lines, with one-line errors for binary, non-UTF-8 or empty files."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise CorpusError(path, f"file is too large ({size} bytes, limit {MAX_FILE_BYTES})")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise CorpusError(path, "no such file") from None
+    except IsADirectoryError:
+        raise CorpusError(path, "is a directory, not a file") from None
+    except OSError as exc:
+        raise CorpusError(path, f"cannot read file ({exc.strerror or exc})") from None
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise CorpusError(path, "binary file (NUL byte), not a text document", line)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise CorpusError(path, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", line) from None
+    if not text.strip():
+        raise CorpusError(path, "file is empty")
+    return text.splitlines()
+
+
+def match_question(line: str) -> tuple[int | None, str] | None:
+    """If `line` is a question line, return (its number or None, the question text)."""
+    plain = unicodedata.normalize("NFKC", line)
+    m = QUESTION_LABEL.match(plain)
+    if m and m.group(2):
+        return (int(m.group(1)) if m.group(1) else None, _strip_bold(line, m.group(2)))
+    m = NUMBERED_QUESTION.match(plain)
+    if m:
+        return int(m.group(1)), m.group(2).strip()
+    return None
+
+
+def _strip_bold(original: str, plain_question: str) -> str:
+    # keep the original characters of the question when NFKC did not change its length
+    stripped = original.strip()
+    if len(unicodedata.normalize("NFKC", stripped)) == len(stripped):
+        start = unicodedata.normalize("NFKC", stripped).rfind(plain_question)
+        if start >= 0:
+            return stripped[start : start + len(plain_question)].strip()
+    return plain_question.strip()
+
+
+def match_answer_label(line: str) -> str | None:
+    """If `line` starts with an answer label ("Answer:", "A:"), return the text after it."""
+    m = ANSWER_LABEL.match(unicodedata.normalize("NFKC", line))
+    if not m:
+        return None
+    # the label is ASCII, so the original line's tail from the same offset is the text
+    return m.group(1).strip()
+
+
+def slug(path: Path) -> str:
+    """A stable, readable id prefix for a document: its path without suffix, '/'-separated."""
+    return path.with_suffix("").as_posix()

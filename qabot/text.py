@@ -1,0 +1,484 @@
+"""Text analysis: the single place that decides what a term is, for documents and queries alike.
+
+Pipeline: normalize (NFKC, quotes, case) -> words (hyphenated words give the joined form and
+its parts) -> American spelling -> Snowball stem -> synonym/acronym phrases rewritten to a
+canonical phrase -> stop words and question phrasing dropped.  Queries additionally resolve
+out-of-vocabulary words against the corpus lexicon (joined/split compounds, truncations such
+as "norm", and typos), see `Lexicon.expand`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import Stemmer
+
+_STEMMER = Stemmer.Stemmer("english")
+
+STOP_WORDS: frozenset[str] = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "aren",
+        "arent",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "cannot",
+        "could",
+        "couldnt",
+        "did",
+        "didnt",
+        "do",
+        "does",
+        "doesnt",
+        "doing",
+        "dont",
+        "down",
+        "during",
+        "each",
+        "either",
+        "etc",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "hadnt",
+        "has",
+        "hasnt",
+        "have",
+        "havent",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "i",
+        "id",
+        "if",
+        "im",
+        "in",
+        "into",
+        "is",
+        "isnt",
+        "it",
+        "its",
+        "itself",
+        "ive",
+        "just",
+        "let",
+        "lets",
+        "me",
+        "might",
+        "mine",
+        "more",
+        "most",
+        "much",
+        "must",
+        "mustnt",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "others",
+        "ought",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "please",
+        "same",
+        "shall",
+        "shant",
+        "she",
+        "should",
+        "shouldnt",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "thats",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "theres",
+        "these",
+        "they",
+        "theyre",
+        "this",
+        "those",
+        "though",
+        "through",
+        "thus",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "upon",
+        "us",
+        "very",
+        "via",
+        "was",
+        "wasnt",
+        "we",
+        "were",
+        "werent",
+        "what",
+        "whats",
+        "when",
+        "where",
+        "whether",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "whose",
+        "why",
+        "how",
+        "will",
+        "with",
+        "within",
+        "without",
+        "wont",
+        "would",
+        "wouldnt",
+        "yet",
+        "you",
+        "your",
+        "youre",
+        "yours",
+        "yourself",
+        "yourselves",
+        "explain",
+        "explained",
+        "describe",
+        "define",
+        "definition",
+        "tell",
+        "mean",
+        "meaning",
+        "meant",
+        "know",
+        "known",
+        "kind",
+        "kinds",
+        "anyone",
+        "someone",
+        "something",
+        "thing",
+        "things",
+        "basically",
+        "really",
+        "actually",
+        "many",
+        "way",
+        "ways",
+        "e",
+        "g",
+        "eg",
+        "ie",
+    ]
+)
+
+# Curly quotes, dashes, multiplication signs and friends, mapped before matching.
+_CHAR_MAP = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2033": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u00d7": "x",
+        "\u2715": "x",
+        "\u00b7": " ",
+    }
+)
+_ACRONYM_PLURAL = re.compile(r"\b([A-Z][A-Z0-9]*[A-Z])s\b")
+_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+_AMERICAN_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?<=...)is(ation|ations|e|ed|es|ing|er|ers)$"), r"iz\1"),
+    (re.compile(r"(?<=..)ys(e|ed|es|ing)$"), r"yz\1"),
+    (re.compile(r"(?<=...)our(s|ed|ing|ite|ites)?$"), r"or\1"),
+    (re.compile(r"(?<=...)tred$"), "tered"),
+    (re.compile(r"(?<=...)tre(s)?$"), r"ter\1"),
+    (re.compile(r"(?<=...)ell(ed|ing|er|ers)$"), r"el\1"),
+    (re.compile(r"(?<=...)ogue(s)?$"), r"og\1"),
+)
+_NO_SPELLING_CHANGE = frozenset({"four", "your", "hour", "pour", "tour", "sour", "flour"})
+
+
+def normalize(text: str) -> str:
+    """Normalize text for matching: NFKC (bold math letters become plain), quotes, case."""
+    text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
+    text = _ACRONYM_PLURAL.sub(r"\1", text)  # "LSTMs" -> "LSTM"
+    return text.casefold()
+
+
+@lru_cache(maxsize=200_000)
+def american(word: str) -> str:
+    """Map a British spelling to the American one (normalisation -> normalization)."""
+    if word in _NO_SPELLING_CHANGE:
+        return word
+    for pattern, replacement in _AMERICAN_RULES:
+        new = pattern.sub(replacement, word)
+        if new != word:
+            return new
+    return word
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Snowball (Porter 2) stem of an already normalized, American-spelled word."""
+    return _STEMMER.stemWord(word)
+
+
+def words(text: str) -> list[str]:
+    """Normalized surface words; "under-fitting" yields "underfitting", "under", "fitting"."""
+    out: list[str] = []
+    for match in _WORD.finditer(normalize(text)):
+        token = match.group().replace("'", "")
+        if "-" in token:
+            parts = [p for p in token.split("-") if p]
+            out.append("".join(parts))
+            out.extend(parts)
+        else:
+            out.append(token)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One analyzed word: its surface form, its term, and whether it is a stop word."""
+
+    surface: str
+    term: str
+    stop: bool
+
+
+class PhraseTable:
+    """Equivalent phrases (synonyms, acronyms) rewritten to one canonical term sequence."""
+
+    def __init__(self, groups: Iterable[Sequence[str]] = ()) -> None:
+        self._map: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self.groups: list[list[str]] = []
+        self.max_len = 0
+        for group in groups:
+            self.add(group)
+
+    def add(self, group: Sequence[str]) -> None:
+        """Add a group of equivalent phrases; the first one is canonical."""
+        phrases = [p.strip() for p in group if p.strip()]
+        if len(phrases) < 2:
+            return
+        canonical = _raw_terms(phrases[0])
+        if not canonical:
+            return
+        self.groups.append(phrases)
+        for phrase in phrases[1:]:
+            key = _raw_terms(phrase)
+            if key and key != canonical and key not in self._map:
+                self._map[key] = canonical
+                self.max_len = max(self.max_len, len(key))
+
+    def rewrite(self, tokens: list[Token]) -> list[Token]:
+        """Replace every known phrase in `tokens` (longest match first) by its canonical terms."""
+        if not self._map:
+            return tokens
+        out: list[Token] = []
+        i = 0
+        while i < len(tokens):
+            for length in range(min(self.max_len, len(tokens) - i), 0, -1):
+                key = tuple(t.term for t in tokens[i : i + length])
+                canonical = self._map.get(key)
+                if canonical is not None:
+                    surface = " ".join(t.surface for t in tokens[i : i + length])
+                    out.extend(Token(surface, term, False) for term in canonical)
+                    i += length
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
+
+
+def _raw_terms(text: str) -> tuple[str, ...]:
+    return tuple(stem(american(w)) for w in words(text))
+
+
+def tokens(text: str, phrases: PhraseTable | None = None) -> list[Token]:
+    """Analyze text into tokens (stop words kept and flagged), with phrases rewritten."""
+    out = [Token(w, stem(american(w)), w in STOP_WORDS) for w in words(text)]
+    return phrases.rewrite(out) if phrases is not None else out
+
+
+def terms(text: str, phrases: PhraseTable | None = None) -> list[str]:
+    """The index terms of a text: stemmed, canonical, without stop words."""
+    return [t.term for t in tokens(text, phrases) if not t.stop]
+
+
+def char_ngrams(text: str, low: int = 3, high: int = 5) -> list[str]:
+    """Character n-grams inside word boundaries of content words (for typo tolerance)."""
+    grams: list[str] = []
+    for word in words(text):
+        if word in STOP_WORDS:
+            continue
+        padded = f" {american(word)} "
+        for n in range(low, high + 1):
+            if n > len(padded):
+                break
+            grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return grams
+
+
+_ACRONYM_DEF = re.compile(r"((?:[A-Za-z][\w-]*[\s/]+){1,8})\(\s*([A-Z][A-Za-z]{1,9}?)s?\s*\)")
+
+
+def find_acronyms(text: str) -> list[tuple[str, str]]:
+    """Acronyms a text defines, e.g. "Convolutional Neural Network (CNN)" -> (CNN, expansion)."""
+    found: list[tuple[str, str]] = []
+    text = unicodedata.normalize("NFKC", text)
+    for match in _ACRONYM_DEF.finditer(text):
+        acronym = match.group(2)
+        capitals = [c for c in acronym if c.isupper()]
+        if len(capitals) < 2:
+            continue
+        candidates = match.group(1).split()
+        phrase = candidates[-len(capitals) :]
+        if len(phrase) == len(capitals) and all(
+            w[0].lower() == c.lower() for w, c in zip(phrase, capitals, strict=True)
+        ):
+            found.append((acronym, " ".join(phrase)))
+    return found
+
+
+@dataclass
+class Lexicon:
+    """The corpus vocabulary, used to resolve query words the index has never seen."""
+
+    surface_counts: dict[str, int] = field(default_factory=dict)
+    term_set: frozenset[str] = frozenset()
+
+    @classmethod
+    def build(cls, texts: Iterable[str], index_terms: Iterable[str]) -> Lexicon:
+        """Count content surface words of `texts`; `index_terms` are the indexed terms."""
+        counts: dict[str, int] = {}
+        for text in texts:
+            for word in words(text):
+                if word not in STOP_WORDS and len(word) > 1:
+                    counts[word] = counts.get(word, 0) + 1
+        return cls(counts, frozenset(index_terms))
+
+    def known(self, word: str) -> bool:
+        """Whether a surface word's term is in the index."""
+        return stem(american(word)) in self.term_set
+
+    def resolve(self, word: str) -> list[str]:
+        """Surface words of the corpus that an unknown query word most likely means."""
+        for candidate in (self._split(word), self._completions(word), self._correction(word)):
+            if candidate:
+                return candidate
+        return []
+
+    def _split(self, word: str) -> list[str]:
+        # "batchnorm" -> "batch" + "norm" (each part known, or a truncation of a known word)
+        for i in range(3, len(word) - 2):
+            left, right = word[:i], word[i:]
+            if self.known(left) and (self.known(right) or self._completions(right)):
+                return [left, *([right] if self.known(right) else self._completions(right))]
+        return []
+
+    def _completions(self, word: str) -> list[str]:
+        # truncations: "norm" -> "normalization", "hyperparam" -> "hyperparameters"
+        if len(word) < 3 or word.isdigit():
+            return []
+        matches = [w for w in self.surface_counts if w.startswith(word) and len(w) > len(word)]
+        if not matches or len({stem(american(w)) for w in matches}) > 3:
+            return []
+        return sorted(matches, key=lambda w: -self.surface_counts[w])[:2]
+
+    def _correction(self, word: str) -> list[str]:
+        # typos: "gradiants" -> "gradients"; conservative cut-off so unknown topics stay unknown
+        if len(word) < 5 or word.isdigit():
+            return []
+        pool = [w for w in self.surface_counts if abs(len(w) - len(word)) <= 2 and w[0] == word[0]]
+        close = difflib.get_close_matches(word, pool, n=1, cutoff=0.82)
+        return close
+
+    def expand(self, query_tokens: list[Token]) -> list[Token]:
+        """Replace unknown content tokens of a query by the corpus words they most likely mean."""
+        out: list[Token] = []
+        i = 0
+        while i < len(query_tokens):
+            tok = query_tokens[i]
+            nxt = query_tokens[i + 1] if i + 1 < len(query_tokens) else None
+            if tok.stop or tok.term in self.term_set:
+                out.append(tok)
+            elif nxt is not None and not nxt.stop and self.known(tok.surface + nxt.surface):
+                joined = tok.surface + nxt.surface  # "auto encoder" -> "autoencoder"
+                out.append(Token(joined, stem(american(joined)), False))
+                i += 1
+            else:
+                resolved = self.resolve(tok.surface)
+                out.extend(Token(w, stem(american(w)), False) for w in resolved)
+                if not resolved:
+                    out.append(tok)
+            i += 1
+        return out
