@@ -1,0 +1,138 @@
+"""Chunking: split an answer into passages a reader would call one point.
+
+An answer is read as paragraphs and lists.  A list of short items stays one passage with the
+line that introduces it ("Some ways to fix it are:" + its items); a list of long items (one
+definition each, e.g. "- Leaky ReLU: F(x)= ax ...") gives one passage per item, prefixed by
+its introducing line when that line is short.  Long paragraphs are cut into sentence windows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from qabot.parse.common import LIST_ITEM
+
+MAX_PARAGRAPH_WORDS = 70  # longer paragraphs are cut into sentence windows
+WINDOW_WORDS = 45  # target size of a sentence window
+MAX_GROUPED_LIST_WORDS = 90  # a list this short, with short items, stays one passage
+MAX_GROUPED_ITEM_WORDS = 15
+MAX_INTRO_WORDS = 25  # an introducing line longer than this is a passage of its own
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
+
+
+@dataclass(slots=True)
+class Passage:
+    """A passage of an entry's answer: the unit that is indexed and shown."""
+
+    entry: int  # index of the entry in the corpus
+    ordinal: int  # position of the passage within its answer
+    text: str
+
+
+@dataclass
+class _Block:
+    intro: list[str] = field(default_factory=list)
+    items: list[list[str]] = field(default_factory=list)
+
+
+def _count_words(lines: list[str]) -> int:
+    return sum(len(line.split()) for line in lines)
+
+
+def _segments(lines: list[str]) -> list[_Block | str]:
+    """Group answer lines into list blocks (intro + items) and plain paragraphs."""
+    segments: list[_Block | str] = []
+    content = [line for line in lines if line.strip()]
+    for i, line in enumerate(content):
+        last = segments[-1] if segments else None
+        is_item = bool(LIST_ITEM.match(line))
+        introduces = line.rstrip().endswith((":", ":-")) and (
+            not is_item or _next_is_item(content, i)
+        )
+        if is_item and not introduces:
+            if not isinstance(last, _Block):
+                intro = [segments.pop()] if isinstance(last, str) else []
+                last = _Block(intro=intro)
+                segments.append(last)
+            last.items.append([line])
+        elif introduces:
+            if isinstance(last, _Block) and not last.items:
+                last.intro.append(line)  # "Network architecture:" then "Question each component:"
+            else:
+                segments.append(_Block(intro=[line]))
+        elif isinstance(last, _Block) and last.items and _list_continues(content, i):
+            last.items[-1].append(line)  # a line that explains the item above it
+        else:
+            segments.append(line)
+    return segments
+
+
+def _next_is_item(content: list[str], i: int) -> bool:
+    return i + 1 < len(content) and bool(LIST_ITEM.match(content[i + 1]))
+
+
+def _list_continues(content: list[str], i: int) -> bool:
+    for line in content[i + 1 :]:
+        if LIST_ITEM.match(line):
+            return True
+        if line.rstrip().endswith(":"):
+            return False
+    return False
+
+
+def _sentence_windows(paragraph: str) -> list[str]:
+    if len(paragraph.split()) <= MAX_PARAGRAPH_WORDS:
+        return [paragraph]
+    windows: list[str] = []
+    current: list[str] = []
+    for sentence in _SENTENCE_END.split(paragraph):
+        current.append(sentence)
+        if len(" ".join(current).split()) >= WINDOW_WORDS:
+            windows.append(" ".join(current))
+            current = []
+    if current:
+        if windows and len(" ".join(current).split()) < WINDOW_WORDS // 3:
+            windows[-1] += " " + " ".join(current)
+        else:
+            windows.append(" ".join(current))
+    return windows
+
+
+def _block_passages(block: _Block) -> list[str]:
+    if not block.items:
+        return ["\n".join(block.intro)]
+    item_words = [_count_words(item) for item in block.items]
+    total = _count_words(block.intro) + sum(item_words)
+    if total <= MAX_GROUPED_LIST_WORDS and max(item_words) <= MAX_GROUPED_ITEM_WORDS * 2 and (
+        sum(item_words) / len(item_words) <= MAX_GROUPED_ITEM_WORDS
+    ):
+        return ["\n".join(block.intro + [line for item in block.items for line in item])]
+    split = len(block.intro)
+    while split > 0 and _count_words(block.intro[split - 1 :]) <= MAX_INTRO_WORDS:
+        split -= 1
+    head, prefix = block.intro[:split], block.intro[split:]
+    passages = ["\n".join(head)] if head else []
+    passages.extend("\n".join(prefix + item) for item in block.items)
+    return passages
+
+
+def chunk_answer(answer: str) -> list[str]:
+    """Split an answer's text into passage texts, in reading order."""
+    texts: list[str] = []
+    for segment in _segments(answer.splitlines()):
+        if isinstance(segment, _Block):
+            texts.extend(_block_passages(segment))
+        else:
+            texts.extend(_sentence_windows(segment.strip()))
+    return [t for t in texts if t.strip()]
+
+
+def chunk_entries(answers: list[str]) -> list[Passage]:
+    """Passages of every answer, in corpus order; `entry` indexes into `answers`."""
+    return [
+        Passage(entry=i, ordinal=j, text=text)
+        for i, answer in enumerate(answers)
+        for j, text in enumerate(chunk_answer(answer))
+    ]
