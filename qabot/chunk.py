@@ -105,8 +105,10 @@ def _block_passages(block: _Block) -> list[str]:
         return ["\n".join(block.intro)]
     item_words = [_count_words(item) for item in block.items]
     total = _count_words(block.intro) + sum(item_words)
-    if total <= MAX_GROUPED_LIST_WORDS and max(item_words) <= MAX_GROUPED_ITEM_WORDS * 2 and (
-        sum(item_words) / len(item_words) <= MAX_GROUPED_ITEM_WORDS
+    if (
+        total <= MAX_GROUPED_LIST_WORDS
+        and max(item_words) <= MAX_GROUPED_ITEM_WORDS * 2
+        and (sum(item_words) / len(item_words) <= MAX_GROUPED_ITEM_WORDS)
     ):
         return ["\n".join(block.intro + [line for item in block.items for line in item])]
     split = len(block.intro)

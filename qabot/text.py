@@ -9,11 +9,10 @@ as "norm", and typos), see `Lexicon.expand`.
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import Stemmer
@@ -141,14 +140,19 @@ class PhraseTable:
         if not canonical:
             return
         self.groups.append(phrases)
-        for phrase in phrases[1:]:
+        for phrase in phrases:
             key = _raw_terms(phrase)
-            if key and key != canonical and key not in self._map:
+            if key and key not in self._map and (len(key) > 1 or key != canonical):
                 self._map[key] = canonical
                 self.max_len = max(self.max_len, len(key))
 
     def rewrite(self, tokens: list[Token]) -> list[Token]:
-        """Replace every known phrase in `tokens` (longest match first) by its canonical terms."""
+        """Replace known phrases (longest first) by one canonical term, e.g. "bn" -> batch_normal.
+
+        A phrase of several words keeps the canonical phrase's words as terms too, so
+        "batch normalization" still matches "normalization"; an acronym ("bn", "gru") gives
+        only its canonical term, so "relu" and "gru" do not meet on "unit".
+        """
         if not self._map:
             return tokens
         out: list[Token] = []
@@ -159,7 +163,9 @@ class PhraseTable:
                 canonical = self._map.get(key)
                 if canonical is not None:
                     surface = " ".join(t.surface for t in tokens[i : i + length])
-                    out.extend(Token(surface, term, False) for term in canonical)
+                    out.append(Token(surface, "_".join(canonical), False))
+                    if length > 1 and len(canonical) > 1:
+                        out.extend(Token(surface, term, False) for term in canonical)
                     i += length
                     break
             else:
@@ -218,76 +224,6 @@ def find_acronyms(text: str) -> list[tuple[str, str]]:
     return found
 
 
-@dataclass
-class Lexicon:
-    """The corpus vocabulary, used to resolve query words the index has never seen."""
-
-    surface_counts: dict[str, int] = field(default_factory=dict)
-    term_set: frozenset[str] = frozenset()
-
-    @classmethod
-    def build(cls, texts: Iterable[str], index_terms: Iterable[str]) -> Lexicon:
-        """Count content surface words of `texts`; `index_terms` are the indexed terms."""
-        counts: dict[str, int] = {}
-        for text in texts:
-            for word in words(text):
-                if word not in STOP_WORDS and len(word) > 1:
-                    counts[word] = counts.get(word, 0) + 1
-        return cls(counts, frozenset(index_terms))
-
-    def known(self, word: str) -> bool:
-        """Whether a surface word's term is in the index."""
-        return stem(american(word)) in self.term_set
-
-    def resolve(self, word: str) -> list[str]:
-        """Surface words of the corpus that an unknown query word most likely means."""
-        for candidate in (self._split(word), self._completions(word), self._correction(word)):
-            if candidate:
-                return candidate
-        return []
-
-    def _split(self, word: str) -> list[str]:
-        # "batchnorm" -> "batch" + "norm" (each part known, or a truncation of a known word)
-        for i in range(3, len(word) - 2):
-            left, right = word[:i], word[i:]
-            if self.known(left) and (self.known(right) or self._completions(right)):
-                return [left, *([right] if self.known(right) else self._completions(right))]
-        return []
-
-    def _completions(self, word: str) -> list[str]:
-        # truncations: "norm" -> "normalization", "hyperparam" -> "hyperparameters"
-        if len(word) < 3 or word.isdigit():
-            return []
-        matches = [w for w in self.surface_counts if w.startswith(word) and len(w) > len(word)]
-        if not matches or len({stem(american(w)) for w in matches}) > 3:
-            return []
-        return sorted(matches, key=lambda w: -self.surface_counts[w])[:2]
-
-    def _correction(self, word: str) -> list[str]:
-        # typos: "gradiants" -> "gradients"; conservative cut-off so unknown topics stay unknown
-        if len(word) < 5 or word.isdigit():
-            return []
-        pool = [w for w in self.surface_counts if abs(len(w) - len(word)) <= 2 and w[0] == word[0]]
-        close = difflib.get_close_matches(word, pool, n=1, cutoff=0.82)
-        return close
-
-    def expand(self, query_tokens: list[Token]) -> list[Token]:
-        """Replace unknown content tokens of a query by the corpus words they most likely mean."""
-        out: list[Token] = []
-        i = 0
-        while i < len(query_tokens):
-            tok = query_tokens[i]
-            nxt = query_tokens[i + 1] if i + 1 < len(query_tokens) else None
-            if tok.stop or tok.term in self.term_set:
-                out.append(tok)
-            elif nxt is not None and not nxt.stop and self.known(tok.surface + nxt.surface):
-                joined = tok.surface + nxt.surface  # "auto encoder" -> "autoencoder"
-                out.append(Token(joined, stem(american(joined)), False))
-                i += 1
-            else:
-                resolved = self.resolve(tok.surface)
-                out.extend(Token(w, stem(american(w)), False) for w in resolved)
-                if not resolved:
-                    out.append(tok)
-            i += 1
-        return out
+def word_features(term_list: Sequence[str]) -> list[str]:
+    """TF-IDF features of a term sequence: unigrams and adjacent bigrams."""
+    return [*term_list, *(f"{a} {b}" for a, b in zip(term_list, term_list[1:]))]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from qabot.errors import CorpusError
@@ -47,3 +48,55 @@ def parse_file(path: Path, root: Path) -> list[Entry]:
     base = root if root.is_dir() else root.parent
     relative = path.relative_to(base)
     return parser(path, str(path), relative.with_suffix("").as_posix())
+
+
+@dataclass
+class Corpus:
+    """A loaded corpus: its entries, synonym groups, raw files (for the cache key), problems."""
+
+    root: Path
+    entries: list[Entry]
+    synonyms: list[list[str]] = field(default_factory=list)
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+    problems: list[CorpusError] = field(default_factory=list)
+
+
+def synonyms_file(root: Path) -> Path | None:
+    """The corpus's own synonyms file, if it has one (beside a file, or inside a folder)."""
+    candidate = (root if root.is_dir() else root.parent) / "synonyms.txt"
+    return candidate if candidate.is_file() and candidate != root else None
+
+
+def load_corpus(root: Path | str) -> Corpus:
+    """Load every document of a corpus; in a folder, bad files are reported and skipped."""
+    from qabot.corpus import read_synonyms
+
+    root = Path(root)
+    corpus = Corpus(root=root, entries=[])
+    for path in corpus_files(root):
+        try:
+            corpus.entries.extend(parse_file(path, root))
+            corpus.files.append(
+                (
+                    path.relative_to(root if root.is_dir() else root.parent).as_posix(),
+                    path.read_bytes(),
+                )
+            )
+        except CorpusError as exc:
+            if root.is_file():
+                raise
+            corpus.problems.append(exc)
+    if not corpus.entries:
+        raise (
+            corpus.problems[0]
+            if len(corpus.problems) == 1
+            else CorpusError(root, "no Q&A entries found in any document")
+        )
+    synonyms = synonyms_file(root)
+    if synonyms is not None:
+        try:
+            corpus.synonyms = read_synonyms(synonyms)
+            corpus.files.append(("synonyms.txt", synonyms.read_bytes()))
+        except (OSError, UnicodeDecodeError) as exc:
+            corpus.problems.append(CorpusError(synonyms, f"synonyms ignored: {exc}"))
+    return corpus

@@ -1,0 +1,251 @@
+"""The `qabot` command: argument parsing and printing only; the work is done by Retriever.
+
+Heavy modules are imported inside the commands that need them: scikit-learn only when an
+index must be built (~1 s), Textual only by `qabot chat`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import textwrap
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TextIO
+
+from qabot import __version__
+from qabot.errors import QabotError
+
+if TYPE_CHECKING:
+    from qabot.models import Answer, Entry, Hit
+    from qabot.retriever import Retriever
+
+EXIT_BAD_INPUT = 2
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # terminal escapes and control bytes
+
+
+def safe(text: str) -> str:
+    """Corpus text made inert for a terminal: control characters and escapes removed."""
+    return _UNSAFE.sub("", text)
+
+
+def label(entry_id: str) -> str:
+    """The short label of an entry id: "deep-learning-interview-questions:q4" -> "Q4"."""
+    return entry_id.rsplit(":", 1)[-1].upper()
+
+
+def confidence_band(value: float) -> str:
+    """A word for a confidence: high, medium or low."""
+    return "high" if value >= 0.8 else "medium" if value >= 0.5 else "low"
+
+
+def _wrap(text: str, indent: str = "  ", width: int = 88) -> str:
+    lines = []
+    for line in safe(text).splitlines():
+        wrapped = textwrap.wrap(
+            line,
+            width=width,
+            initial_indent=indent,
+            subsequent_indent=indent + ("  " if line.lstrip()[:1] in "-*" else ""),
+        )
+        lines.extend(wrapped or [""])
+    return "\n".join(lines)
+
+
+def format_answer(answer: Answer, k: int = 1, full: bool = False) -> str:
+    """The terminal layout of an answer (source question, passage, confidence, related)."""
+    out: list[str] = []
+    conf = f"confidence {answer.confidence:.2f} ({confidence_band(answer.confidence)})"
+    if answer.resolved_query:
+        out.append(f"(read as: {safe(answer.resolved_query)})")
+    if not answer.answered:
+        out.append(f'No answer in this corpus for "{safe(answer.query)}" ({conf}).')
+        if answer.results:
+            out.append("Closest questions:")
+            out.extend(
+                f"  - {label(h.question_id)}: {safe(h.question)}" for h in answer.results[:3]
+            )
+        return "\n".join(out)
+    shown = answer.results[: max(1, k)]
+    for rank, hit in enumerate(shown, 1):
+        if rank > 1:
+            out.append("")
+        out.append(_hit_block(hit, conf if rank == 1 else f"score {hit.score:.3f}", full))
+    related = answer.results[len(shown) : len(shown) + 3]
+    if related:
+        out.append("")
+        out.append("Related questions:")
+        out.extend(f"  - {label(h.question_id)}: {safe(h.question)}" for h in related)
+    if not full:
+        out.append("")
+        out.append("(use --full for the whole answer)")
+    return "\n".join(out)
+
+
+def _hit_block(hit: Hit, detail: str, full: bool) -> str:
+    head = f"{label(hit.question_id)}: {safe(hit.question)}"
+    meta = f"  [{safe(str(hit.source))} · {detail}]"
+    body = hit.answer if full else hit.passage
+    return "\n".join([head, meta, "", _wrap(body)])
+
+
+def format_entries(entries: Sequence[Entry]) -> str:
+    """One line per question, unanswered ones marked."""
+    return "\n".join(
+        f"{label(e.id):>5}  {safe(e.question)}" + ("" if e.answered else "  (unanswered)")
+        for e in entries
+    )
+
+
+def _retriever(args: argparse.Namespace) -> Retriever:
+    from qabot.retriever import Retriever
+
+    retriever = Retriever.from_path(args.corpus, index_dir=args.index_dir)
+    for problem in retriever.problems:
+        print(f"qabot: skipped {problem}", file=sys.stderr)
+    if args.threshold is not None:
+        retriever = retriever.with_config(threshold=args.threshold)
+    return retriever
+
+
+def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
+    retriever = _retriever(args)
+    if args.query == "-":
+        return _ask_batch(retriever, args, sys.stdin, out)
+    answer = retriever.ask(args.query, k=max(args.k, 5))
+    if args.json:
+        answer.results = answer.results[: args.k] if args.k_given else answer.results
+        out.write(answer.model_dump_json() + "\n")
+    else:
+        out.write(format_answer(answer, k=args.k if args.k_given else 1, full=args.full) + "\n")
+    return 0
+
+
+def _ask_batch(retriever: Retriever, args: argparse.Namespace, lines: TextIO, out: TextIO) -> int:
+    status = 0
+    for line in lines:
+        query = line.rstrip("\n")
+        try:
+            answer = retriever.ask(query, k=args.k)
+            text = answer.model_dump_json() if args.json else format_answer(answer, full=args.full)
+        except QabotError as exc:
+            status = EXIT_BAD_INPUT
+            text = json.dumps({"query": query, "error": str(exc)}) if args.json else f"error: {exc}"
+        out.write(text + "\n")
+        out.flush()
+    return status
+
+
+def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
+    retriever = _retriever(args)
+    if args.json:
+        for entry in retriever.entries:
+            out.write(entry.model_dump_json(include={"id", "question", "answer", "source"}) + "\n")
+    else:
+        out.write(format_entries(retriever.entries) + "\n")
+    return 0
+
+
+def cmd_index(args: argparse.Namespace, out: TextIO) -> int:
+    retriever = _retriever(args)
+    n_passages = len(retriever.index.passage_texts)
+    out.write(f"indexed {len(retriever.entries)} entries, {n_passages} passages\n")
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, out: TextIO) -> int:
+    from qabot.tui.app import run  # Textual: imported only for the chat
+
+    return run(corpus=args.corpus, index_dir=args.index_dir)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the `qabot` command."""
+    parser = argparse.ArgumentParser(
+        prog="qabot",
+        description="Answer questions from Q&A documents, without a generative model.",
+        epilog='example: qabot ask "why batch norm"',
+    )
+    parser.add_argument("--version", action="version", version=f"qabot {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--corpus",
+        metavar="PATH",
+        default=os.environ.get("QABOT_CORPUS"),
+        help="corpus file or folder (default: $QABOT_CORPUS or the bundled corpus)",
+    )
+    common.add_argument("--index-dir", metavar="DIR", help="where to cache the index")
+    common.add_argument(
+        "--threshold", type=float, metavar="T", help="abstain below this confidence (0..1)"
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ask = sub.add_parser(
+        "ask",
+        parents=[common],
+        help="answer one question (or many from stdin)",
+        description="Answer a question from the corpus.",
+        epilog='examples: qabot ask "why batch norm"; '
+        'printf "what is momentum\\n" | qabot ask --json -',
+    )
+    ask.add_argument("query", help='the question, or "-" to read one query per line from stdin')
+    ask.add_argument("-k", type=int, default=None, metavar="N", help="show the top N hits")
+    ask.add_argument("--full", action="store_true", help="print the whole answer")
+    ask.add_argument("--json", action="store_true", help="print JSON (JSON Lines for stdin)")
+    ask.set_defaults(func=cmd_ask)
+
+    lst = sub.add_parser(
+        "list",
+        parents=[common],
+        help="list the questions of the corpus",
+        description="List the corpus questions.",
+        epilog="example: qabot list --json",
+    )
+    lst.add_argument("--json", action="store_true", help="print the full entries as JSON Lines")
+    lst.set_defaults(func=cmd_list)
+
+    index = sub.add_parser(
+        "index",
+        parents=[common],
+        help="build and cache the index",
+        description="Build the index of a corpus and cache it.",
+        epilog="example: qabot index --corpus ~/notes",
+    )
+    index.set_defaults(func=cmd_index)
+
+    chat = sub.add_parser(
+        "chat",
+        parents=[common],
+        help="open the terminal chat",
+        description="Chat with the corpus in a terminal UI.",
+        epilog="example: qabot chat",
+    )
+    chat.set_defaults(func=cmd_chat)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `qabot` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "k", 0) is not None and getattr(args, "k", 1) < 1:
+        parser.error("-k must be at least 1")
+    if hasattr(args, "k"):
+        args.k_given = args.k is not None
+        args.k = args.k or 5
+    try:
+        return args.func(args, sys.stdout)
+    except QabotError as exc:
+        print(f"qabot: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""A corpus ready to query: entries, passages, analyzers and the four indexes, built once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from qabot.chunk import chunk_entries
+from qabot.index import TermIndex, build_bm25, build_tfidf
+from qabot.lexicon import Lexicon
+from qabot.models import Entry
+from qabot.text import PhraseTable, find_acronyms, terms, word_features
+
+BUILTIN_SYNONYMS = Path(__file__).with_name("synonyms.txt")
+
+
+@dataclass
+class CorpusIndex:
+    """Everything a query needs: entries, passages and their indexes, the analyzers."""
+
+    entries: list[Entry]
+    passage_texts: list[str]
+    passage_entry: np.ndarray  # int32: entry index of each passage
+    phrases: PhraseTable
+    lexicon: Lexicon
+    bm25_passages: TermIndex
+    bm25_questions: TermIndex
+    tfidf_passages: TermIndex
+    tfidf_questions: TermIndex
+
+    def analyze(self, text: str) -> list[str]:
+        """Index terms of a document text (the same analysis queries get)."""
+        return terms(text, self.phrases)
+
+
+def read_synonyms(path: Path) -> list[list[str]]:
+    """Synonym groups from a file: one group per line, comma-separated, '#' comments."""
+    groups = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            groups.append([part.strip() for part in line.split(",") if part.strip()])
+    return groups
+
+
+def question_text(entry: Entry) -> str:
+    """The question field of an entry: its question and alternate phrasings."""
+    return "\n".join([entry.question, *entry.alternates])
+
+
+def phrase_table(entries: Sequence[Entry], synonym_groups: Sequence[Sequence[str]]) -> PhraseTable:
+    """Synonyms (built-in, then the corpus's) plus the acronyms the corpus defines itself."""
+    table = PhraseTable(read_synonyms(BUILTIN_SYNONYMS))
+    for group in synonym_groups:
+        table.add(group)
+    for entry in entries:
+        for acronym, expansion in find_acronyms(f"{entry.question}\n{entry.answer}"):
+            table.add([expansion, acronym])
+    return table
+
+
+def build_index(
+    entries: Sequence[Entry], synonym_groups: Sequence[Sequence[str]] = ()
+) -> CorpusIndex:
+    """Chunk, analyze and index a list of entries (imports scikit-learn)."""
+    entries = list(entries)
+    phrases = phrase_table(entries, synonym_groups)
+    passages = chunk_entries([e.answer for e in entries])
+    passage_texts = [p.text for p in passages]
+    questions = [question_text(e) for e in entries]
+    passage_terms = [terms(t, phrases) for t in passage_texts]
+    question_terms = [terms(q, phrases) for q in questions]
+    bm25_passages = build_bm25(passage_terms)
+    bm25_questions = build_bm25(question_terms)
+    lexicon = Lexicon.build(
+        [*passage_texts, *questions], [*bm25_passages.vocabulary, *bm25_questions.vocabulary]
+    )
+    cached = dict(zip(passage_texts, passage_terms, strict=True)) | dict(
+        zip(questions, question_terms, strict=True)
+    )
+
+    def features(text: str) -> list[str]:
+        return word_features(cached[text] if text in cached else terms(text, phrases))
+
+    return CorpusIndex(
+        entries=entries,
+        passage_texts=passage_texts,
+        passage_entry=np.array([p.entry for p in passages], dtype=np.int32),
+        phrases=phrases,
+        lexicon=lexicon,
+        bm25_passages=bm25_passages,
+        bm25_questions=bm25_questions,
+        tfidf_passages=build_tfidf(passage_texts, features),
+        tfidf_questions=build_tfidf(questions, features),
+    )

@@ -1,0 +1,117 @@
+"""The corpus lexicon: resolves query words the index has never seen to corpus words.
+
+Classes of user vocabulary handled, in order: joined compounds ("auto encoder" ->
+"autoencoder"), split compounds ("batchnorm" -> "batch" + "norm..."), truncations ("norm" ->
+"normalization", "hyperparam" -> "hyperparameters") and typos ("gradiants" -> "gradients",
+found by character n-gram TF-IDF over the lexicon's words).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from qabot.index import TermIndex, build_tfidf, tfidf_query
+from qabot.text import STOP_WORDS, Token, american, stem, words
+
+MAX_COMPLETION_STEMS = 3  # a truncation matching more distinct words than this is ambiguous
+MIN_TYPO_LENGTH = 5
+TYPO_SIMILARITY = 0.55  # char n-gram cosine needed to read a word as a typo of another
+
+
+def word_ngrams(word: str) -> list[str]:
+    """Character 3- and 4-grams of a padded word (the typo index's features)."""
+    padded = f" {word} "
+    return [padded[i : i + n] for n in (3, 4) for i in range(len(padded) - n + 1)]
+
+
+@dataclass
+class Lexicon:
+    """Corpus words (sorted, with counts) plus a character n-gram index over them."""
+
+    words: list[str]
+    counts: np.ndarray
+    terms: frozenset[str]
+    char_index: TermIndex
+
+    @classmethod
+    def build(cls, texts: Iterable[str], index_terms: Iterable[str]) -> Lexicon:
+        """Collect content words of `texts`; `index_terms` are the terms the indexes know."""
+        counts: dict[str, int] = {}
+        for text in texts:
+            for word in words(text):
+                if word not in STOP_WORDS and len(word) > 1 and not word.isdigit():
+                    counts[word] = counts.get(word, 0) + 1
+        ordered = sorted(counts)
+        char_index = build_tfidf(ordered, word_ngrams)
+        return cls(
+            ordered, np.array([counts[w] for w in ordered]), frozenset(index_terms), char_index
+        )
+
+    def known(self, word: str) -> bool:
+        """Whether a surface word's term is indexed."""
+        return stem(american(word)) in self.terms
+
+    def resolve(self, word: str) -> list[str]:
+        """Corpus words that an unknown query word most likely means (empty if none)."""
+        return self._split(word) or self._completions(word) or self._correction(word)
+
+    def _split(self, word: str) -> list[str]:
+        for i in range(3, len(word) - 2):
+            left, right = word[:i], word[i:]
+            if self.known(left):
+                tail = [right] if self.known(right) else self._completions(right)
+                if tail:
+                    return [left, *tail]
+        return []
+
+    def _completions(self, word: str) -> list[str]:
+        if len(word) < 3 or word.isdigit():
+            return []
+        lo = bisect.bisect_right(self.words, word)
+        hi = bisect.bisect_left(self.words, word + "\uffff")
+        matches = self.words[lo:hi]
+        if not matches or len({stem(american(w)) for w in matches[:50]}) > MAX_COMPLETION_STEMS:
+            return []
+        best = sorted(range(lo, hi), key=lambda i: -self.counts[i])[:2]
+        return [self.words[i] for i in best]
+
+    def _correction(self, word: str) -> list[str]:
+        if len(word) < MIN_TYPO_LENGTH or word.isdigit() or not self.words:
+            return []
+        grams: dict[str, float] = {}
+        for gram in word_ngrams(word):
+            grams[gram] = grams.get(gram, 0.0) + 1.0
+        ids, weights = tfidf_query(self.char_index, grams)
+        scores = self.char_index.scorer.scores(ids, weights)
+        best = int(np.argmax(scores))
+        return [self.words[best]] if scores[best] >= TYPO_SIMILARITY else []
+
+    def expand(self, query: list[Token]) -> list[Token]:
+        """Replace unknown content tokens of a query by the corpus words they most likely mean."""
+        out: list[Token] = []
+        i = 0
+        while i < len(query):
+            tok = query[i]
+            nxt = query[i + 1] if i + 1 < len(query) and not query[i + 1].stop else None
+            joined = tok.surface + nxt.surface if nxt is not None else ""
+            split_word = nxt is not None and (
+                tok.stop or nxt.term not in self.terms or tok.term not in self.terms
+            )
+            if split_word and joined not in STOP_WORDS and self.known(joined):
+                out.append(
+                    Token(joined, stem(american(joined)), False)
+                )  # "drop out", "auto encoder"
+                i += 1
+            elif tok.stop or tok.term in self.terms:
+                out.append(tok)
+            else:
+                resolved = self.resolve(tok.surface)
+                out.extend(Token(w, stem(american(w)), False) for w in resolved)
+                if not resolved:
+                    out.append(tok)
+            i += 1
+        return out

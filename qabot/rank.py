@@ -1,0 +1,223 @@
+"""Ranking: score passages with BM25 and TF-IDF, fuse, aggregate per question, calibrate.
+
+Each passage is scored on two fields, its own text and its entry's question (a boosted field,
+added with a weight).  The two rankers are fused by normalized score fusion (each divided by
+its best score, then mixed) or by reciprocal-rank fusion (Cormack et al., SIGIR 2009); the
+evaluation compares both.  Entries are ranked by their best passage, each returned once.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from qabot.corpus import CorpusIndex
+from qabot.index import TermIndex, tfidf_query
+from qabot.text import Token, tokens, word_features
+
+Method = Literal["hybrid", "bm25", "tfidf"]
+Fusion = Literal["score", "rrf"]
+ANAPHORA = frozenset("it its this that these those they them their one ones there such".split())
+
+
+@dataclass(frozen=True)
+class RankConfig:
+    """Ranking parameters (chosen on the tune split, see scripts/evaluate.py)."""
+
+    method: Method = "hybrid"
+    fusion: Fusion = "score"
+    bm25_share: float = 0.5  # weight of BM25 in score fusion, TF-IDF gets the rest
+    question_weight: float = 0.6  # weight of the question field relative to the passage
+    rrf_k: int = 60
+    context_weight: float = 0.5  # weight of the previous turn's terms in a follow-up
+    threshold: float = 0.5  # abstain below this confidence
+    # logistic calibration: intercept, coverage, best cosine, margin (fit on the tune split)
+    calibration: tuple[float, float, float, float] = (-6.0, 7.0, 4.0, 2.0)
+
+
+@dataclass
+class QueryTerms:
+    """An analyzed query: weighted index terms plus the words they came from."""
+
+    weights: dict[str, float] = field(default_factory=dict)
+    sequences: list[tuple[list[str], float]] = field(default_factory=list)
+
+    def add(self, query_tokens: list[Token], weight: float) -> None:
+        """Add the content tokens of one text with a weight."""
+        content = [t.term for t in query_tokens if not t.stop]
+        for term in content:
+            self.weights[term] = self.weights.get(term, 0.0) + weight
+        if content:
+            self.sequences.append((content, weight))
+
+    def features(self) -> dict[str, float]:
+        """Weighted TF-IDF features (unigrams and bigrams within each text)."""
+        out: dict[str, float] = {}
+        for content, weight in self.sequences:
+            for feature in word_features(content):
+                out[feature] = out.get(feature, 0.0) + weight
+        return out
+
+
+def analyze_query(
+    index: CorpusIndex, query: str, context: str | None = None, context_weight: float = 0.5
+) -> QueryTerms:
+    """Analyze a query (and optionally a previous turn) into weighted terms."""
+    result = QueryTerms()
+    if context:
+        result.add(index.lexicon.expand(tokens(context, index.phrases)), context_weight)
+    result.add(index.lexicon.expand(tokens(query, index.phrases)), 1.0)
+    return result
+
+
+def is_anaphoric(query: str) -> bool:
+    """Whether a query leans on an earlier turn ("how do I fix it?", "and the other one?")."""
+    words = [w.strip("?!.,;:'\"").lower() for w in query.split()]
+    return bool(words) and (any(w in ANAPHORA for w in words) or words[0] in {"and", "also"})
+
+
+@dataclass
+class Scores:
+    """Per-passage scores of one query."""
+
+    bm25: np.ndarray
+    tfidf: np.ndarray
+    tfidf_question: np.ndarray  # per entry: cosine with the question field
+    fused: np.ndarray
+
+
+def _field_scores(
+    passages: TermIndex,
+    questions: TermIndex,
+    ids_p: tuple[list[int], list[float]],
+    ids_q: tuple[list[int], list[float]],
+    passage_entry: np.ndarray,
+    weight: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    per_question = questions.scorer.scores(*ids_q)
+    return passages.scorer.scores(*ids_p) + weight * per_question[passage_entry], per_question
+
+
+def score(index: CorpusIndex, query: QueryTerms, config: RankConfig) -> Scores:
+    """Score every passage with both rankers and fuse them as `config` says."""
+    bm25, _ = _field_scores(
+        index.bm25_passages,
+        index.bm25_questions,
+        index.bm25_passages.ids(query.weights),
+        index.bm25_questions.ids(query.weights),
+        index.passage_entry,
+        config.question_weight,
+    )
+    features = query.features()
+    tfidf, tfidf_question = _field_scores(
+        index.tfidf_passages,
+        index.tfidf_questions,
+        tfidf_query(index.tfidf_passages, features),
+        tfidf_query(index.tfidf_questions, features),
+        index.passage_entry,
+        config.question_weight,
+    )
+    if config.method == "bm25":
+        fused = bm25
+    elif config.method == "tfidf":
+        fused = tfidf
+    elif config.fusion == "rrf":
+        fused = reciprocal_rank_fusion([bm25, tfidf], config.rrf_k)
+    else:
+        fused = normalized_score_fusion(bm25, tfidf, config.bm25_share)
+    return Scores(bm25, tfidf, tfidf_question, fused)
+
+
+def normalized_score_fusion(a: np.ndarray, b: np.ndarray, share_a: float) -> np.ndarray:
+    """Mix two score arrays after dividing each by its maximum (max-normalized fusion)."""
+    top_a, top_b = float(a.max(initial=0.0)), float(b.max(initial=0.0))
+    na = a / top_a if top_a > 0 else np.zeros_like(a)
+    nb = b / top_b if top_b > 0 else np.zeros_like(b)
+    return share_a * na + (1 - share_a) * nb
+
+
+def reciprocal_rank_fusion(runs: list[np.ndarray], rrf_k: int = 60) -> np.ndarray:
+    """Reciprocal-rank fusion (Cormack, Clarke, Buettcher 2009): sum of 1 / (k + rank)."""
+    fused = np.zeros(len(runs[0]))
+    for run in runs:
+        ranks = np.empty(len(run))
+        ranks[np.argsort(-run, kind="stable")] = np.arange(1, len(run) + 1)
+        fused += np.where(run > 0, 1.0 / (rrf_k + ranks), 0.0)
+    return fused
+
+
+def best_passages(index: CorpusIndex, fused: np.ndarray, k: int) -> list[tuple[int, int, float]]:
+    """Top-k entries as (entry, best passage, score), each entry once, best first."""
+    n_entries = len(index.entries)
+    best = np.full(n_entries, -np.inf)
+    np.maximum.at(best, index.passage_entry, fused)
+    matched = np.flatnonzero(best > 0)
+    if len(matched) == 0:
+        return []
+    k = min(k, len(matched))
+    top = matched[np.argpartition(-best[matched], k - 1)[:k]]
+    top = top[np.argsort(-best[top], kind="stable")]
+    out = []
+    for entry in top:
+        lo, hi = passage_range(index, int(entry))
+        passage = lo + int(np.argmax(fused[lo:hi]))
+        out.append((int(entry), passage, float(best[entry])))
+    return out
+
+
+def passage_range(index: CorpusIndex, entry: int) -> tuple[int, int]:
+    """The [start, end) passage indices of an entry (passages are stored in entry order)."""
+    lo, hi = np.searchsorted(index.passage_entry, [entry, entry + 1])
+    return int(lo), int(hi)
+
+
+def coverage(index: CorpusIndex, query: QueryTerms, entry: int) -> float:
+    """IDF-weighted share of the query's terms that the entry (question or answer) contains."""
+    idf = index.bm25_passages.idf
+    unknown_idf = float(idf.max(initial=1.0))
+    lo, hi = passage_range(index, entry)
+    total = found = 0.0
+    for term, weight in query.weights.items():
+        i = index.bm25_passages.vocabulary.get(term)
+        w = weight * (max(float(idf[i]), 0.1) if i is not None else unknown_idf)
+        total += w
+        if _contains(index.bm25_passages, term, lo, hi) or _contains(
+            index.bm25_questions, term, entry, entry + 1
+        ):
+            found += w
+    return found / total if total else 0.0
+
+
+def _contains(index: TermIndex, term: str, lo: int, hi: int) -> bool:
+    i = index.vocabulary.get(term)
+    if i is None:
+        return False
+    docs = index.scorer.indices[index.scorer.indptr[i] : index.scorer.indptr[i + 1]]
+    return bool(np.any((docs >= lo) & (docs < hi)))
+
+
+def confidence(features: tuple[float, float, float], config: RankConfig) -> float:
+    """Calibrated probability that the top answer is right, from (coverage, cosine, margin)."""
+    b0, b1, b2, b3 = config.calibration
+    z = b0 + b1 * features[0] + b2 * features[1] + b3 * features[2]
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def confidence_features(
+    index: CorpusIndex,
+    query: QueryTerms,
+    scores: Scores,
+    ranked: list[tuple[int, int, float]],
+    config: RankConfig,
+) -> tuple[float, float, float]:
+    """(coverage of the top entry, its best TF-IDF cosine, relative margin over the runner-up)."""
+    if not ranked:
+        return (0.0, 0.0, 0.0)
+    entry, passage, top = ranked[0]
+    cosine = min(float(scores.tfidf[passage]) / (1 + config.question_weight), 1.0)
+    runner_up = ranked[1][2] if len(ranked) > 1 else 0.0
+    margin = (top - runner_up) / top if top > 0 else 0.0
+    return (coverage(index, query, entry), cosine, margin)

@@ -1,0 +1,192 @@
+"""Retriever: the object other tools import; ties corpus -> index -> ranking -> answers."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from qabot import __version__
+from qabot.corpus import BUILTIN_SYNONYMS, CorpusIndex, build_index
+from qabot.errors import QueryError
+from qabot.models import Answer, Entry, Hit, Source
+from qabot.parse import Corpus, load_corpus
+from qabot.rank import (
+    QueryTerms,
+    RankConfig,
+    analyze_query,
+    best_passages,
+    confidence,
+    confidence_features,
+    is_anaphoric,
+    score,
+)
+from qabot.text import tokens
+
+MAX_QUERY_CHARS = 2000
+PACKAGE_CORPUS = Path(__file__).with_name("_corpus")
+SOURCE_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS_ENV = "QABOT_CORPUS"
+
+
+def default_corpus_path() -> Path:
+    """The corpus to use when none is given: $QABOT_CORPUS, else the bundled seed corpus."""
+    if os.environ.get(CORPUS_ENV):
+        return Path(os.environ[CORPUS_ENV])
+    return PACKAGE_CORPUS if PACKAGE_CORPUS.is_dir() else SOURCE_CORPUS
+
+
+def check_query(query: str) -> str:
+    """Validate a query: not empty, not huge, no control characters; return it stripped."""
+    if not isinstance(query, str):
+        raise QueryError("query must be text")
+    text = query.strip()
+    if not text:
+        raise QueryError("query is empty")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"query is too long ({len(text)} characters, limit {MAX_QUERY_CHARS})")
+    if any(
+        (ord(c) < 32 and c not in "\t\n\r") or ord(c) == 127 or 0xD800 <= ord(c) < 0xE000
+        for c in text
+    ):
+        raise QueryError("query contains control or binary characters")
+    return " ".join(text.split())
+
+
+class Retriever:
+    """Answers questions from a corpus: `Retriever.from_path("corpus").ask("why batch norm")`."""
+
+    def __init__(
+        self,
+        index: CorpusIndex,
+        config: RankConfig | None = None,
+        name: str = "corpus",
+        problems: Sequence[str] = (),
+    ) -> None:
+        self.index = index
+        self.config = config or RankConfig()
+        self.name = name
+        self.problems = list(problems)  # one line per corpus file that was skipped
+
+    @classmethod
+    def from_entries(
+        cls,
+        entries: Sequence[Entry],
+        synonyms: Sequence[Sequence[str]] = (),
+        config: RankConfig | None = None,
+    ) -> Retriever:
+        """Build a retriever in memory from entries (no cache)."""
+        return cls(build_index(entries, synonyms), config)
+
+    @classmethod
+    def from_path(
+        cls,
+        path: str | Path | None = None,
+        *,
+        config: RankConfig | None = None,
+        index_dir: str | Path | None = None,
+        cache: bool = True,
+    ) -> Retriever:
+        """Load a corpus file or folder (default: the bundled corpus), reusing a cached index."""
+        root = Path(path) if path is not None else default_corpus_path()
+        corpus = load_corpus(root)
+        index = (
+            _cached_index(corpus, Path(index_dir) if index_dir else None)
+            if cache
+            else (build_index(corpus.entries, corpus.synonyms))
+        )
+        name = root.name if root.is_dir() else root.stem
+        return cls(index, config, name, [str(p) for p in corpus.problems])
+
+    @property
+    def entries(self) -> list[Entry]:
+        """The corpus entries, in document order."""
+        return self.index.entries
+
+    def entry(self, entry_id: str) -> Entry:
+        """The entry with this id (KeyError if none)."""
+        for entry in self.index.entries:
+            if entry.id == entry_id:
+                return entry
+        raise KeyError(entry_id)
+
+    def with_config(self, **changes: object) -> Retriever:
+        """A retriever over the same index with some ranking parameters changed."""
+        return Retriever(
+            self.index, dataclasses.replace(self.config, **changes), self.name, self.problems
+        )
+
+    def ask(self, query: str, k: int = 5, *, context: str | None = None) -> Answer:
+        """Answer a query; `context` is the previous turn, used when the query leans on it."""
+        text = check_query(query)
+        k = max(1, int(k))
+        alone = self._answer(text, k, analyze_query(self.index, text))
+        if not context or not context.strip():
+            return alone
+        if not is_anaphoric(text) and alone.answered:
+            return alone
+        merged_terms = analyze_query(
+            self.index, text, check_query(context), self.config.context_weight
+        )
+        merged = self._answer(text, k, merged_terms)
+        if is_anaphoric(text) or merged.confidence > alone.confidence:
+            merged.resolved_query = f"{context.strip()} / {text}"
+            return merged
+        return alone
+
+    def _answer(self, text: str, k: int, query: QueryTerms) -> Answer:
+        if not query.weights:
+            return Answer(query=text, answered=False, confidence=0.0, results=[])
+        scores = score(self.index, query, self.config)
+        ranked = best_passages(self.index, scores.fused, max(k, 2))
+        conf = confidence(
+            confidence_features(self.index, query, scores, ranked, self.config), self.config
+        )
+        hits = [self._hit(entry, passage, value, query) for entry, passage, value in ranked[:k]]
+        return Answer(
+            query=text,
+            answered=bool(hits) and conf >= self.config.threshold,
+            confidence=round(conf, 4),
+            results=hits,
+        )
+
+    def _hit(self, entry_index: int, passage: int, value: float, query: QueryTerms) -> Hit:
+        entry = self.index.entries[entry_index]
+        text = self.index.passage_texts[passage]
+        matched = sorted(
+            {
+                t.surface
+                for t in tokens(text, self.index.phrases)
+                if not t.stop and t.term in query.weights
+            }
+        )
+        return Hit(
+            question=entry.question,
+            question_id=entry.id,
+            passage=text,
+            answer=entry.answer,
+            score=round(value, 6),
+            source=Source.model_validate(entry.source.model_dump()),
+            matched_terms=matched,
+        )
+
+
+def _cached_index(corpus: Corpus, index_dir: Path | None) -> CorpusIndex:
+    from qabot import store
+
+    files = [*corpus.files, ("<builtin synonyms>", BUILTIN_SYNONYMS.read_bytes())]
+    key = store.corpus_key(files, __version__)
+    path = (index_dir or store.default_index_dir()) / f"{key}.npz"
+    try:
+        return store.load(path, key)
+    except store.StaleIndex as exc:
+        if path.exists():
+            print(f"qabot: rebuilding index ({exc})", file=sys.stderr)
+    index = build_index(corpus.entries, corpus.synonyms)
+    try:
+        store.save(index, path, key)
+    except OSError as exc:
+        print(f"qabot: index not cached ({exc.strerror or exc})", file=sys.stderr)
+    return index

@@ -1,0 +1,133 @@
+"""The persisted index: one `.npz` file (numpy arrays plus a JSON header; no pickle).
+
+Files are keyed by a hash of the corpus content, the synonyms and the qabot version, written
+to a temporary file and renamed into place (atomic: concurrent builders never leave a half
+file), and validated on load; anything unreadable is reported as `StaleIndex` and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from qabot.corpus import CorpusIndex
+from qabot.index import SparseScorer, TermIndex
+from qabot.lexicon import Lexicon
+from qabot.models import Entry
+from qabot.text import PhraseTable
+
+FORMAT_VERSION = 1
+_TERM_INDEXES = ("bm25_passages", "bm25_questions", "tfidf_passages", "tfidf_questions")
+
+
+class StaleIndex(Exception):
+    """A persisted index that is missing, corrupted, or from another version or corpus."""
+
+
+def default_index_dir() -> Path:
+    """The user cache directory for indexes (respects XDG_CACHE_HOME on Linux)."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("qabot")) / "indexes"
+
+
+def corpus_key(files: list[tuple[str, bytes]], version: str) -> str:
+    """A hash identifying a corpus's content (names and bytes) and the qabot version."""
+    digest = hashlib.sha256(f"qabot {version} format {FORMAT_VERSION}\n".encode())
+    for name, data in sorted(files):
+        digest.update(f"{name}\n{len(data)}\n".encode())
+        digest.update(data)
+    return digest.hexdigest()[:32]
+
+
+def _vocab_list(vocabulary: dict[str, int]) -> list[str]:
+    out = [""] * len(vocabulary)
+    for term, i in vocabulary.items():
+        out[i] = term
+    return out
+
+
+def save(index: CorpusIndex, path: Path, key: str) -> None:
+    """Write `index` to `path` atomically (temporary file in the same folder, then rename)."""
+    header = {
+        "format": FORMAT_VERSION,
+        "key": key,
+        "entries": [e.model_dump() for e in index.entries],
+        "passages": index.passage_texts,
+        "phrases": index.phrases.groups,
+        "lexicon": index.lexicon.words,
+        "vocabularies": {
+            name: _vocab_list(getattr(index, name).vocabulary) for name in _TERM_INDEXES
+        }
+        | {"lexicon_chars": _vocab_list(index.lexicon.char_index.vocabulary)},
+    }
+    arrays: dict[str, np.ndarray] = {
+        "header": np.frombuffer(json.dumps(header).encode(), dtype=np.uint8),
+        "passage_entry": index.passage_entry,
+        "lexicon_counts": index.lexicon.counts,
+    }
+    for name in _TERM_INDEXES:
+        term_index: TermIndex = getattr(index, name)
+        arrays |= term_index.scorer.arrays(name) | {f"{name}.idf": term_index.idf}
+    arrays |= index.lexicon.char_index.scorer.arrays("lexicon_chars")
+    arrays["lexicon_chars.idf"] = index.lexicon.char_index.idf
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            np.savez(out, **arrays)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load(path: Path, key: str) -> CorpusIndex:
+    """Load an index written by `save`; raise `StaleIndex` if it is not a valid index for `key`."""
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {name: npz[name] for name in npz.files}
+        header = json.loads(arrays["header"].tobytes())
+        if header.get("format") != FORMAT_VERSION or header.get("key") != key:
+            raise StaleIndex("index is from another corpus or qabot version")
+        return _from_parts(header, arrays)
+    except StaleIndex:
+        raise
+    except FileNotFoundError:
+        raise StaleIndex("no index yet") from None
+    except Exception as exc:  # corrupted, truncated or foreign file: rebuilt by the caller
+        raise StaleIndex(f"unreadable index ({type(exc).__name__})") from None
+
+
+def _term_index(arrays: dict[str, np.ndarray], vocab: list[str], name: str) -> TermIndex:
+    scorer = SparseScorer.from_arrays(arrays, name)
+    if len(scorer.indptr) != len(vocab) + 1 or len(arrays[f"{name}.idf"]) != len(vocab):
+        raise StaleIndex(f"inconsistent arrays in {name}")
+    return TermIndex({t: i for i, t in enumerate(vocab)}, scorer, arrays[f"{name}.idf"])
+
+
+def _from_parts(header: dict, arrays: dict[str, np.ndarray]) -> CorpusIndex:
+    from pydantic import TypeAdapter
+
+    entries = TypeAdapter(list[Entry]).validate_python(header["entries"])
+    vocabularies = header["vocabularies"]
+    indexes = {name: _term_index(arrays, vocabularies[name], name) for name in _TERM_INDEXES}
+    char_index = _term_index(arrays, vocabularies["lexicon_chars"], "lexicon_chars")
+    terms = frozenset(vocabularies["bm25_passages"]) | frozenset(vocabularies["bm25_questions"])
+    lexicon = Lexicon(header["lexicon"], arrays["lexicon_counts"], terms, char_index)
+    passage_entry = arrays["passage_entry"]
+    if len(passage_entry) != len(header["passages"]):
+        raise StaleIndex("passage count mismatch")
+    return CorpusIndex(
+        entries=entries,
+        passage_texts=header["passages"],
+        passage_entry=passage_entry,
+        phrases=PhraseTable(header["phrases"]),
+        lexicon=lexicon,
+        **indexes,
+    )
