@@ -1,0 +1,44 @@
+"""Shared fixtures: an isolated user environment and the seed corpus, built once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qabot.retriever import Retriever
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CORPUS_DIR = REPO_ROOT / "corpus"
+SEED = CORPUS_DIR / "deep-learning-interview-questions.txt"
+SEED_PREFIX = "deep-learning-interview-questions"
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the user cache and config at temporary folders so tests never touch the real ones."""
+    cache = tmp_path / "xdg-cache"
+    config = tmp_path / "xdg-config"
+    cache.mkdir()
+    config.mkdir()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    monkeypatch.delenv("QABOT_CORPUS", raising=False)
+    return cache
+
+
+@pytest.fixture(scope="session")
+def seed_retriever() -> Retriever:
+    """The bundled corpus, indexed in memory once for the whole run (no cache is written)."""
+    return Retriever.from_path(CORPUS_DIR, cache=False)
+
+
+@pytest.fixture(scope="session")
+def seed_lines() -> list[str]:
+    """The lines of the seed document."""
+    return SEED.read_text(encoding="utf-8").splitlines()
+
+
+def seed_id(number: int) -> str:
+    """The entry id of question `number` of the seed document."""
+    return f"{SEED_PREFIX}:q{number}"
