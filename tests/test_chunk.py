@@ -1,0 +1,90 @@
+"""Chunking answers into passages: lists, definition lists, long paragraphs, the seed's answers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from qabot.chunk import chunk_answer
+from qabot.retriever import Retriever
+
+SHORT_LIST = """Some ways to fix it are:
+- Use skip connections.
+- Use ReLU activations.
+- Use gated units."""
+
+DEFINITIONS = """There are a lot of activation functions:
+- Sigmoid function: f(x) = 1/(1+exp(-x)) squashes its input into the range between zero and \
+one, which makes it useful for probabilities but it saturates at both ends.
+- Relu: f(x) = max(0,x) returns zero for negative inputs and the input itself for positive \
+inputs, which is fast to compute and does not saturate for positive values.
+- Tanh: squashes its input into the range between minus one and one and is zero centered, \
+which often helps optimization compared with the sigmoid function in hidden layers."""
+
+LONG_PARAGRAPH = " ".join(
+    f"Sentence number {i} talks about gradients and layers in a deep network." for i in range(20)
+)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\S+", text)
+
+
+def test_list_of_short_items_stays_one_passage_with_its_intro() -> None:
+    assert chunk_answer(SHORT_LIST) == [SHORT_LIST]
+
+
+def test_list_of_long_definitions_gives_one_passage_per_item() -> None:
+    passages = chunk_answer(DEFINITIONS)
+    items = DEFINITIONS.splitlines()[1:]
+    assert len(passages) == len(items)
+    for passage, item in zip(passages, items, strict=True):
+        assert passage == f"There are a lot of activation functions:\n{item}"
+
+
+def test_long_paragraph_is_split_into_sentence_windows() -> None:
+    passages = chunk_answer(LONG_PARAGRAPH)
+    assert len(passages) > 1
+    assert all(p.endswith(".") for p in passages)
+    assert " ".join(passages) == LONG_PARAGRAPH
+
+
+def test_short_paragraph_is_one_passage() -> None:
+    text = "Dropout randomly zeroes activations. It reduces overfitting."
+    assert chunk_answer(text) == [text]
+
+
+@pytest.fixture(scope="module")
+def seed_passages(seed_retriever: Retriever) -> dict[int, list[str]]:
+    """Passages of each seed answer, by question number."""
+    return {
+        n: chunk_answer(entry.answer) for n, entry in enumerate(seed_retriever.entries, start=1)
+    }
+
+
+def test_no_answer_text_is_lost_in_passages(seed_retriever: Retriever) -> None:
+    for entry in seed_retriever.entries:
+        passage_words = set(_words("\n".join(chunk_answer(entry.answer))))
+        missing = [w for w in _words(entry.answer) if w not in passage_words]
+        assert missing == [], entry.id
+
+
+def test_definition_label_keeps_its_formula_line(seed_passages: dict[int, list[str]]) -> None:
+    leaky = [p for p in seed_passages[2] if "Leaky ReLU:" in p]
+    assert len(leaky) == 1
+    assert "F(x)= ax" in leaky[0]
+
+
+def test_short_fix_list_is_one_passage(seed_passages: dict[int, list[str]]) -> None:
+    fixes = [p for p in seed_passages[9] if "Some ways to fix it are:" in p]
+    assert len(fixes) == 1
+    for fix in ("skip/residual connections", "Leaky ReLU over sigmoid", "GRUs and LSTMs"):
+        assert fix in fixes[0]
+
+
+def test_momentum_item_is_its_own_passage(seed_passages: dict[int, list[str]]) -> None:
+    momentum = [p for p in seed_passages[6] if "- Momentum:" in p]
+    assert len(momentum) == 1
+    assert "Adagrad" not in momentum[0]
+    assert "Dropout rate" not in momentum[0]
