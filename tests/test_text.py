@@ -1,0 +1,108 @@
+"""Text analysis: normalization, spelling, stemming, stop words, acronyms and phrase rewriting."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SEED, seed_id
+
+from qabot.corpus import BUILTIN_SYNONYMS, read_synonyms
+from qabot.retriever import Retriever
+from qabot.text import PhraseTable, find_acronyms, normalize, terms, words
+
+
+@pytest.fixture(scope="module")
+def phrases() -> PhraseTable:
+    return PhraseTable(read_synonyms(BUILTIN_SYNONYMS))
+
+
+def test_unicode_bold_letters_read_as_plain_text() -> None:
+    assert normalize("𝐓𝐡𝐢𝐬 𝐜𝐚𝐧") == "this can"
+
+
+def test_bold_letters_give_the_same_terms_as_plain_ones() -> None:
+    assert terms("𝐜𝐚𝐮𝐬𝐞 𝐭𝐡𝐞 𝐧𝐞𝐮𝐫𝐚𝐥 𝐧𝐞𝐭𝐰𝐨𝐫𝐤") == terms("cause the neural network")
+
+
+def test_curly_quotes_become_straight() -> None:
+    assert normalize("“a” ‘b’ isn’t") == "\"a\" 'b' isn't"
+
+
+def test_curly_apostrophe_gives_the_same_words_as_a_straight_one() -> None:
+    assert words("isn’t good") == words("isn't good")
+
+
+def test_multiplication_sign_reads_as_x() -> None:
+    assert normalize("3×3") == "3x3"
+    assert words("2×2 window") == ["2x2", "window"]
+
+
+def test_hyphenated_word_gives_its_parts() -> None:
+    assert {"under", "fitting"} <= set(words("under-fitting"))
+
+
+def test_hyphenated_word_is_matched_by_its_joined_spelling(seed_retriever: Retriever) -> None:
+    # "under-fitting" is in Q10's answer; the joined query spelling must still find it
+    answer = seed_retriever.ask("underfitting", k=3)
+    assert answer.results[0].question_id == seed_id(10)
+    assert "under-fitting" in answer.results[0].passage
+
+
+@pytest.mark.parametrize(
+    ("british", "american"),
+    [
+        ("normalisation", "normalization"),
+        ("regularisation", "regularization"),
+        ("centred", "centered"),
+    ],
+)
+def test_british_spelling_gives_the_american_term(british: str, american: str) -> None:
+    assert terms(british) == terms(american)
+
+
+def test_plural_and_singular_share_a_stem() -> None:
+    assert terms("gradients") == terms("gradient")
+
+
+@pytest.mark.parametrize("phrasing", ["what is", "how do I", "can you explain", "tell me about"])
+def test_question_phrasing_is_dropped(phrasing: str) -> None:
+    assert terms(f"{phrasing} dropout") == terms("dropout")
+
+
+def test_stop_words_are_dropped() -> None:
+    assert terms("the output of the layer") == terms("output layer")
+
+
+def test_acronym_plural_reads_as_the_acronym() -> None:
+    assert terms("LSTMs") == ["lstm"]
+    assert normalize("GRUs and LSTMs") == "gru and lstm"
+
+
+def test_find_acronyms_reads_definitions_in_the_seed() -> None:
+    found = find_acronyms(SEED.read_text(encoding="utf-8"))
+    assert ("CNN", "Convolutional Neural Network") in found
+    assert ("ReLU", "Rectified Linear Unit") in found
+
+
+def test_find_acronyms_ignores_parentheses_that_do_not_spell_it() -> None:
+    assert find_acronyms("the ridge penalty (l1) and a Big Model (BM)") == [("BM", "Big Model")]
+
+
+@pytest.mark.parametrize("variant", ["bn", "batch norm", "batchnorm", "batch-norm", "BN"])
+def test_batch_norm_variants_share_the_canonical_term(phrases: PhraseTable, variant: str) -> None:
+    canonical = terms("batch normalization", phrases)[0]
+    assert canonical in terms(variant, phrases)
+
+
+def test_multi_word_phrase_keeps_its_words_as_terms(phrases: PhraseTable) -> None:
+    assert {"batch", "normal"} <= set(terms("batch normalization", phrases))
+
+
+def test_acronyms_with_a_common_word_share_no_term(phrases: PhraseTable) -> None:
+    # "rectified linear unit" and "gated recurrent unit" must not meet on "unit"
+    assert not set(terms("relu", phrases)) & set(terms("GRUs", phrases))
+
+
+def test_phrase_table_without_a_second_phrase_is_ignored() -> None:
+    table = PhraseTable([["dropout"]])
+    assert table.groups == []
+    assert terms("dropout", table) == terms("dropout")
