@@ -1,0 +1,116 @@
+"""Ranking on the bundled corpus: the right question first, fusion, confidence and abstention."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import seed_id
+
+from qabot.rank import normalized_score_fusion, reciprocal_rank_fusion
+from qabot.retriever import Retriever
+
+TOP_QUESTION = [
+    ("why batch norm", 4),
+    ("what is leaky relu", 2),
+    ("what is momentum", 6),
+    ("what is max pooling", 8),
+    ("autoencodr", 1),
+    ("exploding gradiants", 5),
+    ("BN", 4),
+    ("CNN architecture", 8),
+]
+TOP_PASSAGE = [
+    ("what is leaky relu", "Leaky ReLU:"),
+    ("what is momentum", "- Momentum:"),
+    ("what is max pooling", "- Max pooling:"),
+]
+OUT_OF_DOMAIN = [
+    "what's the capital of France",
+    "explain k-means clustering",
+    "what is a random forest",
+]
+
+
+@pytest.mark.parametrize(("query", "number"), TOP_QUESTION)
+def test_query_ranks_the_right_question_first(
+    seed_retriever: Retriever, query: str, number: int
+) -> None:
+    answer = seed_retriever.ask(query, k=5)
+    assert answer.results[0].question_id == seed_id(number)
+
+
+@pytest.mark.parametrize(("query", "label"), TOP_PASSAGE)
+def test_query_picks_the_passage_that_defines_it(
+    seed_retriever: Retriever, query: str, label: str
+) -> None:
+    best = seed_retriever.ask(query, k=5).results[0]
+    assert label in best.passage
+
+
+@pytest.mark.parametrize(("query", "number"), TOP_QUESTION)
+def test_in_domain_query_is_answered(seed_retriever: Retriever, query: str, number: int) -> None:
+    assert seed_retriever.ask(query, k=5).answered
+
+
+@pytest.mark.parametrize("query", [q for q, _ in TOP_QUESTION] + OUT_OF_DOMAIN)
+def test_each_entry_appears_once_in_results(seed_retriever: Retriever, query: str) -> None:
+    ids = [hit.question_id for hit in seed_retriever.ask(query, k=10).results]
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("query", [q for q, _ in TOP_QUESTION] + OUT_OF_DOMAIN)
+def test_confidence_is_a_probability(seed_retriever: Retriever, query: str) -> None:
+    assert 0.0 <= seed_retriever.ask(query).confidence <= 1.0
+
+
+@pytest.mark.parametrize("query", OUT_OF_DOMAIN)
+def test_out_of_domain_query_abstains(seed_retriever: Retriever, query: str) -> None:
+    answer = seed_retriever.ask(query, k=5)
+    assert not answer.answered
+    assert answer.confidence < seed_retriever.config.threshold
+
+
+def test_abstention_still_suggests_results_when_a_term_matched(seed_retriever: Retriever) -> None:
+    # "means" occurs in the corpus, so the closest questions are offered as suggestions
+    answer = seed_retriever.ask("explain k-means clustering", k=5)
+    assert not answer.answered
+    assert answer.results
+    assert all(hit.matched_terms for hit in answer.results)
+
+
+def test_query_matching_nothing_has_no_results(seed_retriever: Retriever) -> None:
+    answer = seed_retriever.ask("what's the capital of France", k=5)
+    assert answer.results == []
+    assert answer.confidence < seed_retriever.config.threshold
+
+
+def test_results_are_sorted_by_score(seed_retriever: Retriever) -> None:
+    scores = [hit.score for hit in seed_retriever.ask("exploding gradiants", k=10).results]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_k_limits_the_number_of_results(seed_retriever: Retriever) -> None:
+    assert len(seed_retriever.ask("gradient", k=2).results) == 2
+
+
+def test_normalized_score_fusion_mixes_max_normalized_scores() -> None:
+    fused = normalized_score_fusion(np.array([2.0, 1.0, 0.0]), np.array([0.0, 3.0, 6.0]), 0.25)
+    # a / 2 = [1, .5, 0] and b / 6 = [0, .5, 1], mixed .25 / .75
+    np.testing.assert_allclose(fused, [0.25, 0.5, 0.75])
+
+
+def test_normalized_score_fusion_ignores_an_all_zero_run() -> None:
+    fused = normalized_score_fusion(np.zeros(3), np.array([1.0, 4.0, 2.0]), 0.5)
+    np.testing.assert_allclose(fused, [0.125, 0.5, 0.25])
+
+
+def test_reciprocal_rank_fusion_sums_inverse_ranks() -> None:
+    fused = reciprocal_rank_fusion([np.array([3.0, 2.0, 1.0]), np.array([0.0, 1.0, 2.0])], rrf_k=1)
+    # run 1 ranks the documents 1, 2, 3; run 2 ranks doc 2 first, doc 1 second, doc 0 not at all
+    np.testing.assert_allclose(fused, [1 / 2, 1 / 3 + 1 / 3, 1 / 4 + 1 / 2])
+
+
+def test_reciprocal_rank_fusion_gives_unmatched_documents_nothing() -> None:
+    fused = reciprocal_rank_fusion([np.array([0.0, 5.0]), np.array([0.0, 1.0])])
+    assert fused[0] == 0.0
+    assert fused[1] == pytest.approx(2 / 61)
