@@ -19,6 +19,11 @@ MAX_GROUPED_LIST_WORDS = 90  # a list this short, with short items, stays one pa
 MAX_GROUPED_ITEM_WORDS = 15
 MAX_INTRO_WORDS = 25  # an introducing line longer than this is a passage of its own
 
+_LABEL = re.compile(
+    r"^\s*(?:[-*+\u2022]\s*|\d{1,3}[.)]\s*|[a-zA-Z][.)]{1,2}\s*)?\**([^:]{1,80}?)\**\s*:"
+)
+_DEFINITION = re.compile(r"^\s*([A-Za-z][\w\s/-]{0,60}?)\s+(?:is|are|refers to|means)\s", re.I)
+MAX_HEAD_WORDS = 6
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
 
 
@@ -118,6 +123,20 @@ def _block_passages(block: _Block) -> list[str]:
     passages = ["\n".join(head)] if head else []
     passages.extend("\n".join(prefix + item) for item in block.items)
     return passages
+
+
+def passage_head(text: str) -> str:
+    """What a passage defines: labels of its "Label: ..." lines and its opening "X is ..." subject.
+
+    "- Leaky ReLU:" gives "Leaky ReLU", "Batch normalization is a technique" gives "Batch
+    normalization"; a query naming exactly that thing should prefer this passage.
+    """
+    heads = []
+    for number, line in enumerate(text.splitlines()):
+        match = _LABEL.match(line) or (_DEFINITION.match(line) if number == 0 else None)
+        if match and len(match.group(1).split()) <= MAX_HEAD_WORDS:
+            heads.append(match.group(1).strip())
+    return "\n".join(heads)
 
 
 def chunk_answer(answer: str) -> list[str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qabot.chunk import chunk_entries
+from qabot.chunk import chunk_entries, passage_head
 from qabot.index import TermIndex, build_bm25, build_tfidf
 from qabot.lexicon import Lexicon
 from qabot.models import Entry
@@ -30,6 +30,14 @@ class CorpusIndex:
     bm25_questions: TermIndex
     tfidf_passages: TermIndex
     tfidf_questions: TermIndex
+    passage_heads: TermIndex  # BM25 over what each passage defines (see chunk.passage_head)
+
+    @property
+    def passage_first(self) -> np.ndarray:
+        """True for the first passage of each answer."""
+        first = np.ones(len(self.passage_entry), dtype=bool)
+        first[1:] = self.passage_entry[1:] != self.passage_entry[:-1]
+        return first
 
     def analyze(self, text: str) -> list[str]:
         """Index terms of a document text (the same analysis queries get)."""
@@ -95,4 +103,5 @@ def build_index(
         bm25_questions=bm25_questions,
         tfidf_passages=build_tfidf(passage_texts, features),
         tfidf_questions=build_tfidf(questions, features),
+        passage_heads=build_bm25([terms(passage_head(t), phrases) for t in passage_texts]),
     )

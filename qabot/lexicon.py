@@ -19,7 +19,25 @@ from qabot.text import STOP_WORDS, Token, american, stem, words
 
 MAX_COMPLETION_STEMS = 3  # a truncation matching more distinct words than this is ambiguous
 MIN_TYPO_LENGTH = 5
-TYPO_SIMILARITY = 0.55  # char n-gram cosine needed to read a word as a typo of another
+TYPO_CANDIDATES = 20  # nearest words by character n-grams, then checked by edit distance
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein distance (adjacent transpositions count 1), or limit+1 if larger."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
 
 
 def word_ngrams(word: str) -> list[str]:
@@ -60,12 +78,12 @@ class Lexicon:
         return self._split(word) or self._completions(word) or self._correction(word)
 
     def _split(self, word: str) -> list[str]:
-        for i in range(3, len(word) - 2):
+        for i in range(2, len(word) - 2):
             left, right = word[:i], word[i:]
-            if self.known(left):
+            if self.known(left) or left in STOP_WORDS:
                 tail = [right] if self.known(right) else self._completions(right)
                 if tail:
-                    return [left, *tail]
+                    return [w for w in (left, *tail) if w not in STOP_WORDS]
         return []
 
     def _completions(self, word: str) -> list[str]:
@@ -80,15 +98,25 @@ class Lexicon:
         return [self.words[i] for i in best]
 
     def _correction(self, word: str) -> list[str]:
+        # candidates by character n-gram TF-IDF, accepted by Damerau-Levenshtein distance
         if len(word) < MIN_TYPO_LENGTH or word.isdigit() or not self.words:
             return []
         grams: dict[str, float] = {}
         for gram in word_ngrams(word):
             grams[gram] = grams.get(gram, 0.0) + 1.0
-        ids, weights = tfidf_query(self.char_index, grams)
-        scores = self.char_index.scorer.scores(ids, weights)
-        best = int(np.argmax(scores))
-        return [self.words[best]] if scores[best] >= TYPO_SIMILARITY else []
+        scores = self.char_index.scorer.scores(*tfidf_query(self.char_index, grams))
+        count = min(TYPO_CANDIDATES, len(scores))
+        candidates = np.argpartition(-scores, count - 1)[:count]
+        limit = 1 if len(word) <= 6 else 2
+        best: tuple[int, int, str] | None = None
+        for i in candidates:
+            candidate = self.words[int(i)]
+            if scores[i] <= 0 or candidate[0] != word[0]:
+                continue
+            distance = edit_distance(word, candidate, limit)
+            if distance <= limit and (best is None or (distance, -self.counts[i]) < best[:2]):
+                best = (distance, -int(self.counts[i]), candidate)
+        return [best[2]] if best else []
 
     def expand(self, query: list[Token]) -> list[Token]:
         """Replace unknown content tokens of a query by the corpus words they most likely mean."""

@@ -29,13 +29,17 @@ class RankConfig:
 
     method: Method = "hybrid"
     fusion: Fusion = "score"
-    bm25_share: float = 0.5  # weight of BM25 in score fusion, TF-IDF gets the rest
+    bm25_share: float = 0.7  # weight of BM25 in score fusion, TF-IDF gets the rest
     question_weight: float = 0.6  # weight of the question field relative to the passage
     rrf_k: int = 60
+    head_weight: float = 0.1  # bonus for passages that define a query term ("- Momentum: ...")
+    first_weight: float = 0.1  # prior for the opening passage of an answer
     context_weight: float = 0.5  # weight of the previous turn's terms in a follow-up
-    threshold: float = 0.5  # abstain below this confidence
-    # logistic calibration: intercept, coverage, best cosine, margin (fit on the tune split)
-    calibration: tuple[float, float, float, float] = (-6.0, 7.0, 4.0, 2.0)
+    threshold: float = (
+        0.35  # abstain below this confidence (tune split: 0.88 OOD abstention, 0.05 false)
+    )
+    # logistic calibration: intercept, then weights of `confidence_features` (scripts/calibrate.py)
+    calibration: tuple[float, ...] = (-1.464, 3.052, 4.615, 1.023, 0.085, -2.877)
 
 
 @dataclass
@@ -128,6 +132,13 @@ def score(index: CorpusIndex, query: QueryTerms, config: RankConfig) -> Scores:
         fused = reciprocal_rank_fusion([bm25, tfidf], config.rrf_k)
     else:
         fused = normalized_score_fusion(bm25, tfidf, config.bm25_share)
+    if config.head_weight:
+        heads = index.passage_heads.scorer.scores(*index.passage_heads.ids(query.weights))
+        top = float(heads.max(initial=0.0))
+        if top > 0:
+            fused = fused + config.head_weight * float(fused.max()) * heads / top
+    if config.first_weight:
+        fused = fused + config.first_weight * float(fused.max()) * index.passage_first * (fused > 0)
     return Scores(bm25, tfidf, tfidf_question, fused)
 
 
@@ -174,8 +185,9 @@ def passage_range(index: CorpusIndex, entry: int) -> tuple[int, int]:
     return int(lo), int(hi)
 
 
-def coverage(index: CorpusIndex, query: QueryTerms, entry: int) -> float:
-    """IDF-weighted share of the query's terms that the entry (question or answer) contains."""
+def coverage(index: CorpusIndex, query: QueryTerms, entry: int) -> tuple[float, float]:
+    """IDF-weighted share of the query's terms that the entry (question or answer) contains,
+    and the matched IDF mass in units of the rarest term's IDF."""
     idf = index.bm25_passages.idf
     unknown_idf = float(idf.max(initial=1.0))
     lo, hi = passage_range(index, entry)
@@ -188,7 +200,14 @@ def coverage(index: CorpusIndex, query: QueryTerms, entry: int) -> float:
             index.bm25_questions, term, entry, entry + 1
         ):
             found += w
-    return found / total if total else 0.0
+    return (found / total if total else 0.0), found / unknown_idf
+
+
+def unknown_share(index: CorpusIndex, query: QueryTerms) -> float:
+    """Share of the query's terms that appear nowhere in the corpus (even after resolution)."""
+    terms = list(query.weights)
+    unknown = sum(1 for t in terms if t not in index.lexicon.terms)
+    return unknown / len(terms) if terms else 1.0
 
 
 def _contains(index: TermIndex, term: str, lo: int, hi: int) -> bool:
@@ -199,11 +218,11 @@ def _contains(index: TermIndex, term: str, lo: int, hi: int) -> bool:
     return bool(np.any((docs >= lo) & (docs < hi)))
 
 
-def confidence(features: tuple[float, float, float], config: RankConfig) -> float:
-    """Calibrated probability that the top answer is right, from (coverage, cosine, margin)."""
-    b0, b1, b2, b3 = config.calibration
-    z = b0 + b1 * features[0] + b2 * features[1] + b3 * features[2]
-    return 1.0 / (1.0 + math.exp(-z))
+def confidence(features: tuple[float, ...], config: RankConfig) -> float:
+    """Calibrated probability that the top answer is right (logistic over the features)."""
+    intercept, *weights = config.calibration
+    z = intercept + sum(w * f for w, f in zip(weights, features, strict=True))
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
 def confidence_features(
@@ -215,9 +234,10 @@ def confidence_features(
 ) -> tuple[float, float, float]:
     """(coverage of the top entry, its best TF-IDF cosine, relative margin over the runner-up)."""
     if not ranked:
-        return (0.0, 0.0, 0.0)
+        return (0.0, 0.0, 0.0, 0.0, 1.0)
     entry, passage, top = ranked[0]
     cosine = min(float(scores.tfidf[passage]) / (1 + config.question_weight), 1.0)
     runner_up = ranked[1][2] if len(ranked) > 1 else 0.0
     margin = (top - runner_up) / top if top > 0 else 0.0
-    return (coverage(index, query, entry), cosine, margin)
+    share, mass = coverage(index, query, entry)
+    return (share, cosine, margin, mass, unknown_share(index, query))

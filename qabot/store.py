@@ -22,7 +22,13 @@ from qabot.models import Entry
 from qabot.text import PhraseTable
 
 FORMAT_VERSION = 1
-_TERM_INDEXES = ("bm25_passages", "bm25_questions", "tfidf_passages", "tfidf_questions")
+_TERM_INDEXES = (
+    "bm25_passages",
+    "bm25_questions",
+    "tfidf_passages",
+    "tfidf_questions",
+    "passage_heads",
+)
 
 
 class StaleIndex(Exception):

@@ -32,7 +32,8 @@ STOP_WORDS: frozenset[str] = frozenset(
     where whether which while who whom whose why how will with within without wont would
     wouldnt yet you your youre yours yourself yourselves explain explained describe define
     definition tell mean meaning meant know known kind kinds anyone someone something thing
-    things basically really actually many way ways e g eg ie
+    things basically really actually many way ways e g eg ie vs versus simply briefly
+    quick quickly detail detailed details overview summary list please
     """.split()
 )
 
@@ -99,16 +100,15 @@ def stem(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Normalized surface words; "under-fitting" yields "underfitting", "under", "fitting"."""
+    """Normalized surface words; hyphenated words give their parts ("under-fitting").
+
+    Queries that join or split such words ("underfitting", "non linearity") are resolved
+    against the corpus lexicon, so documents are not indexed twice for one word.
+    """
     out: list[str] = []
     for match in _WORD.finditer(normalize(text)):
         token = match.group().replace("'", "")
-        if "-" in token:
-            parts = [p for p in token.split("-") if p]
-            out.append("".join(parts))
-            out.extend(parts)
-        else:
-            out.append(token)
+        out.extend(p for p in token.split("-") if p) if "-" in token else out.append(token)
     return out
 
 

@@ -1,0 +1,61 @@
+"""Fit the confidence calibration and the abstention threshold on the tune split.
+
+A logistic regression maps `rank.confidence_features` of the top answer to the probability
+that it is right (label 1: in-domain query whose expected entry ranks first; 0: out-of-domain
+or wrong).  Prints the coefficients for RankConfig.calibration and a threshold table.
+usage: python scripts/calibrate.py [--corpus PATH] [--queries FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from qabot.evaluate import load_labels
+from qabot.rank import analyze_query, best_passages, confidence_features, score
+from qabot.retriever import Retriever
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def features(retriever: Retriever, query: str) -> tuple[list[float], str | None]:
+    terms = analyze_query(retriever.index, query)
+    if not terms.weights:
+        return [0.0, 0.0, 0.0, 0.0, 1.0], None
+    scores = score(retriever.index, terms, retriever.config)
+    ranked = best_passages(retriever.index, scores.fused, 2)
+    top = retriever.entries[ranked[0][0]].id if ranked else None
+    return list(confidence_features(retriever.index, terms, scores, ranked, retriever.config)), top
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", default=str(ROOT / "corpus"))
+    parser.add_argument("--queries", default=str(ROOT / "corpus" / "eval" / "queries.jsonl"))
+    args = parser.parse_args()
+    retriever = Retriever.from_path(args.corpus, cache=False)
+    labels = load_labels(Path(args.queries))
+    data = {"tune": ([], [], []), "report": ([], [], [])}
+    for label in labels:
+        x, top = features(retriever, label.query)
+        xs, ys, ins = data[label.split]
+        xs.append(x)
+        ys.append(int(label.expected is not None and top == label.expected))
+        ins.append(label.expected is not None)
+    x, y, _ = (np.array(v) for v in data["tune"])
+    model = LogisticRegression(C=10.0, max_iter=1000).fit(x, y)
+    coefs = (float(model.intercept_[0]), *(float(c) for c in model.coef_[0]))
+    print("calibration =", tuple(round(c, 3) for c in coefs))
+    for split, (xs, _, ins) in data.items():
+        p = model.predict_proba(np.array(xs))[:, 1]
+        inside = np.array(ins)
+        print(f"\n{split}: threshold  OOD-abstain  false-abstain")
+        for t in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6):
+            print(f"  {t:.2f}  {np.mean(p[~inside] < t):.3f}  {np.mean(p[inside] < t):.3f}")
+
+
+if __name__ == "__main__":
+    main()
