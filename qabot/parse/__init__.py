@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from qabot.errors import CorpusError
 from qabot.models import Entry
+from qabot.parse.jsonfile import parse_json_file
+from qabot.parse.tabular import parse_csv_file
 from qabot.parse.text import parse_text_file
 
 # path, display path, id prefix -> entries
 Parser = Callable[[Path, str, str], list[Entry]]
+# files done, files in all, the file being read
+Progress = Callable[[int, int, Path], None]
 
-PARSERS: dict[str, Parser] = {".txt": parse_text_file, ".text": parse_text_file}
+PARSERS: dict[str, Parser] = {
+    ".txt": parse_text_file,
+    ".text": parse_text_file,
+    ".csv": parse_csv_file,
+    ".tsv": parse_csv_file,
+    ".json": parse_json_file,
+    ".jsonl": parse_json_file,
+}
 # Files beside a corpus that are not Q&A documents.
 RESERVED_NAMES = frozenset({"synonyms.txt"})
 RESERVED_DIRS = frozenset({"eval"})
@@ -52,13 +65,18 @@ def parse_file(path: Path, root: Path) -> list[Entry]:
 
 @dataclass
 class Corpus:
-    """A loaded corpus: its entries, synonym groups, raw files (for the cache key), problems."""
+    """A loaded corpus: entries, synonym groups, raw files (for the cache key), problems, notices.
+
+    `problems` are files that were skipped; `notices` are one-line remarks that changed nothing
+    the user must fix (a question asked in two files).
+    """
 
     root: Path
     entries: list[Entry]
     synonyms: list[list[str]] = field(default_factory=list)
     files: list[tuple[str, bytes]] = field(default_factory=list)
     problems: list[CorpusError] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
 
 
 def synonyms_file(root: Path) -> Path | None:
@@ -67,13 +85,16 @@ def synonyms_file(root: Path) -> Path | None:
     return candidate if candidate.is_file() and candidate != root else None
 
 
-def load_corpus(root: Path | str) -> Corpus:
+def load_corpus(root: Path | str, progress: Progress | None = None) -> Corpus:
     """Load every document of a corpus; in a folder, bad files are reported and skipped."""
     from qabot.corpus import read_synonyms
 
     root = Path(root)
     corpus = Corpus(root=root, entries=[])
-    for path in corpus_files(root):
+    paths = corpus_files(root)
+    for done, path in enumerate(paths):
+        if progress is not None:
+            progress(done, len(paths), path)
         try:
             corpus.entries.extend(parse_file(path, root))
             corpus.files.append(
@@ -92,6 +113,7 @@ def load_corpus(root: Path | str) -> Corpus:
             if len(corpus.problems) == 1
             else CorpusError(root, "no Q&A entries found in any document")
         )
+    corpus.entries, corpus.notices = merge_duplicates(corpus.entries)
     synonyms = synonyms_file(root)
     if synonyms is not None:
         try:
@@ -100,3 +122,39 @@ def load_corpus(root: Path | str) -> Corpus:
         except (OSError, UnicodeDecodeError) as exc:
             corpus.problems.append(CorpusError(synonyms, f"synonyms ignored: {exc}"))
     return corpus
+
+
+def question_key(question: str) -> str:
+    """What makes two questions the same: their words, case-folded, punctuation ignored."""
+    return " ".join(re.findall(r"\w+", unicodedata.normalize("NFKC", question).casefold()))
+
+
+def merge_duplicates(entries: list[Entry]) -> tuple[list[Entry], list[str]]:
+    """Resolve questions asked twice (in one file or across files); return entries and notices.
+
+    The answered copy wins over an unanswered one, and a copy with the same answer is dropped;
+    two different answers are both kept (each cites its own source) and reported.
+    """
+    kept: list[Entry | None] = []
+    first: dict[str, int] = {}
+    notices: list[str] = []
+    for entry in entries:
+        key = question_key(entry.question)
+        if not key or key not in first:
+            first.setdefault(key, len(kept))
+            kept.append(entry)
+            continue
+        index = first[key]
+        other = kept[index]
+        assert other is not None
+        if not entry.answered or question_key(entry.answer) == question_key(other.answer):
+            notices.append(f"{entry.source}: duplicate question, kept {other.source}")
+        elif not other.answered:
+            notices.append(f"{other.source}: unanswered question, answered at {entry.source}")
+            kept[index] = None
+            first[key] = len(kept)
+            kept.append(entry)
+        else:
+            notices.append(f"{entry.source}: question also at {other.source}, both answers kept")
+            kept.append(entry)
+    return [e for e in kept if e is not None], notices

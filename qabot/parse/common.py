@@ -26,8 +26,8 @@ LIST_ITEM = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,3}[.)]|[a-zA-Z][.)]{1,2}|\([a-z
 BARE_BULLET = re.compile(r"^\s*[-*+\u2022]\s*$")
 
 
-def read_lines(path: Path) -> list[str]:
-    """Read a UTF-8 text file as lines, with one-line errors for binary, non-UTF-8 or empty files."""
+def read_text(path: Path) -> str:
+    """Read a UTF-8 text file, with one-line errors for binary, non-UTF-8 or empty files."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -49,7 +49,12 @@ def read_lines(path: Path) -> list[str]:
         raise CorpusError(path, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", line) from None
     if not text.strip():
         raise CorpusError(path, "file is empty")
-    return text.splitlines()
+    return text
+
+
+def read_lines(path: Path) -> list[str]:
+    """Read a UTF-8 text file as lines (errors as `read_text`)."""
+    return read_text(path).splitlines()
 
 
 def match_question(line: str) -> tuple[int | None, str] | None:
@@ -86,3 +91,48 @@ def match_answer_label(line: str) -> str | None:
 def slug(path: Path) -> str:
     """A stable, readable id prefix for a document: its path without suffix, '/'-separated."""
     return path.with_suffix("").as_posix()
+
+
+# Column / field names that hold each part of an entry (CSV headers, JSON keys), lower-case.
+FIELD_NAMES = {
+    "question": ("question", "questions", "q", "query", "prompt"),
+    "answer": ("answer", "answers", "a", "response", "reply"),
+    "alternates": ("alternates", "alternate", "alternatives", "paraphrases", "variants"),
+    "tags": ("tags", "tag", "categories", "category", "topics"),
+}
+
+
+def find_fields(names: list[str]) -> dict[str, str]:
+    """Map each entry part (question, answer, alternates, tags) to the first name that holds it."""
+    found: dict[str, str] = {}
+    folded = {name: name.strip().lower() for name in names if isinstance(name, str)}
+    for part, candidates in FIELD_NAMES.items():
+        for candidate in candidates:
+            match = next((n for n, f in folded.items() if f == candidate), None)
+            if match is not None:
+                found[part] = match
+                break
+    return found
+
+
+def split_values(value: object, separator: str = "|") -> list[str]:
+    """A list of non-empty strings from a list, or a string separated by `separator`."""
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else str(value).split(separator)
+    return [str(item).strip() for item in items if str(item).strip()]
+
+
+def as_text(value: object) -> str:
+    """A field value as entry text: strings as is, lists of lines joined, None as ""."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "\n".join(as_text(v) for v in value)
+    text = value if isinstance(value, str) else str(value)
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def entry_id(prefix: str, position: int) -> str:
+    """The id of the `position`-th (1-based) entry of a document."""
+    return f"{prefix}:q{position}"

@@ -1,0 +1,74 @@
+"""CSV/TSV tables: header detection, row line ranges, alternates and tags, bad tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qabot.errors import CorpusError
+from qabot.parse import load_corpus
+from qabot.parse.tabular import parse_csv_file, parse_table
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_csv_rows_become_entries_with_their_physical_line_range() -> None:
+    entries = parse_csv_file(FIXTURES / "faq.csv", "faq.csv", "faq")
+    assert [e.id for e in entries] == ["faq:q1", "faq:q2", "faq:q3"]
+    dropout = entries[0]
+    assert dropout.question == "What is dropout?"
+    assert dropout.answer.endswith("so the network cannot rely on any single unit.")
+    assert (dropout.source.line_start, dropout.source.line_end) == (2, 3)
+    assert (entries[1].source.line_start, entries[1].source.line_end) == (4, 4)
+
+
+def test_csv_alternates_split_on_bars_and_tags_on_bars_or_commas() -> None:
+    entries = parse_csv_file(FIXTURES / "faq.csv", "faq.csv", "faq")
+    assert entries[0].alternates == ["what does dropout do", "why use dropout"]
+    assert entries[1].tags == ["optimization", "training"]
+
+
+def test_csv_question_with_empty_answer_is_kept_unanswered() -> None:
+    entries = parse_csv_file(FIXTURES / "faq.csv", "faq.csv", "faq")
+    assert entries[2].question == "What is early stopping?"
+    assert not entries[2].answered
+
+
+def test_tsv_headers_are_matched_case_insensitively() -> None:
+    entries = parse_csv_file(FIXTURES / "faq.tsv", "faq.tsv", "faq")
+    assert [e.question for e in entries] == ["What is a tensor?", "What is a GPU used for?"]
+    assert entries[0].answer == "A multi-dimensional array of numbers."
+
+
+@pytest.mark.parametrize("header", ["query;reply", "Prompt,Response", "QUESTIONS\tANSWERS"])
+def test_header_synonyms_and_delimiters_are_detected(header: str) -> None:
+    sep = ";" if ";" in header else "\t" if "\t" in header else ","
+    entries = parse_table(f"{header}\nWhy?{sep}Because.\n", "t.csv", "t", None)
+    assert (entries[0].question, entries[0].answer) == ("Why?", "Because.")
+
+
+def test_csv_without_question_column_names_file_and_line_one(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("title,body\nHello,World\n", encoding="utf-8")
+    with pytest.raises(CorpusError) as info:
+        parse_csv_file(path, str(path), "bad")
+    assert info.value.line == 1
+    assert str(info.value).startswith(f"{path}:1: no question or answer column")
+
+
+def test_blank_rows_are_skipped_without_shifting_line_numbers() -> None:
+    entries = parse_table("question,answer\n\nA?,x\n\nB?,y\n", "t.csv", "t", ",")
+    assert [(e.question, e.source.line_start) for e in entries] == [("A?", 3), ("B?", 5)]
+    assert [e.id for e in entries] == ["t:q1", "t:q2"]
+
+
+def test_table_with_only_empty_questions_is_an_error() -> None:
+    with pytest.raises(CorpusError, match="no Q&A rows"):
+        parse_table("question,answer\n,orphan answer\n", "t.csv", "t", ",")
+
+
+def test_csv_loads_as_a_corpus_on_its_own() -> None:
+    corpus = load_corpus(FIXTURES / "faq.csv")
+    assert len(corpus.entries) == 3
+    assert corpus.entries[0].source.path == str(FIXTURES / "faq.csv")
