@@ -1,0 +1,41 @@
+"""The public API as the README shows it, and a light `import qabot`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS_DIR, REPO_ROOT
+
+from qabot.models import Answer
+
+
+def test_readme_api_example(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO_ROOT)
+    from qabot import Retriever
+
+    r = Retriever.from_path("corpus")
+    a = r.ask("why batch norm", k=5)
+    assert a.answered
+    assert a.results[0].question_id.endswith(":q4")
+    assert Answer.model_validate_json(a.model_dump_json()) == a
+
+
+def test_from_path_writes_its_index_to_the_isolated_cache(isolated_environment: Path) -> None:
+    from qabot import Retriever
+
+    Retriever.from_path(CORPUS_DIR)
+    assert list(isolated_environment.rglob("*.npz"))
+
+
+def test_importing_qabot_leaves_sklearn_and_textual_unloaded() -> None:
+    code = (
+        "import sys, qabot; from qabot import Answer, Entry; "
+        "print(sorted(m for m in ('sklearn', 'textual') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "[]"

@@ -1,0 +1,91 @@
+"""The Retriever: follow-up context, query validation, in-memory corpora and entry lookup."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import seed_id
+
+from qabot.errors import QueryError
+from qabot.models import Entry, Source
+from qabot.retriever import MAX_QUERY_CHARS, Retriever
+
+
+def _entry(number: int, question: str, answer: str) -> Entry:
+    return Entry(
+        id=f"notes:q{number}",
+        question=question,
+        answer=answer,
+        source=Source(path="notes.txt", line_start=number, line_end=number),
+    )
+
+
+@pytest.fixture(scope="module")
+def tiny() -> Retriever:
+    return Retriever.from_entries(
+        [
+            _entry(1, "What is dropout?", "Dropout randomly zeroes activations during training."),
+            _entry(2, "What is momentum?", "Momentum adds a fraction of the previous update."),
+            _entry(3, "What is a kernel?", "A kernel is a small matrix slid over an image."),
+        ]
+    )
+
+
+def test_follow_up_is_resolved_with_the_previous_turn(seed_retriever: Retriever) -> None:
+    answer = seed_retriever.ask(
+        "how do I fix it?", context="what is the vanishing gradient problem"
+    )
+    assert answer.results[0].question_id == seed_id(9)
+    assert answer.resolved_query is not None
+    assert "vanishing gradient" in answer.resolved_query
+
+
+def test_self_contained_query_ignores_the_context(seed_retriever: Retriever) -> None:
+    answer = seed_retriever.ask(
+        "what is parameter sharing", context="what is the vanishing gradient problem"
+    )
+    assert answer.results[0].question_id == seed_id(7)
+    assert answer.resolved_query is None
+
+
+def test_query_without_context_has_no_resolved_query(seed_retriever: Retriever) -> None:
+    assert seed_retriever.ask("what is parameter sharing").resolved_query is None
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "   \n\t ", "x" * (MAX_QUERY_CHARS + 1), "why\x00 batch norm", "batch\x1b[31m norm"],
+    ids=["empty", "whitespace", "too-long", "nul", "escape"],
+)
+def test_bad_query_is_a_query_error(tiny: Retriever, query: str) -> None:
+    with pytest.raises(QueryError):
+        tiny.ask(query)
+
+
+def test_query_at_the_length_limit_is_accepted(tiny: Retriever) -> None:
+    query = ("dropout " * MAX_QUERY_CHARS)[:MAX_QUERY_CHARS]
+    assert tiny.ask(query).results[0].question_id == "notes:q1"
+
+
+def test_retriever_from_entries_answers_from_its_own_corpus(tiny: Retriever) -> None:
+    answer = tiny.ask("what does momentum add", k=3)
+    assert answer.results[0].question_id == "notes:q2"
+    assert answer.results[0].passage == "Momentum adds a fraction of the previous update."
+
+
+def test_hit_carries_the_entry_source(tiny: Retriever) -> None:
+    hit = tiny.ask("kernel matrix").results[0]
+    assert hit.question_id == "notes:q3"
+    assert (hit.source.path, hit.source.line_start) == ("notes.txt", 3)
+
+
+def test_entry_is_found_by_id(tiny: Retriever) -> None:
+    assert tiny.entry("notes:q2").question == "What is momentum?"
+
+
+def test_unknown_entry_id_is_a_key_error(tiny: Retriever) -> None:
+    with pytest.raises(KeyError):
+        tiny.entry("notes:q99")
+
+
+def test_seed_entry_is_found_by_id(seed_retriever: Retriever) -> None:
+    assert seed_retriever.entry(seed_id(4)).question == "Why should we use Batch Normalization?"
