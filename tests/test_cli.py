@@ -1,0 +1,199 @@
+"""The real `qabot` console script, run as a subprocess: output, JSON, batch mode, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import seed_id
+
+from qabot.models import Answer
+
+QABOT = Path(sys.executable).parent / "qabot"
+Run = Callable[..., "subprocess.CompletedProcess[str]"]
+HIT_KEYS = {
+    "question",
+    "question_id",
+    "passage",
+    "answer",
+    "score",
+    "source",
+    "matched_terms",
+}
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache for the module, so the seed index is built once and then loaded."""
+    return tmp_path_factory.mktemp("qabot-cache")
+
+
+@pytest.fixture
+def qabot(cache_dir: Path, tmp_path: Path) -> Run:
+    """Run the console script with an isolated cache, config and working directory."""
+    env = {k: v for k, v in os.environ.items() if k != "QABOT_CORPUS"}
+    env |= {"XDG_CACHE_HOME": str(cache_dir), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+
+    def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(QABOT), *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=120,
+        )
+
+    return run
+
+
+def _assert_bad_input(result: subprocess.CompletedProcess[str]) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("qabot: error:")
+
+
+def test_console_script_is_installed() -> None:
+    assert QABOT.is_file()
+
+
+def test_ask_prints_the_question_and_its_passage(qabot: Run) -> None:
+    result = qabot("ask", "why batch norm")
+    assert result.returncode == 0, result.stderr
+    assert "Q4: Why should we use Batch Normalization?" in result.stdout
+    assert "Batch normalization is a technique for training very deep neural" in result.stdout
+    assert "Faster Training/Convergence" not in result.stdout
+
+
+def test_ask_full_prints_the_whole_answer(qabot: Run) -> None:
+    result = qabot("ask", "--full", "why batch norm")
+    assert result.returncode == 0, result.stderr
+    assert "Faster Training/Convergence to the minimum loss function" in result.stdout
+
+
+def test_ask_k_prints_that_many_question_headings(qabot: Run) -> None:
+    result = qabot("ask", "-k", "3", "exploding gradients")
+    headings = [line for line in result.stdout.splitlines() if line[:1] == "Q" and ": " in line]
+    assert result.returncode == 0, result.stderr
+    assert len(headings) == 3
+    assert headings[0].startswith("Q5: ")
+
+
+def test_ask_abstains_with_no_answer_and_exit_zero(qabot: Run) -> None:
+    result = qabot("ask", "what is a random forest")
+    assert result.returncode == 0, result.stderr
+    assert "No answer" in result.stdout
+
+
+def test_ask_json_follows_the_answer_contract(qabot: Run) -> None:
+    result = qabot("ask", "--json", "why batch norm")
+    assert result.returncode == 0, result.stderr
+    answer = Answer.model_validate_json(result.stdout)
+    assert answer.results[0].question_id == seed_id(4)
+    raw = json.loads(result.stdout)
+    assert {"query", "answered", "confidence", "results"} <= raw.keys()
+    for hit in raw["results"]:
+        assert hit.keys() >= HIT_KEYS
+        assert {"path", "line_start", "line_end"} <= hit["source"].keys()
+
+
+def test_ask_json_batch_answers_each_stdin_line_in_order(qabot: Run) -> None:
+    queries = ["why batch norm", "what is momentum", "autoencodr"]
+    result = qabot("ask", "--json", "-", stdin="\n".join(queries) + "\n")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3
+    answers = [Answer.model_validate_json(line) for line in lines]
+    assert [a.query for a in answers] == queries
+    assert [a.results[0].question_id for a in answers] == [seed_id(4), seed_id(6), seed_id(1)]
+
+
+def test_list_prints_one_line_per_question(qabot: Run) -> None:
+    result = qabot("list")
+    lines = result.stdout.splitlines()
+    assert result.returncode == 0, result.stderr
+    assert len(lines) == 10
+    assert [line.split()[0] for line in lines] == [f"Q{n}" for n in range(1, 11)]
+
+
+def test_list_json_prints_entries(qabot: Run) -> None:
+    result = qabot("list", "--json")
+    entries = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.returncode == 0, result.stderr
+    assert [e["id"] for e in entries] == [seed_id(n) for n in range(1, 11)]
+    for entry in entries:
+        assert {"id", "question", "answer", "source"} <= entry.keys()
+    assert entries[3]["question"] == "Why should we use Batch Normalization?"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "   ", "x" * 100_000, "why \x1b[31m batch norm", "bell\x07"],
+    ids=["empty", "blank", "huge", "escape", "bell"],
+)
+def test_bad_query_exits_2_with_a_one_line_error(qabot: Run, query: str) -> None:
+    _assert_bad_input(qabot("ask", query))
+
+
+def test_missing_corpus_exits_2_with_a_one_line_error(qabot: Run) -> None:
+    result = qabot("ask", "--corpus", "/nonexistent", "why batch norm")
+    _assert_bad_input(result)
+    assert "/nonexistent" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("empty.txt", b""), ("binary.txt", b"Q1: What?\nA: \x00\x01\x02\n")],
+    ids=["empty", "binary"],
+)
+def test_bad_corpus_file_exits_2_with_a_one_line_error(
+    qabot: Run, tmp_path: Path, name: str, data: bytes
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = qabot("ask", "--corpus", str(path), "dropout")
+    _assert_bad_input(result)
+    assert name in result.stderr
+
+
+@pytest.fixture
+def escape_corpus(tmp_path: Path) -> Path:
+    path = tmp_path / "escapes.txt"
+    path.write_text(
+        "Q1: What is \x1b]0;pwned\x07dropout?\n"
+        "A: Dropout \x1b[31mrandomly zeroes\x1b[0m activations during training.\n"
+        "Q2: What is momentum?\n"
+        "A: Momentum adds a fraction of the previous update.\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["ask", "dropout"], ["ask", "--full", "dropout"], ["ask", "--json", "dropout"], ["list"]],
+    ids=["ask", "full", "json", "list"],
+)
+def test_corpus_text_is_never_sent_as_terminal_escapes(
+    qabot: Run, escape_corpus: Path, args: list[str]
+) -> None:
+    result = qabot(*args, "--corpus", str(escape_corpus))
+    assert result.returncode == 0, result.stderr
+    assert "dropout" in result.stdout.lower()
+    assert "\x1b" not in result.stdout
+    assert "\x07" not in result.stdout
+
+
+@pytest.mark.parametrize("command", [[], ["ask"], ["list"], ["index"], ["chat"]])
+def test_help_exits_0_and_gives_an_example(qabot: Run, command: list[str]) -> None:
+    result = qabot(*command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert "example" in result.stdout
