@@ -1,0 +1,242 @@
+"""The Textual chat of qabot: `run()` for the CLI and `QabotApp` for tests and embedding."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Header, LoadingIndicator
+
+from qabot.cli import EXIT_BAD_INPUT, confidence_band
+from qabot.errors import QabotError
+from qabot.models import Answer
+from qabot.retriever import Retriever
+from qabot.tui.widgets import (
+    AbstainMessage,
+    AnswerMessage,
+    EntrySelected,
+    HelpScreen,
+    HistoryInput,
+    NoticeMessage,
+    QuestionPanel,
+    UserMessage,
+)
+
+RELATED = 3  # related questions shown under an answer
+
+
+class QabotApp(App[int]):
+    """Chat with a corpus: ask in the input, read sourced answers, follow related questions."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "qabot"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help"),
+        Binding("ctrl+b,f2", "toggle_sidebar", "Questions"),
+        Binding("ctrl+o", "toggle_full", "Full answer"),
+        Binding("ctrl+y", "copy_answer", "Copy answer"),
+        Binding("ctrl+l", "clear", "Clear"),
+        Binding("escape", "focus_input", "Back to input", show=False),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+    EXTRA_KEYS: ClassVar[
+        list[tuple[str, str]]
+    ] = [  # keys handled by widgets, listed in the help screen
+        ("up / down", "previous / next query (in the input)"),
+        ("tab", "move to related questions; enter opens one"),
+        ("f", "full answer of the focused message"),
+        ("ctrl+p", "command palette"),
+    ]
+
+    def __init__(
+        self,
+        retriever: Retriever | None = None,
+        corpus: str | Path | None = None,
+        index_dir: str | Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.retriever = retriever
+        self.corpus = corpus
+        self.index_dir = index_dir
+        self.context: str | None = None  # topic of the conversation, passed to ask(context=)
+        self.load_error: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            yield QuestionPanel()
+            yield VerticalScroll(id="conversation")
+        yield HistoryInput(placeholder="Ask a question (F1: help)", id="query")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#sidebar").display = False
+        self.query_one("#conversation", VerticalScroll).anchor()
+        self.query_one("#query").focus()
+        if self.retriever is not None:
+            self._loaded(self.retriever)
+        else:
+            self.sub_title = "loading corpus…"
+            self.query_one("#conversation").loading = True
+            self._load()
+
+    @work(thread=True, exit_on_error=False)
+    def _load(self) -> None:
+        """Build (or read the cached) index off the UI thread."""
+        try:
+            retriever = Retriever.from_path(self.corpus, index_dir=self.index_dir)
+        except (QabotError, OSError) as exc:
+            self.call_from_thread(self._load_failed, str(exc))
+            return
+        self.call_from_thread(self._loaded, retriever)
+
+    def _loaded(self, retriever: Retriever) -> None:
+        self.retriever = retriever
+        self.sub_title = f"{retriever.name} · {len(retriever.entries)} entries"
+        self.query_one("#conversation").loading = False
+        self.query_one(QuestionPanel).set_entries(retriever.entries)
+        for problem in retriever.problems:
+            self._say(NoticeMessage(f"skipped {problem}", error=True))
+
+    def _load_failed(self, message: str) -> None:
+        self.load_error = message
+        self.sub_title = "no corpus"
+        self.query_one("#conversation").loading = False
+        self._say(
+            NoticeMessage(f"Cannot load the corpus: {message}\nPress ctrl+q to quit.", error=True)
+        )
+
+    def _say(self, widget: Widget, before: Widget | None = None) -> None:
+        conversation = self.query_one("#conversation", VerticalScroll)
+        conversation.mount(widget, before=before)
+
+    @on(HistoryInput.Submitted, "#query")
+    def _submitted(self, event: HistoryInput.Submitted) -> None:
+        query = event.value.strip()
+        if not query:
+            return
+        if self.retriever is None:
+            self.notify(self.load_error or "Still loading the corpus…", severity="warning")
+            return
+        event.input.remember(query)
+        event.input.clear()
+        pending = LoadingIndicator(classes="pending")
+        self._say(UserMessage(query))
+        self._say(pending)
+        self._ask(query, self.context, pending)
+
+    @work(thread=True, group="ask")
+    def _ask(self, query: str, context: str | None, pending: Widget) -> None:
+        """Rank off the UI thread; the reply replaces the pending indicator."""
+        assert self.retriever is not None
+        try:
+            answer = self.retriever.ask(query, k=1 + RELATED, context=context)
+        except QabotError as exc:
+            self.call_from_thread(self._reply, pending, NoticeMessage(str(exc), error=True))
+            return
+        self.call_from_thread(self._answered, answer, context, pending)
+
+    def _answered(self, answer: Answer, context: str | None, pending: Widget) -> None:
+        if answer.answered and answer.best is not None:
+            # A resolved follow-up keeps the topic it leaned on; a standalone answer sets it.
+            self.context = context if answer.resolved_query else answer.query
+            band = confidence_band(answer.confidence)
+            message: Widget = AnswerMessage(
+                answer.best,
+                badge=f"confidence {answer.confidence:.2f} · {band}",
+                band=band,
+                related=answer.results[1 : 1 + RELATED],
+                resolved_query=answer.resolved_query,
+            )
+        else:
+            message = AbstainMessage(answer)
+        self._reply(pending, message)
+
+    def _reply(self, pending: Widget, message: Widget) -> None:
+        if pending.parent is None:  # conversation cleared meanwhile
+            return
+        self._say(message, before=pending)
+        pending.remove()
+
+    @on(EntrySelected)
+    def _entry_selected(self, event: EntrySelected) -> None:
+        if self.retriever is None:
+            return
+        try:
+            entry = self.retriever.entry(event.entry_id)
+        except KeyError:
+            return
+        self.context = entry.question  # "how do I fix it?" now refers to this question
+        self._say(AnswerMessage(entry, badge="picked from the list"))
+
+    def _last_answer(self) -> AnswerMessage | None:
+        answers = self.query(AnswerMessage)
+        return answers.last() if answers else None
+
+    def action_toggle_full(self) -> None:
+        """Show the whole answer of the latest message (or its passage again)."""
+        message = self._last_answer()
+        if message is not None:
+            message.action_toggle_full()
+
+    def action_copy_answer(self) -> None:
+        """Copy the full text of the latest answer to the clipboard."""
+        message = self._last_answer()
+        if message is None:
+            self.notify("No answer to copy yet.", severity="warning")
+            return
+        self.copy_to_clipboard(message.answer)
+        self.notify("Answer copied to the clipboard.")
+
+    def action_clear(self) -> None:
+        """Start a fresh conversation (the topic is forgotten too)."""
+        self.query_one("#conversation", VerticalScroll).remove_children()
+        self.context = None
+
+    def action_toggle_sidebar(self) -> None:
+        """Show or hide the list of corpus questions."""
+        panel = self.query_one(QuestionPanel)
+        panel.display = not panel.display
+        self.query_one("#filter" if panel.display else "#query").focus()
+
+    def action_focus_input(self) -> None:
+        self.query_one("#query").focus()
+
+    def action_help(self) -> None:
+        """Show every key binding."""
+        if isinstance(self.screen, HelpScreen):
+            return
+        rows = [(b.key.replace(",", " / "), b.description) for b in self._own_bindings()]
+        self.push_screen(HelpScreen([*rows, *self.EXTRA_KEYS]))
+
+    def _own_bindings(self) -> list[Binding]:
+        return [b for b in self.BINDINGS if isinstance(b, Binding)]
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette offers the chat's actions next to Textual's own."""
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Clear conversation", "Remove all messages", self.action_clear)
+        yield SystemCommand(
+            "Toggle question list", "Show or hide all corpus questions", self.action_toggle_sidebar
+        )
+        yield SystemCommand(
+            "Full answer", "Expand the latest answer to the whole text", self.action_toggle_full
+        )
+        yield SystemCommand(
+            "Copy answer", "Copy the latest answer to the clipboard", self.action_copy_answer
+        )
+        yield SystemCommand("Keys", "Show all key bindings", self.action_help)
+
+
+def run(corpus: str | Path | None = None, index_dir: str | Path | None = None) -> int:
+    """Open the chat full screen; the exit code is 2 when the corpus could not be loaded."""
+    app = QabotApp(corpus=corpus, index_dir=index_dir)
+    app.run()
+    return EXIT_BAD_INPUT if app.load_error else (app.return_code or 0)

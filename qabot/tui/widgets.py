@@ -1,0 +1,264 @@
+"""Widgets of the qabot chat: messages, the question panel, the history input and the help screen.
+
+Corpus text is data: it reaches the screen only as plain `Content`/`Text` or as Markdown
+source (whose inline text Textual renders literally), never as Rich/Textual markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Input, Markdown, OptionList, Static
+from textual.widgets.option_list import Option
+
+from qabot.cli import confidence_band, label, safe
+from qabot.models import Answer, Entry, Hit
+
+# A term is bolded in Markdown only when it is letters/digits (and single spaces): such a
+# word cannot open or close any Markdown construct, so `**term**` is the only markup added.
+_PLAIN_TERM = re.compile(r"[^\W_]+(?: [^\W_]+)*")
+HIGHLIGHT_STYLE = "bold reverse"
+
+
+def emphasize(markdown: str, terms: Iterable[str]) -> str:
+    """Markdown source with the plain matched terms wrapped in `**`, code spans left alone."""
+    words = sorted({t for t in terms if _PLAIN_TERM.fullmatch(t)}, key=len, reverse=True)
+    if not words:
+        return markdown
+    alternatives = "|".join(" ".join(map(re.escape, w.split())) for w in words)
+    pattern = re.compile(rf"(?<![\w*])({alternatives})(?![\w*])", re.IGNORECASE)
+    parts = markdown.split("`")
+    # even parts are outside backtick code spans
+    return "`".join(pattern.sub(r"**\1**", p) if i % 2 == 0 else p for i, p in enumerate(parts))
+
+
+def plain(text: str, terms: Sequence[str] = ()) -> Text:
+    """Corpus text as a plain Rich Text (never parsed as markup), with terms highlighted."""
+    result = Text(safe(text))
+    if terms:
+        result.highlight_words(terms, HIGHLIGHT_STYLE, case_sensitive=False)
+    return result
+
+
+def question_option(entry_id: str, question: str) -> Option:
+    """An option that selects an entry, labelled like "Q4  Why should we use ...?"."""
+    return Option(Text.assemble((f"{label(entry_id)}  ", "bold"), safe(question)), id=entry_id)
+
+
+class EntrySelected(Message):
+    """The user picked a question (related, suggestion or the side panel)."""
+
+    def __init__(self, entry_id: str) -> None:
+        super().__init__()
+        self.entry_id = entry_id
+
+
+class UserMessage(Static):
+    """The user's query, shown as a chat bubble."""
+
+    def __init__(self, query: str) -> None:
+        super().__init__(Content(safe(query)))
+
+
+class NoticeMessage(Static):
+    """A one-line note in the conversation: an error or a status."""
+
+    def __init__(self, text: str, *, error: bool = False) -> None:
+        super().__init__(Content(text), classes="error" if error else "")
+
+
+class AnswerMessage(Vertical):
+    """One answer: source question, passage (Markdown), confidence and related questions."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("f", "toggle_full", "Full answer")]
+
+    def __init__(
+        self,
+        hit: Hit | Entry,
+        *,
+        badge: str,
+        band: str = "picked",
+        related: Sequence[Hit] = (),
+        resolved_query: str | None = None,
+    ) -> None:
+        super().__init__(classes="answer")
+        if isinstance(hit, Hit):
+            self.entry_id, self.question = hit.question_id, hit.question
+            self.passage, self.answer = hit.passage, hit.answer
+            self.terms = list(hit.matched_terms)
+        else:
+            self.entry_id, self.question = hit.id, hit.question
+            self.passage = self.answer = hit.answer or "(no answer in the document)"
+            self.terms = []
+        self.badge, self.band = badge, band
+        self.related = list(related)
+        self.resolved_query = resolved_query
+        self.full = self.passage == self.answer
+
+    def compose(self) -> ComposeResult:
+        heading = Text.assemble((f"{label(self.entry_id)}  ", "bold"), plain(self.question))
+        yield Static(heading, classes="question")
+        if self.resolved_query:
+            yield Static(Content(f"read as: {safe(self.resolved_query)}"), classes="resolved")
+        yield Markdown(self._markdown(), classes="passage")
+        meta = f"{self.badge}" + ("" if self.full else "  ·  f / ctrl+o: full answer")
+        yield Static(Content(meta), classes=f"badge band-{self.band}")
+        if self.related:
+            yield Static(Content("Related questions"), classes="related-title")
+            yield OptionList(
+                *(question_option(h.question_id, h.question) for h in self.related),
+                classes="related",
+            )
+
+    def _markdown(self) -> str:
+        return emphasize(safe(self.answer if self.full else self.passage), self.terms)
+
+    def action_toggle_full(self) -> None:
+        """Switch between the best passage and the whole answer."""
+        self.full = not self.full
+        self.query_one(".passage", Markdown).update(self._markdown())
+        badge = self.badge + ("" if self.full else "  ·  f / ctrl+o: full answer")
+        self.query_one(".badge", Static).update(Content(badge))
+
+    @on(OptionList.OptionSelected, ".related")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(EntrySelected(event.option.id))
+
+
+class AbstainMessage(Vertical):
+    """qabot has no answer: says so and offers the closest questions."""
+
+    def __init__(self, answer: Answer) -> None:
+        super().__init__(classes="answer abstain")
+        self.answer = answer
+
+    def compose(self) -> ComposeResult:
+        a = self.answer
+        conf = f"confidence {a.confidence:.2f}, {confidence_band(a.confidence)}"
+        text = f'No answer in this corpus for "{safe(a.query)}" ({conf}).'
+        yield Static(Content(text), classes="question")
+        if a.resolved_query:
+            yield Static(Content(f"read as: {safe(a.resolved_query)}"), classes="resolved")
+        closest = a.results[:3]
+        if not closest:
+            yield Static(Content("No close question either: try other words."), classes="hint")
+            return
+        yield Static(Content("Closest questions"), classes="related-title")
+        yield OptionList(
+            *(question_option(h.question_id, h.question) for h in closest), classes="related"
+        )
+
+    @on(OptionList.OptionSelected, ".related")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(EntrySelected(event.option.id))
+
+
+class QuestionPanel(Vertical):
+    """The side panel: every corpus question, filtered as you type."""
+
+    def __init__(self) -> None:
+        super().__init__(id="sidebar")
+        self.entries: list[Entry] = []
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="filter questions", id="filter")
+        yield OptionList(id="questions")
+
+    def set_entries(self, entries: Sequence[Entry]) -> None:
+        """Fill the list with the corpus questions."""
+        self.entries = list(entries)
+        self._refresh(self.query_one("#filter", Input).value)
+
+    def _refresh(self, text: str) -> None:
+        words = text.lower().split()
+        shown = [
+            e
+            for e in self.entries
+            if all(w in f"{label(e.id)} {e.question}".lower() for w in words)
+        ]
+        questions = self.query_one("#questions", OptionList)
+        questions.clear_options()
+        questions.add_options(question_option(e.id, e.question) for e in shown)
+        if shown:
+            questions.highlighted = 0
+
+    @on(Input.Changed, "#filter")
+    def _filter(self, event: Input.Changed) -> None:
+        event.stop()
+        self._refresh(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _submit_filter(self, event: Input.Submitted) -> None:
+        """Enter in the filter picks the first (highlighted) question."""
+        event.stop()
+        questions = self.query_one("#questions", OptionList)
+        if questions.highlighted is not None:
+            option = questions.get_option_at_index(questions.highlighted)
+            if option.id:
+                self.post_message(EntrySelected(option.id))
+
+    @on(OptionList.OptionSelected, "#questions")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(EntrySelected(event.option.id))
+
+
+class HistoryInput(Input):
+    """The query input, with Up/Down recalling earlier queries."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "history(-1)", "Previous query", show=False),
+        Binding("down", "history(1)", "Next query", show=False),
+    ]
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.history: list[str] = []
+        self._position = 0
+
+    def remember(self, query: str) -> None:
+        """Add a submitted query to the history (consecutive repeats kept once)."""
+        if not self.history or self.history[-1] != query:
+            self.history.append(query)
+        self._position = len(self.history)
+
+    def action_history(self, step: int) -> None:
+        """Move through the history; past the newest entry the input is emptied."""
+        if not self.history:
+            return
+        self._position = max(0, min(len(self.history), self._position + step))
+        self.value = self.history[self._position] if self._position < len(self.history) else ""
+        self.cursor_position = len(self.value)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key binding of the chat, in one table."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f1,q", "dismiss", "Close help")]
+
+    def __init__(self, rows: Sequence[tuple[str, str]]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        width = max(len(key) for key, _ in self.rows)
+        lines = "\n".join(f"{key:<{width}}  {what}" for key, what in self.rows)
+        with VerticalScroll(id="help"):
+            yield Static(Content("qabot chat: keys"), classes="help-title")
+            yield Static(Content(lines), id="help-keys")
+            yield Static(Content("escape closes this help"), classes="hint")

@@ -1,0 +1,339 @@
+"""Pilot tests of the qabot chat: ask, abstain, related questions, follow-ups, panel, keys."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import Markdown, OptionList, Static
+
+from qabot.models import Entry, Source
+from qabot.retriever import Retriever
+from qabot.tui.app import QabotApp
+from qabot.tui.widgets import (
+    AbstainMessage,
+    AnswerMessage,
+    HelpScreen,
+    NoticeMessage,
+    UserMessage,
+    emphasize,
+)
+
+CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+SIZE = (100, 36)
+Scenario = Callable[[QabotApp, Pilot], Awaitable[None]]
+
+
+@pytest.fixture(scope="module")
+def retriever() -> Retriever:
+    return Retriever.from_path(CORPUS, cache=False)
+
+
+@pytest.fixture
+def tiny() -> Retriever:
+    where = Source(path="tiny.txt", line_start=1, line_end=2)
+    return Retriever.from_entries(
+        [
+            Entry(
+                id="tiny:q1",
+                question="What is the [b]boom[/b] operator?",
+                answer="The [bold red]boom[/] operator explodes. See [link=https://x.example]here[/link].",
+                source=where,
+            ),
+            Entry(
+                id="tiny:q2",
+                question="How do kittens sleep?",
+                answer="Kittens sleep curled up in warm places for most of the day.",
+                source=where,
+            ),
+            Entry(
+                id="tiny:q3",
+                question="What is a teapot?",
+                answer="A teapot is a vessel used for steeping tea leaves in hot water.",
+                source=where,
+            ),
+        ]
+    )
+
+
+def play(app: QabotApp, scenario: Scenario) -> None:
+    """Run a pilot scenario to completion (no pytest-asyncio here)."""
+
+    async def main() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await scenario(app, pilot)
+
+    asyncio.run(main())
+
+
+async def settle(pilot: Pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def ask(pilot: Pilot, query: str) -> None:
+    await pilot.press(*query, "enter")
+    await settle(pilot)
+
+
+def text_of(widget: Widget) -> str:
+    """The plain text a message shows: its Statics (Markdown blocks too) and options."""
+    parts = []
+    for child in [widget, *widget.walk_children()]:
+        if isinstance(child, Static):
+            parts.append(child.visual.plain)  # type: ignore[union-attr]
+        elif isinstance(child, OptionList):
+            parts.extend(
+                str(child.get_option_at_index(i).prompt) for i in range(child.option_count)
+            )
+    return "\n".join(parts)
+
+
+def test_answer_shows_source_question_passage_and_confidence(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        assert app.focused is app.query_one("#query")
+        await ask(pilot, "why batch norm")
+        assert app.query_one(UserMessage).visual.plain == "why batch norm"
+        shown = text_of(app.query_one(AnswerMessage))
+        assert "Q4  Why should we use Batch Normalization?" in shown
+        assert "standardizes the inputs to a layer" in shown
+        assert "high" in shown
+        assert app.query_one("#query").value == ""
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_header_names_the_corpus_and_counts_entries(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        assert app.sub_title == "corpus · 10 entries"
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_unanswerable_query_says_there_is_no_answer(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "what is the capital of France")
+        assert not app.query(AnswerMessage)
+        assert "No answer in this corpus" in text_of(app.query_one(AbstainMessage))
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_abstention_offers_closest_questions(tiny: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "kittens")
+        message = app.query_one(AbstainMessage)
+        assert "How do kittens sleep?" in text_of(message)
+        message.query_one(OptionList).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "curled up" in text_of(app.query_one(AnswerMessage))
+
+    # threshold 1.0: qabot abstains on everything but still ranks the hits
+    play(QabotApp(retriever=tiny.with_config(threshold=1.0)), scenario)
+
+
+def test_selecting_a_related_question_shows_its_answer(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "why batch norm")
+        related = app.query_one(AnswerMessage).query_one(OptionList)
+        related.focus()
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        second = app.query(AnswerMessage).last()
+        picked = related.get_option_at_index(1).id
+        assert len(app.query(AnswerMessage)) == 2
+        assert second.entry_id == picked
+        assert retriever.entry(picked).question in text_of(second)
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_full_answer_key_expands_the_latest_message(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "why batch norm")
+        message = app.query_one(AnswerMessage)
+        passage = message.query_one(Markdown).source
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        full = message.query_one(Markdown).source
+        assert len(full) > len(passage)
+        assert "Faster Training" in full
+        assert "Faster Training" not in passage
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_follow_up_question_resolves_to_previous_topic(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "what is the vanishing gradient problem")
+        await ask(pilot, "how do I fix it?")
+        follow_up = app.query(AnswerMessage).last()
+        assert follow_up.entry_id.endswith(":q9")
+        assert "read as: what is the vanishing gradient problem / how do I fix it?" in text_of(
+            follow_up
+        )
+        assert app.context == "what is the vanishing gradient problem"
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_clear_forgets_messages_and_topic(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "why batch norm")
+        assert app.context == "why batch norm"
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert not app.query_one("#conversation").children
+        assert app.context is None
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_up_and_down_walk_the_query_history(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "why batch norm")
+        await ask(pilot, "what is momentum")
+        field = app.query_one("#query")
+        await pilot.press("up")
+        assert field.value == "what is momentum"
+        await pilot.press("up")
+        assert field.value == "why batch norm"
+        await pilot.press("down", "down")
+        assert field.value == ""
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_side_panel_filter_narrows_the_question_list(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        questions = app.query_one("#questions", OptionList)
+        assert not app.query_one("#sidebar").display
+        await pilot.press("ctrl+b")
+        assert app.query_one("#sidebar").display
+        assert app.focused is app.query_one("#filter")
+        assert questions.option_count == 10
+        await pilot.press(*"gradient")
+        await pilot.pause()
+        ids = [questions.get_option_at_index(i).id for i in range(questions.option_count)]
+        assert sorted(i.rsplit(":", 1)[1] for i in ids) == ["q5", "q9"]
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_side_panel_selection_shows_that_answer(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await pilot.press("f2", *"vanishing", "enter")
+        await pilot.pause()
+        message = app.query_one(AnswerMessage)
+        assert message.entry_id.endswith(":q9")
+        assert retriever.entry(message.entry_id).answer.split("\n")[0][:40] in text_of(message)
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_corpus_markup_is_shown_literally(tiny: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "what is the boom operator")
+        shown = text_of(app.query_one(AnswerMessage))
+        assert "What is the [b]boom[/b] operator?" in shown
+        assert "The [bold red]boom[/] operator explodes." in shown
+        assert "[link=https://x.example]here[/link]" in shown
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        panel = text_of(app.query_one("#sidebar"))
+        assert "What is the [b]boom[/b] operator?" in panel
+
+    play(QabotApp(retriever=tiny), scenario)
+
+
+def test_query_error_is_shown_in_the_chat(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        app.query_one("#query").value = "x" * 2001
+        await pilot.press("enter")
+        await settle(pilot)
+        notice = app.query_one(NoticeMessage)
+        assert "too long" in notice.visual.plain
+        assert notice.has_class("error")
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_corpus_is_loaded_in_a_worker(tmp_path: Path) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        assert app.retriever is not None
+        assert app.sub_title == "corpus · 10 entries"
+        await ask(pilot, "why batch norm")
+        assert app.query_one(AnswerMessage).entry_id.endswith(":q4")
+
+    play(QabotApp(corpus=CORPUS, index_dir=tmp_path), scenario)
+
+
+def test_missing_corpus_shows_an_error_not_a_traceback(tmp_path: Path) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        assert app.load_error
+        assert "Cannot load the corpus" in app.query_one(NoticeMessage).visual.plain
+        await ask(pilot, "why batch norm")
+        assert not app.query(AnswerMessage)
+        await pilot.press("ctrl+q")
+
+    app = QabotApp(corpus=tmp_path / "missing.txt", index_dir=tmp_path)
+    play(app, scenario)
+    assert app.return_code == 0
+
+
+def test_copy_key_puts_the_full_answer_on_the_clipboard(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "why batch norm")
+        await pilot.press("ctrl+y")
+        assert app.clipboard == retriever.entry(app.query_one(AnswerMessage).entry_id).answer
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_help_lists_every_binding(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        keys = app.screen.query_one("#help-keys", Static).visual.plain
+        for binding in app._own_bindings():
+            assert binding.description in keys
+        assert "up / down" in keys
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_command_palette_offers_the_chat_actions(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Clear conversation", "Toggle question list", "Copy answer"} <= titles
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_ctrl_q_quits(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_emphasize_bolds_plain_terms_outside_code() -> None:
+    text = "Batch norm helps. `batch` stays; batches do not."
+    assert emphasize(text, ["batch"]) == "**Batch** norm helps. `batch` stays; batches do not."
+
+
+def test_emphasize_prefers_the_longest_term_and_skips_unsafe_ones() -> None:
+    text = "Use batch normalization on each batch."
+    out = emphasize(text, ["batch", "batch normalization", "a*b", "[x]"])
+    assert out == "Use **batch normalization** on each **batch**."
