@@ -30,16 +30,14 @@ class RankConfig:
     method: Method = "hybrid"
     fusion: Fusion = "score"
     bm25_share: float = 0.7  # weight of BM25 in score fusion, TF-IDF gets the rest
-    question_weight: float = 0.6  # weight of the question field relative to the passage
+    question_weight: float = 0.3  # weight of the question field relative to the passage
     rrf_k: int = 60
-    head_weight: float = 0.1  # bonus for passages that define a query term ("- Momentum: ...")
-    first_weight: float = 0.1  # prior for the opening passage of an answer
+    head_weight: float = 0.2  # bonus for passages that define a query term ("- Momentum: ...")
+    first_weight: float = 0.2  # prior for the opening passage of an answer
     context_weight: float = 0.5  # weight of the previous turn's terms in a follow-up
-    threshold: float = (
-        0.35  # abstain below this confidence (tune split: 0.88 OOD abstention, 0.05 false)
-    )
+    threshold: float = 0.4  # abstain below this (tune split: 0.88 OOD abstention, 0.047 false)
     # logistic calibration: intercept, then weights of `confidence_features` (scripts/calibrate.py)
-    calibration: tuple[float, ...] = (-1.464, 3.052, 4.615, 1.023, 0.085, -2.877)
+    calibration: tuple[float, ...] = (-1.111, 4.21, 3.015, 0.074, 0.028, -2.95)
 
 
 @dataclass
@@ -136,7 +134,7 @@ def score(index: CorpusIndex, query: QueryTerms, config: RankConfig) -> Scores:
         heads = index.passage_heads.scorer.scores(*index.passage_heads.ids(query.weights))
         top = float(heads.max(initial=0.0))
         if top > 0:
-            fused = fused + config.head_weight * float(fused.max()) * heads / top
+            fused = fused + config.head_weight * float(fused.max()) * (heads / top) ** 2
     if config.first_weight:
         fused = fused + config.first_weight * float(fused.max()) * index.passage_first * (fused > 0)
     return Scores(bm25, tfidf, tfidf_question, fused)
