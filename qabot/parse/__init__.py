@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from qabot.errors import CorpusError
 from qabot.models import Entry
+from qabot.parse.common import question_key
 from qabot.parse.jsonfile import parse_json_file
+from qabot.parse.markdown import parse_markdown_file
 from qabot.parse.tabular import parse_csv_file
 from qabot.parse.text import parse_text_file
 
@@ -26,6 +26,8 @@ PARSERS: dict[str, Parser] = {
     ".tsv": parse_csv_file,
     ".json": parse_json_file,
     ".jsonl": parse_json_file,
+    ".md": parse_markdown_file,
+    ".markdown": parse_markdown_file,
 }
 # Files beside a corpus that are not Q&A documents.
 RESERVED_NAMES = frozenset({"synonyms.txt"})
@@ -122,11 +124,6 @@ def load_corpus(root: Path | str, progress: Progress | None = None) -> Corpus:
         except (OSError, UnicodeDecodeError) as exc:
             corpus.problems.append(CorpusError(synonyms, f"synonyms ignored: {exc}"))
     return corpus
-
-
-def question_key(question: str) -> str:
-    """What makes two questions the same: their words, case-folded, punctuation ignored."""
-    return " ".join(re.findall(r"\w+", unicodedata.normalize("NFKC", question).casefold()))
 
 
 def merge_duplicates(entries: list[Entry]) -> tuple[list[Entry], list[str]]:

@@ -136,3 +136,8 @@ def as_text(value: object) -> str:
 def entry_id(prefix: str, position: int) -> str:
     """The id of the `position`-th (1-based) entry of a document."""
     return f"{prefix}:q{position}"
+
+
+def question_key(question: str) -> str:
+    """What makes two questions the same: their words, case-folded, punctuation ignored."""
+    return " ".join(re.findall(r"\w+", unicodedata.normalize("NFKC", question).casefold()))

@@ -1,0 +1,379 @@
+"""Markdown Q&A documents: questions as headings, bold lines or `<details>` blocks.
+
+A heading is a question when its text looks like one (ends with "?", has a "Q12:"/"12." label,
+or starts with an interrogative word) and it is followed by answer text, or by nothing but
+another question; a heading whose next heading is a deeper question is a section ("General",
+"Deep Neural Networks"), and so is anything that does not look like a question ("Table of
+Contents"): text under a section is not an answer, so a table of contents of links is dropped.
+A deeper heading that is not a question inside an answer ("#### Example") stays in the answer.
+
+Bold lines (`**What is X?**`, `**Q: ...**`) and "Q: ..." lines are questions when the file
+has no question headings, or when they carry a "Q" label.  `<details><summary>Q</summary>
+A</details>` is a question with its answer, except that a summary such as "Answer" or "Show
+solution" reveals the answer of the question above it.
+
+Answers keep their Markdown (lists, code blocks, tables) for display.  Images and HTML
+comments are removed from the stored answer (they carry no words worth matching and would show
+as noise in a terminal).  A question that is written down twice, first without an answer (a
+list of questions before the answers), keeps only its answered copy; one never answered is kept
+with answer "".  A file with none of these structures is read as plain text (see
+`qabot.parse.text`), which handles question lists followed by unmarked answers.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qabot.errors import CorpusError
+from qabot.models import Entry, Source
+from qabot.parse.common import entry_id, match_answer_label, question_key, read_text
+
+HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+RULE = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+BOLD_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(\*\*|__)(.+?)\1:?[ \t]*(.*)$")
+IMAGE = re.compile(r"!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])|<img\b[^>]*>", re.IGNORECASE)
+LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+HTML_ONLY_LINE = re.compile(r"^\s*(?:</?(?:p|div|br|hr|span|center)\b[^>]*>\s*)+$", re.IGNORECASE)
+BACK_LINK = re.compile(r"^\s*\[[^\]]*\b(?:top|back|contents|toc)\b[^\]]*\]\(#[^)]*\)\s*$", re.I)
+DETAILS_OPEN = re.compile(r"<details\b[^>]*>", re.IGNORECASE)
+DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
+SUMMARY = re.compile(r"<summary\b[^>]*>(.*?)</summary\s*>", re.IGNORECASE | re.DOTALL)
+LABEL = re.compile(
+    r"^(?:Question\s*\d*\s*[:.)\-]|Q\s*\d*\s*[:.)]|Q\d+\s*[-\s]|\d{1,4}\s*[.):]\s|\d{1,4}\s+-\s)\s*",
+    re.IGNORECASE,
+)
+LABEL_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:Q|Question)\s*\d*\s*[:.)]\s*\S", re.IGNORECASE)
+INTERROGATIVES = frozenset(
+    "what what's whats why how when where which who whom whose can could does do did is are "
+    "was were should would will explain describe define compare differentiate distinguish".split()
+)
+REVEAL_WORDS = frozenset(
+    "answer answers solution explanation reveal expand show click hint".split()
+)
+
+
+@dataclass
+class _Block:
+    """One lexed line (or a whole `<details>` block) of the document."""
+
+    kind: str  # "heading", "details" or "text"
+    line: int
+    text: str  # the line as written; for a heading/details, the cleaned question text
+    level: int = 0
+    code: bool = False
+    labeled: bool = False  # the question text carried a "Q12:" / "12." label
+    bold: tuple[str, str] | None = None  # a bold or "Q:" line: (question, text after it)
+    body: list[tuple[int, str]] = field(default_factory=list)  # details content
+    question: bool = False
+
+
+@dataclass
+class _Draft:
+    question: str
+    line: int
+    level: int | None  # heading level; None ends at any heading
+    body: list[tuple[int, str]] = field(default_factory=list)
+
+
+def parse_markdown_file(path: Path, display: str, id_prefix: str) -> list[Entry]:
+    """Parse a Markdown Q&A document into entries."""
+    return parse_markdown(read_text(path), display, id_prefix)
+
+
+def parse_markdown(text: str, display: str, id_prefix: str) -> list[Entry]:
+    """Parse the text of a Markdown Q&A document into entries (see module docstring)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    blocks = _lex(lines)
+    _classify(blocks)
+    drafts = _without_listed_copies(_drafts(blocks))
+    if not drafts:
+        return _as_plain_text(blocks, len(lines), display, id_prefix)
+    return [_entry(d, display, id_prefix, i) for i, d in enumerate(drafts, 1)]
+
+
+# --- lexing -------------------------------------------------------------------------------
+
+
+def _lex(lines: list[str]) -> list[_Block]:
+    blocks: list[_Block] = []
+    fence: str | None = None
+    in_comment = False
+    i = 0
+    while i < len(lines):
+        number, raw = i + 1, lines[i]
+        i += 1
+        if fence is not None:
+            blocks.append(_Block("text", number, raw, code=True))
+            if raw.strip().startswith(fence) and not raw.strip().strip(fence[0]):
+                fence = None
+            continue
+        fenced = FENCE.match(raw)
+        if fenced and not in_comment:
+            fence = fenced.group(1)
+            blocks.append(_Block("text", number, raw, code=True))
+            continue
+        text, in_comment = _strip_comments(raw, in_comment)
+        text = IMAGE.sub("", text)
+        if raw.strip() and not text.strip():
+            if blocks and blocks[-1].kind == "text" and not blocks[-1].text.strip():
+                blocks.pop()  # with the blank line before it, so no double gap is left
+            continue  # a line of only images or comments
+        if DETAILS_OPEN.search(text):
+            block, i = _details(lines, i - 1)
+            if block is not None:
+                blocks.append(block)
+                continue
+        blocks.append(_line_block(number, text, blocks))
+    return blocks
+
+
+def _strip_comments(line: str, in_comment: bool) -> tuple[str, bool]:
+    """The line without HTML comments, and whether a comment is still open after it."""
+    out, pos = [], 0
+    while pos < len(line):
+        if in_comment:
+            end = line.find("-->", pos)
+            if end < 0:
+                return "".join(out), True
+            pos, in_comment = end + 3, False
+        else:
+            start = line.find("<!--", pos)
+            if start < 0:
+                out.append(line[pos:])
+                break
+            out.append(line[pos:start])
+            pos, in_comment = start + 4, True
+    return "".join(out), in_comment
+
+
+def _line_block(number: int, text: str, blocks: list[_Block]) -> _Block:
+    heading = HEADING.match(text)
+    if heading:
+        title, labeled = _clean_question(heading.group(2) or "")
+        return _Block("heading", number, title, level=len(heading.group(1)), labeled=labeled)
+    underline = SETEXT_UNDERLINE.match(text)
+    if underline and _setext_title(blocks):
+        title_block = blocks.pop()
+        title, labeled = _clean_question(title_block.text)
+        level = 1 if underline.group(1)[0] == "=" else 2
+        return _Block("heading", title_block.line, title, level=level, labeled=labeled)
+    block = _Block("text", number, text)
+    block.bold = _bold_question(text)
+    return block
+
+
+def _setext_title(blocks: list[_Block]) -> bool:
+    """Whether the last block is a one-line paragraph a setext underline turns into a heading."""
+    if not blocks or blocks[-1].kind != "text" or blocks[-1].code or not blocks[-1].text.strip():
+        return False
+    title = blocks[-1].text
+    if re.match(r"^\s*(?:[-*+>|]|\d+[.)])", title) or title.startswith("    "):
+        return False
+    before = blocks[-2] if len(blocks) > 1 else None
+    return before is None or before.kind != "text" or not before.text.strip()
+
+
+def _bold_question(text: str) -> tuple[str, str] | None:
+    """(question, rest of line) for `**What is X?** rest`, `**Q:** What is X?` or `Q: ...`."""
+    bold = BOLD_LINE.match(text)
+    if bold:
+        inner, rest = bold.group(2).strip(), bold.group(3).strip()
+        if re.fullmatch(r"(?:Q|Question)\s*\d*\s*[:.)]?", inner, re.IGNORECASE) and rest:
+            return _clean_question(rest)[0], ""
+        question, labeled = _clean_question(inner)
+        if labeled or question.rstrip().endswith("?"):
+            return question, rest
+        return None
+    if LABEL_LINE.match(text):
+        question, _ = _clean_question(re.sub(r"^\s*[-*+]\s+", "", text))
+        return (question, "") if question else None
+    return None
+
+
+def _details(lines: list[str], start: int) -> tuple[_Block | None, int]:
+    """A `<details>` block starting at line index `start`: (block, index after it)."""
+    depth, end = 0, None
+    for j in range(start, len(lines)):
+        depth += len(DETAILS_OPEN.findall(lines[j])) - len(DETAILS_CLOSE.findall(lines[j]))
+        if depth <= 0:
+            end = j
+            break
+    if end is None:
+        return None, start + 1
+    chunk = "\n".join(lines[start : end + 1])
+    summary = SUMMARY.search(chunk)
+    if summary is None:
+        return None, start + 1
+    after = chunk[summary.end() :]
+    closing = list(DETAILS_CLOSE.finditer(after))
+    content = after[: closing[-1].start()] if closing else after
+    first_line = start + 1 + chunk[: summary.end()].count("\n")
+    body, in_comment = [], False
+    for offset, line in enumerate(content.split("\n")):
+        line, in_comment = _strip_comments(line, in_comment)
+        line = IMAGE.sub("", line)
+        if not HTML_ONLY_LINE.match(line):
+            body.append((first_line + offset, line))
+    title, labeled = _clean_question(summary.group(1))
+    block = _Block("details", start + 1, title, labeled=labeled, body=body)
+    return block, end + 1
+
+
+def _clean_question(raw: str) -> tuple[str, bool]:
+    """Display text of a question (markup, anchors and label removed) and whether it had a label."""
+    text = "".join(
+        unicodedata.normalize("NFKC", c) if 0x1D400 <= ord(c) <= 0x1D7FF else c for c in raw
+    )
+    text = HTML_TAG.sub("", LINK.sub(r"\1", text))
+    text = re.sub(r"\s*\{#[^}]*\}\s*$", "", text)
+    text = re.sub(r"(\*\*|__)", "", text).strip()
+    text = re.sub(r"^[*_](.+)[*_]$", r"\1", text).strip()
+    label = LABEL.match(text + " ")
+    if label and text[label.end() - 1 :].strip():
+        return " ".join(text[label.end() - 1 :].split()), True
+    return " ".join(text.split()), False
+
+
+# --- classification ------------------------------------------------------------------------
+
+
+def _strength(block: _Block) -> int:
+    """2: clearly a question ("?" or label); 1: starts with an interrogative word; 0: not."""
+    plain = unicodedata.normalize("NFKC", block.text).strip()
+    if not plain:
+        return 0
+    if block.labeled or plain.rstrip(" .*_)").endswith("?"):
+        return 2
+    first = re.split(r"[\s,:;]+", plain.casefold(), maxsplit=1)[0].replace("\u2019", "'")
+    return 1 if first in INTERROGATIVES else 0
+
+
+def _classify(blocks: list[_Block]) -> None:
+    """Mark which headings, bold lines and details blocks are questions."""
+    headings = [i for i, b in enumerate(blocks) if b.kind == "heading"]
+    for n, i in enumerate(headings):
+        block, strength = blocks[i], _strength(blocks[i])
+        if strength == 0:
+            continue
+        end = headings[n + 1] if n + 1 < len(headings) else len(blocks)
+        has_text = any(b.kind == "details" or b.text.strip() for b in blocks[i + 1 : end])
+        nxt = blocks[end] if end < len(blocks) else None
+        deeper_question = nxt is not None and nxt.level > block.level and _strength(nxt) > 0
+        block.question = not deeper_question if strength == 1 else has_text or not deeper_question
+    heading_questions = any(b.question for b in blocks if b.kind == "heading")
+    for block in blocks:
+        if block.kind == "details":
+            block.question = bool(block.text) and not _reveals(block.text)
+        elif block.bold is not None and not block.code:
+            block.question = (
+                not heading_questions
+                or bool(LABEL_LINE.match(block.text))
+                or bool(
+                    re.match(
+                        r"^\s*(?:[-*+]\s+)?(\*\*|__)\s*(?:Q|Question)\s*\d*\s*[:.)]", block.text
+                    )
+                )
+            )
+
+
+def _reveals(summary: str) -> bool:
+    """Whether a `<summary>` is a "show the answer" toggle rather than a question."""
+    words = re.findall(r"\w+", summary.casefold())
+    return "?" not in summary and len(words) <= 5 and bool(REVEAL_WORDS & set(words))
+
+
+# --- entries -------------------------------------------------------------------------------
+
+
+def _drafts(blocks: list[_Block]) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    current: _Draft | None = None
+    for block in blocks:
+        if block.kind == "heading":
+            if block.question:
+                current = _Draft(block.text, block.line, block.level)
+                drafts.append(current)
+            elif current is not None and current.level is not None and block.level > current.level:
+                current.body.append((block.line, "#" * block.level + " " + block.text))
+            else:
+                current = None
+        elif block.kind == "details":
+            if block.question:
+                drafts.append(_Draft(block.text, block.line, None, block.body))
+                current = None
+            elif current is not None:
+                current.body.extend(block.body)
+        elif block.question and block.bold is not None:
+            current = _Draft(block.bold[0], block.line, None)
+            if block.bold[1]:
+                current.body.append((block.line, block.bold[1]))
+            drafts.append(current)
+        elif current is not None:
+            current.body.append((block.line, block.text))
+    return [d for d in drafts if d.question]
+
+
+def _without_listed_copies(drafts: list[_Draft]) -> list[_Draft]:
+    """Drop unanswered questions that are answered later (a list of the questions up front)."""
+    answered_at: dict[str, int] = {}
+    for i, draft in enumerate(drafts):
+        if _answer_lines(draft.body):
+            answered_at[question_key(draft.question)] = i
+    return [
+        d
+        for i, d in enumerate(drafts)
+        if _answer_lines(d.body) or answered_at.get(question_key(d.question), -1) <= i
+    ]
+
+
+def _answer_lines(body: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The answer's lines: label removed, back-to-top links and HTML-only lines dropped, trimmed."""
+    lines = [(n, t) for n, t in body if not BACK_LINK.match(t) and not HTML_ONLY_LINE.match(t)]
+    while lines and (not lines[0][1].strip() or RULE.match(lines[0][1])):
+        lines.pop(0)
+    while lines and (not lines[-1][1].strip() or RULE.match(lines[-1][1])):
+        lines.pop()
+    if lines:
+        label = match_answer_label(lines[0][1])
+        if label is not None:
+            lines[0] = (lines[0][0], label)
+            if not label:
+                return _answer_lines(lines[1:])
+    return lines
+
+
+def _entry(draft: _Draft, display: str, prefix: str, position: int) -> Entry:
+    lines = _answer_lines(draft.body)
+    answer = textwrap.dedent("\n".join(t.rstrip() for _, t in lines)).strip("\n")
+    end = lines[-1][0] if lines else draft.line
+    return Entry(
+        id=entry_id(prefix, position),
+        question=draft.question,
+        answer=answer,
+        source=Source(path=display, line_start=draft.line, line_end=max(draft.line, end)),
+    )
+
+
+def _as_plain_text(blocks: list[_Block], n_lines: int, display: str, prefix: str) -> list[Entry]:
+    """A Markdown file without headings/bold questions: read it as a plain-text Q&A document."""
+    from qabot.parse.text import parse_text
+
+    lines = [""] * n_lines
+    for block in blocks:
+        if block.kind == "text" and 0 < block.line <= n_lines:
+            lines[block.line - 1] = block.text
+    try:
+        return parse_text(lines, display, prefix)
+    except CorpusError:
+        raise CorpusError(
+            display,
+            "no recognizable Q&A (expected question headings, **bold questions**, "
+            "<details> blocks or Q:/A: lines)",
+        ) from None

@@ -1,0 +1,141 @@
+"""Markdown documents: heading, bold and <details> questions, and messy real-world layouts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qabot.errors import CorpusError
+from qabot.parse.markdown import parse_markdown, parse_markdown_file
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def messy() -> dict[str, object]:
+    entries = parse_markdown_file(FIXTURES / "messy.md", "messy.md", "messy")
+    return {e.question: e for e in entries}
+
+
+def test_messy_file_yields_exactly_its_questions_in_order() -> None:
+    entries = parse_markdown_file(FIXTURES / "messy.md", "messy.md", "messy")
+    assert [e.question for e in entries] == [
+        "What is a neural network?",
+        "Why use ReLU?",
+        "What is backpropagation?",
+        "What is an epoch?",
+        "What is a batch?",
+        "What is weight decay?",
+        "How does dropout work?",
+    ]
+    assert [e.id for e in entries] == [f"messy:q{n}" for n in range(1, 8)]
+
+
+def test_table_of_contents_links_and_section_headings_are_not_entries() -> None:
+    questions = messy()
+    for section in ("Table of Contents", "Deep Neural Networks", "Questions & Answers"):
+        assert section not in questions
+    assert all("](#" not in e.answer for e in questions.values())  # type: ignore[attr-defined]
+
+
+def test_answer_keeps_lists_code_tables_and_sub_headings_as_markdown() -> None:
+    relu = messy()["Why use ReLU?"]
+    assert "```python\n# this comment is code, not a heading\ndef relu(x):" in relu.answer
+    assert "| ReLU       | [0, inf) |" in relu.answer
+    assert "#### Example\n\nReLU(-2) = 0." in relu.answer
+    assert (relu.source.line_start, relu.source.line_end) == (26, 42)
+
+
+def test_numbered_heading_loses_its_label_and_images_are_dropped() -> None:
+    nn = messy()["What is a neural network?"]
+    assert nn.answer == (
+        "A neural network is a stack of layers that learns a function from examples.\n\n"
+        "- input layer\n- hidden layers\n- output layer"
+    )
+    assert "Back to top" not in nn.answer
+
+
+def test_question_heading_without_answer_is_kept_unanswered() -> None:
+    backprop = messy()["What is backpropagation?"]
+    assert backprop.answer == ""
+    assert not backprop.answered
+
+
+def test_unicode_bold_letters_in_a_heading_are_read_as_plain_letters() -> None:
+    assert messy()["What is an epoch?"].answer == "One full pass over the training data."
+
+
+def test_answer_label_is_removed_from_a_bold_question_answer() -> None:
+    assert messy()["What is a batch?"].answer.startswith("A group of examples processed together.")
+
+
+def test_details_summary_question_and_reveal_toggle() -> None:
+    questions = messy()
+    assert questions["What is weight decay?"].answer == "An L2 penalty on the weights."
+    dropout = questions["How does dropout work?"]
+    assert dropout.answer == "It zeroes random activations during training."
+
+
+def test_bold_questions_with_and_without_labels() -> None:
+    entries = parse_markdown_file(FIXTURES / "bold.md", "bold.md", "bold")
+    assert [e.question for e in entries] == [
+        "What is a loss function?",
+        "What is overfitting?",
+        "What is underfitting?",
+    ]
+    assert entries[1].answer.endswith("1. training loss keeps falling\n2. validation loss rises")
+    assert not entries[2].answered
+
+
+def test_details_blocks_with_html_in_the_summary() -> None:
+    entries = parse_markdown_file(FIXTURES / "details.md", "details.md", "details")
+    assert [(e.question, e.answer) for e in entries] == [
+        ("What is a convolution?", "A sliding dot product of a kernel over the input."),
+        ("What is pooling?", "Downsampling by taking the max or mean of each window."),
+    ]
+
+
+def test_section_heading_is_recognized_by_its_deeper_question_sub_heading() -> None:
+    text = "## How to read this\n### What is X?\nX is x.\n## Why Y?\nBecause.\n"
+    entries = parse_markdown(text, "s.md", "s")
+    assert [e.question for e in entries] == ["What is X?", "Why Y?"]
+
+
+def test_heading_closed_with_hashes_and_q_label() -> None:
+    entries = parse_markdown("## Q12: What is a GAN? ##\nTwo networks.\n", "g.md", "g")
+    assert (entries[0].question, entries[0].answer) == ("What is a GAN?", "Two networks.")
+
+
+def test_hash_lines_in_fenced_code_are_not_headings() -> None:
+    text = "## What is bash?\n~~~sh\n# What is this comment?\necho hi\n~~~\n"
+    entries = parse_markdown(text, "b.md", "b")
+    assert len(entries) == 1
+    assert "# What is this comment?" in entries[0].answer
+
+
+def test_question_listed_before_its_answer_keeps_only_the_answered_copy() -> None:
+    text = "**Q: What is A?**\n**Q: What is B?**\n\n**Q: What is A?**\nA is a.\n"
+    entries = parse_markdown(text, "l.md", "l")
+    assert [(e.id, e.question, e.answer) for e in entries] == [
+        ("l:q1", "What is B?", ""),
+        ("l:q2", "What is A?", "A is a."),
+    ]
+
+
+def test_setext_heading_question() -> None:
+    entries = parse_markdown("What is a setext heading?\n---\nAn underlined one.\n", "s.md", "s")
+    assert (entries[0].question, entries[0].answer) == (
+        "What is a setext heading?",
+        "An underlined one.",
+    )
+
+
+def test_multi_line_html_comment_is_dropped_from_the_answer() -> None:
+    text = "## Why?\nBecause\n<!-- hidden\n## What is hidden?\n-->\nit is.\n"
+    entries = parse_markdown(text, "c.md", "c")
+    assert [(e.question, e.answer) for e in entries] == [("Why?", "Because\nit is.")]
+
+
+def test_markdown_without_questions_is_an_error_naming_the_file() -> None:
+    with pytest.raises(CorpusError, match=r"^n\.md: no recognizable Q&A"):
+        parse_markdown("# Notes\n\nSome prose about things.\n", "n.md", "n")
