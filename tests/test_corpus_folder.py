@@ -1,0 +1,161 @@
+"""Folders mixing formats, duplicate questions, and one-line errors from the real console script."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from qabot import cli
+from qabot.errors import CorpusError
+from qabot.parse import load_corpus, merge_duplicates
+from qabot.parse.common import read_lines
+
+FOLDER = Path(__file__).parent / "fixtures" / "folder"
+QABOT = Path(sys.executable).with_name("qabot")
+
+
+def test_folder_mixing_formats_loads_every_supported_file_with_sources() -> None:
+    corpus = load_corpus(FOLDER)
+    by_id = {e.id: e for e in corpus.entries}
+    assert set(by_id) == {
+        "intro:q1",
+        "intro:q2",
+        "sub/more:q1",
+        "table:q1",
+        "table:q2",
+        "items:q1",
+    }
+    assert by_id["sub/more:q1"].source.path == str(FOLDER / "sub" / "more.md")
+    assert (by_id["table:q2"].source.line_start, by_id["table:q2"].source.line_end) == (3, 3)
+    assert by_id["items:q1"].alternates == ["how to stop exploding gradients"]
+
+
+def test_same_numbering_in_two_files_keeps_ids_unique() -> None:
+    ids = [e.id for e in load_corpus(FOLDER).entries]
+    assert len(ids) == len(set(ids))
+    assert "intro:q1" in ids and "sub/more:q1" in ids
+
+
+def test_reserved_files_are_not_documents_but_synonyms_are_read() -> None:
+    corpus = load_corpus(FOLDER)
+    assert not any("eval" in e.source.path for e in corpus.entries)
+    assert corpus.synonyms == [["lr", "learning rate"]]
+
+
+def test_one_bad_file_in_a_folder_is_reported_and_skipped() -> None:
+    corpus = load_corpus(FOLDER)
+    assert [(Path(p.path).name, p.line) for p in corpus.problems] == [("broken.csv", 1)]
+
+
+def test_duplicate_with_the_same_answer_is_dropped_and_reported() -> None:
+    corpus = load_corpus(FOLDER)
+    perceptrons = [e for e in corpus.entries if e.question == "What is a perceptron?"]
+    assert [e.id for e in perceptrons] == ["intro:q1"]
+    assert any("more.md:4-5: duplicate question, kept" in n for n in corpus.notices)
+
+
+def test_duplicate_with_a_different_answer_keeps_both_and_reports() -> None:
+    corpus = load_corpus(FOLDER)
+    activation = [e.id for e in corpus.entries if e.question == "What is an activation function?"]
+    assert activation == ["intro:q2", "table:q2"]
+    assert any("both answers kept" in n for n in corpus.notices)
+
+
+def test_answered_copy_replaces_an_earlier_unanswered_one() -> None:
+    from qabot.models import Entry, Source
+
+    def entry(i: str, answer: str) -> Entry:
+        return Entry(
+            id=i,
+            question="What is X?",
+            answer=answer,
+            source=Source(path=i, line_start=1, line_end=1),
+        )
+
+    kept, notices = merge_duplicates([entry("a", ""), entry("b", "X is x.")])
+    assert [e.id for e in kept] == ["b"]
+    assert notices == ["a:1-1: unanswered question, answered at b:1-1"]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("empty.md", b"  \n\n", "file is empty"),
+        ("latin1.txt", b"Q1: What is caf\xe9?\n", "not valid UTF-8"),
+        ("binary.md", b"## What?\n\x00\x01\x02", "binary file"),
+        ("prose.md", b"# Notes\n\nJust prose.\n", "no recognizable Q&A"),
+        ("nocols.csv", b"title,body\nHello,World\n", "no question or answer column"),
+        ("bad.json", b'[{"q": "A?",\n "a": }]', "malformed JSON"),
+    ],
+)
+def test_bad_file_is_one_line_error_from_the_console_script(
+    tmp_path: Path, name: str, data: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = run_qabot("ask", "--corpus", str(path), "what is it")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert str(path) in result.stderr and message in result.stderr
+
+
+def test_missing_corpus_path_is_one_line_error(tmp_path: Path) -> None:
+    result = run_qabot("ask", "--corpus", str(tmp_path / "nope"), "what is it")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"qabot: error: {tmp_path / 'nope'}: no such file or directory"
+    ]
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads any file")
+def test_unreadable_file_is_a_corpus_error(tmp_path: Path) -> None:
+    path = tmp_path / "secret.md"
+    path.write_text("## Why?\nBecause.\n", encoding="utf-8")
+    path.chmod(0)
+    with pytest.raises(CorpusError, match="cannot read file"):
+        read_lines(path)
+
+
+def test_error_line_is_named_for_non_utf8_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "x.md"
+    path.write_bytes(b"## What?\nok\n\xff\n")
+    with pytest.raises(CorpusError) as info:
+        load_corpus(path)
+    assert info.value.line == 3
+
+
+def folder_digest(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        if path.is_file():
+            digest.update(path.read_bytes())
+            digest.update(str(path.stat().st_mtime_ns).encode())
+    return digest.hexdigest()
+
+
+def test_ask_and_index_never_write_into_the_corpus_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(FOLDER, corpus)
+    before = folder_digest(corpus)
+    assert cli.main(["index", "--corpus", str(corpus)]) == 0
+    assert cli.main(["ask", "--corpus", str(corpus), "what is gradient clipping"]) == 0
+    assert cli.main(["list", "--corpus", str(corpus)]) == 0
+    assert folder_digest(corpus) == before
+    assert "broken.csv:1" in capsys.readouterr().err
+
+
+def run_qabot(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(QABOT), *args], capture_output=True, text=True, timeout=120, env=os.environ.copy()
+    )
