@@ -193,11 +193,6 @@ def test_answers_align_by_content_with_only_the_first_header_left(seed: list[Ent
     assert [e.answer for e in entries] == [e.answer for e in seed]
 
 
-@pytest.mark.xfail(
-    reason="parse/text.py _add_content drops every line before the first body marker as "
-    "preamble, so a question list followed by fully unmarked answers yields 10 empty answers",
-    strict=True,
-)
 def test_answers_align_by_content_when_every_marker_is_removed(seed: list[Entry]) -> None:
     entries = _parse(_without_markers(_lines(), headers=True, labels=True))
     assert [e.answer for e in entries] == [e.answer for e in seed]

@@ -46,6 +46,7 @@ class _Line:
 class _Body:
     units: list[Unit] = field(default_factory=list)
     open_header: bool = False  # the last unit is a header still waiting for its first line
+    after_list: bool = False  # a question list came first: unmarked text after it is answer text
 
 
 def parse_text_file(path: Path, display: str, id_prefix: str) -> list[Entry]:
@@ -58,7 +59,7 @@ def parse_text(raw_lines: list[str], display: str, id_prefix: str) -> list[Entry
     lines = [_classify(i + 1, text) for i, text in enumerate(raw_lines)]
     toc, body_start = _question_list(lines)
     questions = list(toc)
-    body = _Body()
+    body = _Body(after_list=bool(toc))
     pointer = 0
     for line in lines[body_start:]:
         if line.question is not None:
@@ -158,7 +159,9 @@ def _add_answer_label(body: _Body, line: _Line) -> None:
 
 def _add_content(body: _Body, line: _Line) -> None:
     if not body.units:
-        return  # preamble before the first question or answer: a title, an introduction
+        if not body.after_list:
+            return  # preamble before the first question or answer: a title, an introduction
+        body.units.append(Unit(lines=[]))
     unit = body.units[-1]
     if body.open_header or not unit.lines or not _starts_paragraph(unit, line):
         unit.lines.append((line.number, line.text))
