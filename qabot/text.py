@@ -9,6 +9,7 @@ as "norm", and typos), see `Lexicon.expand`.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -226,4 +227,4 @@ def find_acronyms(text: str) -> list[tuple[str, str]]:
 
 def word_features(term_list: Sequence[str]) -> list[str]:
     """TF-IDF features of a term sequence: unigrams and adjacent bigrams."""
-    return [*term_list, *(f"{a} {b}" for a, b in zip(term_list, term_list[1:]))]
+    return [*term_list, *(f"{a} {b}" for a, b in itertools.pairwise(term_list))]

@@ -33,7 +33,7 @@ def main() -> None:
         config = dict(zip(GRID, values, strict=True))
         m = metrics(run_queries(base.with_config(**config), tune))
         results.append((m.p_at_1 + m.passage_accuracy, m.p_at_1, m.passage_accuracy, config))
-    for total, p1, passage, config in sorted(results, key=lambda r: -r[0])[:15]:
+    for _total, p1, passage, config in sorted(results, key=lambda r: -r[0])[:15]:
         print(f"P@1 {p1:.3f} passage {passage:.3f}  {config}")
 
 

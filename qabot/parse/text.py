@@ -92,7 +92,7 @@ def _classify(number: int, text: str) -> _Line:
 
 
 def _question_list(lines: list[_Line]) -> tuple[list[_Question], int]:
-    """Find a leading list of questions (a table of contents); return it and where the body starts."""
+    """Find a leading list of questions (a table of contents) and where the body starts."""
     first = next((i for i, ln in enumerate(lines) if ln.question or ln.answer is not None), None)
     if first is None or lines[first].question is None:
         return [], first or 0
