@@ -87,6 +87,8 @@ def save(index: CorpusIndex, path: Path, key: str) -> None:
     try:
         with os.fdopen(fd, "wb") as out:
             np.savez(out, **arrays)
+            out.flush()
+            os.fsync(out.fileno())  # the rename must never expose a file still being written
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -94,12 +96,20 @@ def save(index: CorpusIndex, path: Path, key: str) -> None:
 
 
 def load(path: Path, key: str) -> CorpusIndex:
-    """Load an index written by `save`; raise `StaleIndex` if it is not a valid index for `key`."""
+    """Load an index written by `save`; raise `StaleIndex` if it is not a valid index for `key`.
+
+    Every way a file can be wrong (missing, truncated, garbage, another version or corpus,
+    arrays that do not fit together) raises `StaleIndex`, so the caller rebuilds it.
+    """
     try:
         with np.load(path, allow_pickle=False) as npz:
             arrays = {name: npz[name] for name in npz.files}
-        header = json.loads(arrays["header"].tobytes())
-        if header.get("format") != FORMAT_VERSION or header.get("key") != key:
+        header = json.loads(_array(arrays, "header", "u").tobytes())
+        if not isinstance(header, dict):
+            raise StaleIndex("index header is not an object")
+        if header.get("format") != FORMAT_VERSION:
+            raise StaleIndex(f"index format {header.get('format')!r}, expected {FORMAT_VERSION}")
+        if header.get("key") != key:
             raise StaleIndex("index is from another corpus or qabot version")
         return _from_parts(header, arrays)
     except StaleIndex:
@@ -110,30 +120,80 @@ def load(path: Path, key: str) -> CorpusIndex:
         raise StaleIndex(f"unreadable index ({type(exc).__name__})") from None
 
 
-def _term_index(arrays: dict[str, np.ndarray], vocab: list[str], name: str) -> TermIndex:
-    scorer = SparseScorer.from_arrays(arrays, name)
-    if len(scorer.indptr) != len(vocab) + 1 or len(arrays[f"{name}.idf"]) != len(vocab):
+def _array(arrays: dict[str, np.ndarray], name: str, kinds: str) -> np.ndarray:
+    """A 1-D array of the file whose dtype kind is one of `kinds` ("i" int, "u" uint, "f")."""
+    array = arrays.get(name)
+    if array is None or array.ndim != 1 or array.dtype.kind not in kinds:
+        raise StaleIndex(f"missing or malformed array {name}")
+    return array
+
+
+def _strings(value: object, what: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise StaleIndex(f"malformed {what}")
+    return value
+
+
+def _term_index(
+    arrays: dict[str, np.ndarray], vocab: list[str], name: str, n_docs: int
+) -> TermIndex:
+    indptr = _array(arrays, f"{name}.indptr", "iu")
+    indices = _array(arrays, f"{name}.indices", "iu")
+    data = _array(arrays, f"{name}.data", "f")
+    idf = _array(arrays, f"{name}.idf", "f")
+    stored_docs = _array(arrays, f"{name}.n_docs", "iu")
+    vocabulary = {t: i for i, t in enumerate(vocab)}
+    if (
+        len(vocabulary) != len(vocab)
+        or len(indptr) != len(vocab) + 1
+        or len(idf) != len(vocab)
+        or stored_docs.tolist() != [n_docs]
+        or indptr[0] != 0
+        or indptr[-1] != len(indices)
+        or len(data) != len(indices)
+        or np.any(np.diff(indptr) < 0)
+        or (len(indices) and (indices.min() < 0 or indices.max() >= n_docs))
+    ):
         raise StaleIndex(f"inconsistent arrays in {name}")
-    return TermIndex({t: i for i, t in enumerate(vocab)}, scorer, arrays[f"{name}.idf"])
+    return TermIndex(vocabulary, SparseScorer.from_arrays(arrays, name), idf)
 
 
 def _from_parts(header: dict, arrays: dict[str, np.ndarray]) -> CorpusIndex:
     from pydantic import TypeAdapter
 
     entries = TypeAdapter(list[Entry]).validate_python(header["entries"])
-    vocabularies = header["vocabularies"]
-    indexes = {name: _term_index(arrays, vocabularies[name], name) for name in _TERM_INDEXES}
-    char_index = _term_index(arrays, vocabularies["lexicon_chars"], "lexicon_chars")
-    terms = frozenset(vocabularies["bm25_passages"]) | frozenset(vocabularies["bm25_questions"])
-    lexicon = Lexicon(header["lexicon"], arrays["lexicon_counts"], terms, char_index)
-    passage_entry = arrays["passage_entry"]
-    if len(passage_entry) != len(header["passages"]):
+    passages = _strings(header["passages"], "passages")
+    words = _strings(header["lexicon"], "lexicon")
+    phrases = [_strings(group, "phrases") for group in header["phrases"]]
+    vocabularies = {
+        name: _strings(vocab, f"vocabulary {name}")
+        for name, vocab in header["vocabularies"].items()
+    }
+    docs = {"questions": len(entries), "passages": len(passages)}
+    indexes = {
+        name: _term_index(
+            arrays,
+            vocabularies[name],
+            name,
+            docs["questions" if "question" in name else "passages"],
+        )
+        for name in _TERM_INDEXES
+    }
+    char_index = _term_index(arrays, vocabularies["lexicon_chars"], "lexicon_chars", len(words))
+    counts = _array(arrays, "lexicon_counts", "iu")
+    passage_entry = _array(arrays, "passage_entry", "iu")
+    if len(counts) != len(words):
+        raise StaleIndex("lexicon count mismatch")
+    if len(passage_entry) != len(passages) or (
+        len(passage_entry) and (passage_entry.min() < 0 or passage_entry.max() >= len(entries))
+    ):
         raise StaleIndex("passage count mismatch")
+    terms = frozenset(vocabularies["bm25_passages"]) | frozenset(vocabularies["bm25_questions"])
     return CorpusIndex(
         entries=entries,
-        passage_texts=header["passages"],
+        passage_texts=passages,
         passage_entry=passage_entry,
-        phrases=PhraseTable(header["phrases"]),
-        lexicon=lexicon,
+        phrases=PhraseTable(phrases),
+        lexicon=Lexicon(words, counts, terms, char_index),
         **indexes,
     )

@@ -1,0 +1,238 @@
+"""The persisted index: reuse, invalidation, corruption recovery and concurrent builders."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import warnings
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import qabot.retriever as retriever_module
+from qabot import store
+from qabot.corpus import build_index
+from qabot.models import Entry, Source
+from qabot.retriever import Retriever
+
+DOC = (
+    "## What is dropout?\nRandomly zeroing activations.\n\n"
+    "## What is momentum?\nSmoothing updates.\n"
+)
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    path = tmp_path / "corpus" / "faq.md"
+    path.parent.mkdir()
+    path.write_text(DOC, encoding="utf-8")
+    return path
+
+
+def index_files(index_dir: Path) -> list[Path]:
+    return sorted(index_dir.glob("*.npz"))
+
+
+def counting_build(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    calls: list[int] = []
+    real = retriever_module.build_index
+
+    def build(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(retriever_module, "build_index", build)
+    return calls
+
+
+def test_second_load_reuses_the_cached_index(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index_dir = tmp_path / "idx"
+    Retriever.from_path(corpus, index_dir=index_dir)
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise AssertionError("index rebuilt although the cache is valid")
+
+    monkeypatch.setattr(retriever_module, "build_index", fail)
+    again = Retriever.from_path(corpus, index_dir=index_dir)
+    assert again.ask("what is dropout").best.question_id == "faq:q1"  # type: ignore[union-attr]
+
+
+def test_changing_the_corpus_builds_a_new_index(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index_dir = tmp_path / "idx"
+    Retriever.from_path(corpus, index_dir=index_dir)
+    calls = counting_build(monkeypatch)
+    corpus.write_text(DOC + "\n## What is a batch?\nA group of examples.\n", encoding="utf-8")
+    changed = Retriever.from_path(corpus, index_dir=index_dir)
+    assert calls == [1]
+    assert len(changed.entries) == 3
+    assert len(index_files(index_dir)) == 2
+
+
+def corrupt_truncated(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def corrupt_garbage(path: Path) -> None:
+    path.write_bytes(os.urandom(4096))
+
+
+def corrupt_empty(path: Path) -> None:
+    path.write_bytes(b"")
+
+
+def rewrite(
+    path: Path, change: dict[str, object], arrays: dict[str, np.ndarray] | None = None
+) -> None:
+    with np.load(path, allow_pickle=False) as npz:
+        data = {name: npz[name] for name in npz.files}
+    header = json.loads(data["header"].tobytes()) | change
+    data["header"] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
+    data |= arrays or {}
+    with path.open("wb") as out:
+        np.savez(out, **data)
+
+
+def corrupt_version(path: Path) -> None:
+    rewrite(path, {"format": store.FORMAT_VERSION + 1})
+
+
+def corrupt_indices(path: Path) -> None:
+    rewrite(path, {}, {"bm25_passages.indices": np.array([10**6] * 3, dtype=np.int32)})
+
+
+def corrupt_header(path: Path) -> None:
+    rewrite(path, {"entries": [{"id": 1}]})
+
+
+def corrupt_pickle(path: Path) -> None:
+    with np.load(path, allow_pickle=False) as npz:
+        data = {name: npz[name] for name in npz.files}
+    data["passage_entry"] = np.array([object()], dtype=object)
+    with path.open("wb") as out:
+        np.savez(out, **data)
+
+
+def corrupt_zip_member(path: Path) -> None:
+    with warnings.catch_warnings(), zipfile.ZipFile(path, "a") as archive:
+        warnings.simplefilter("ignore")  # a duplicate member name is the corruption
+        archive.writestr("header.npy", b"not an array")
+
+
+@pytest.mark.parametrize(
+    "corrupt",
+    [
+        corrupt_truncated,
+        corrupt_garbage,
+        corrupt_empty,
+        corrupt_version,
+        corrupt_indices,
+        corrupt_header,
+        corrupt_pickle,
+        corrupt_zip_member,
+    ],
+)
+def test_bad_index_file_is_rebuilt_with_a_one_line_notice(
+    corpus: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    corrupt: object,
+) -> None:
+    index_dir = tmp_path / "idx"
+    Retriever.from_path(corpus, index_dir=index_dir)
+    (path,) = index_files(index_dir)
+    corrupt(path)  # type: ignore[operator]
+    capsys.readouterr()
+    calls = counting_build(monkeypatch)
+    rebuilt = Retriever.from_path(corpus, index_dir=index_dir)
+    err = capsys.readouterr().err
+    assert calls == [1]
+    assert err.count("\n") == 1 and err.startswith("qabot: rebuilding index (")
+    assert rebuilt.ask("what is momentum").best.question_id == "faq:q2"  # type: ignore[union-attr]
+    store.load(path, path.stem)  # the rebuilt file is valid again
+
+
+def test_load_raises_stale_index_for_every_failure(tmp_path: Path) -> None:
+    with pytest.raises(store.StaleIndex, match="no index yet"):
+        store.load(tmp_path / "missing.npz", "k")
+    (tmp_path / "dir.npz").mkdir()
+    with pytest.raises(store.StaleIndex):
+        store.load(tmp_path / "dir.npz", "k")
+
+
+def small_index() -> object:
+    entries = [
+        Entry(
+            id=f"t:q{i}",
+            question=f"What is {w}?",
+            answer=f"{w} is a thing about {w}s.",
+            source=Source(path="t.md", line_start=i, line_end=i),
+        )
+        for i, w in enumerate(["alpha", "beta", "gamma"], 1)
+    ]
+    return build_index(entries)
+
+
+def test_threads_saving_the_same_index_at_once_leave_a_loadable_file(tmp_path: Path) -> None:
+    index = small_index()
+    path = tmp_path / "idx" / "k.npz"
+    errors: list[BaseException] = []
+
+    def save() -> None:
+        try:
+            for _ in range(5):
+                store.save(index, path, "k")  # type: ignore[arg-type]
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=save) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(store.load(path, "k").entries) == 3
+    assert [p.name for p in path.parent.iterdir()] == ["k.npz"]  # no temporary files left
+
+
+def test_two_processes_building_at_once_leave_one_valid_index(corpus: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "idx"
+    script = (
+        "import sys; from qabot.retriever import Retriever; "
+        "r = Retriever.from_path(sys.argv[1], index_dir=sys.argv[2]); print(len(r.entries))"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(corpus), str(index_dir)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0]
+    assert [out.strip() for out, _ in outputs] == ["2", "2"]
+    assert all("Traceback" not in err for _, err in outputs)
+    (path,) = index_files(index_dir)
+    assert [p.name for p in index_dir.iterdir()] == [path.name]
+    assert len(store.load(path, path.stem).entries) == 2
+
+
+def test_unwritable_index_dir_still_answers(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "file-not-dir"
+    blocker.write_text("x")
+    retriever = Retriever.from_path(corpus, index_dir=blocker / "idx")
+    assert len(retriever.entries) == 2
+    assert capsys.readouterr().err.startswith("qabot: index not cached")
