@@ -38,11 +38,13 @@ class QabotApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "qabot"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1", "help", "Help"),
-        Binding("ctrl+b,f2", "toggle_sidebar", "Questions"),
-        Binding("ctrl+o", "toggle_full", "Full answer"),
-        Binding("ctrl+y", "copy_answer", "Copy answer"),
-        Binding("ctrl+l", "clear", "Clear"),
+        Binding("f1", "help", "Help", tooltip="Show all key bindings (also ? in an empty input)"),
+        Binding(
+            "ctrl+b,f2", "toggle_sidebar", "Questions", tooltip="Show or hide all corpus questions"
+        ),
+        Binding("ctrl+o", "toggle_full", "Full answer", tooltip="Whole text of the latest answer"),
+        Binding("ctrl+y", "copy_answer", "Copy", tooltip="Copy the latest answer to the clipboard"),
+        Binding("ctrl+l", "clear", "Clear", tooltip="Clear the conversation and its topic"),
         Binding("escape", "focus_input", "Back to input", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
@@ -213,7 +215,9 @@ class QabotApp(App[int]):
         """Show every key binding."""
         if isinstance(self.screen, HelpScreen):
             return
-        rows = [(b.key.replace(",", " / "), b.description) for b in self._own_bindings()]
+        rows = [
+            (b.key.replace(",", " / "), b.tooltip or b.description) for b in self._own_bindings()
+        ]
         self.push_screen(HelpScreen([*rows, *self.EXTRA_KEYS]))
 
     def _own_bindings(self) -> list[Binding]:

@@ -11,10 +11,10 @@ from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -231,6 +231,13 @@ class HistoryInput(Input):
         self.history: list[str] = []
         self._position = 0
 
+    async def _on_key(self, event: events.Key) -> None:
+        # Runs before Input's own key handler; preventing the default skips it.
+        if event.character == "?" and not self.value:
+            event.stop()
+            event.prevent_default()
+            await self.run_action("app.help")
+
     def remember(self, query: str) -> None:
         """Add a submitted query to the history (consecutive repeats kept once)."""
         if not self.history or self.history[-1] != query:
@@ -258,7 +265,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         width = max(len(key) for key, _ in self.rows)
         lines = "\n".join(f"{key:<{width}}  {what}" for key, what in self.rows)
-        with VerticalScroll(id="help"):
+        with Vertical(id="help"):
             yield Static(Content("qabot chat: keys"), classes="help-title")
             yield Static(Content(lines), id="help-keys")
             yield Static(Content("escape closes this help"), classes="hint")

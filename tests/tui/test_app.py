@@ -303,7 +303,7 @@ def test_help_lists_every_binding(retriever: Retriever) -> None:
         assert isinstance(app.screen, HelpScreen)
         keys = app.screen.query_one("#help-keys", Static).visual.plain
         for binding in app._own_bindings():
-            assert binding.description in keys
+            assert (binding.tooltip or binding.description) in keys
         assert "up / down" in keys
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
@@ -311,10 +311,31 @@ def test_help_lists_every_binding(retriever: Retriever) -> None:
     play(QabotApp(retriever=retriever), scenario)
 
 
-def test_command_palette_offers_the_chat_actions(retriever: Retriever) -> None:
+def test_question_mark_opens_help_only_when_input_is_empty(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await pilot.press(*"why?")
+        assert app.query_one("#query").value == "why?"
+        assert not isinstance(app.screen, HelpScreen)
+        app.query_one("#query").value = ""
+        await pilot.press("?")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert app.query_one("#query").value == ""
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_command_palette_runs_the_chat_actions(retriever: Retriever) -> None:
     async def scenario(app: QabotApp, pilot: Pilot) -> None:
         titles = {command.title for command in app.get_system_commands(app.screen)}
         assert {"Clear conversation", "Toggle question list", "Copy answer"} <= titles
+        await ask(pilot, "why batch norm")
+        await pilot.press("ctrl+p", *"clear conversation")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(app.screen_stack) == 1  # the palette closed
+        assert not app.query(AnswerMessage)
 
     play(QabotApp(retriever=retriever), scenario)
 
