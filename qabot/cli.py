@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import sys
 import textwrap
@@ -100,11 +99,12 @@ def format_entries(entries: Sequence[Entry]) -> str:
 
 
 def _retriever(args: argparse.Namespace) -> Retriever:
+    from qabot.config import resolve
     from qabot.retriever import Retriever
 
-    retriever = Retriever.from_path(args.corpus, index_dir=args.index_dir)
-    for problem in retriever.problems:
-        print(f"qabot: skipped {problem}", file=sys.stderr)
+    settings = resolve(args.corpus, args.index_dir)  # flag > env > config file > bundled
+    retriever = Retriever.from_path(settings.corpus, index_dir=settings.index_dir)
+    _report(retriever.problems, getattr(retriever, "notices", ()))
     if args.threshold is not None:
         retriever = retriever.with_config(threshold=args.threshold)
     return retriever
@@ -148,8 +148,41 @@ def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _report(problems: Sequence[object], notices: Sequence[object]) -> None:
+    for problem in problems:
+        print(f"qabot: skipped {problem}", file=sys.stderr)
+    for notice in notices:
+        print(f"qabot: note: {notice}", file=sys.stderr)
+
+
+PROGRESS_MIN_FILES = 20  # smaller corpora load in a blink: no progress lines
+
+
+def _progress(done: int, total: int, path: object) -> None:
+    """Progress of reading a large corpus on stderr (one updating line on a terminal)."""
+    if total < PROGRESS_MIN_FILES and not sys.stderr.isatty():
+        return
+    step = max(1, total // 10)
+    if sys.stderr.isatty():
+        print(f"\rqabot: reading documents {done + 1}/{total}", end="", file=sys.stderr)
+        if done + 1 == total:
+            print(file=sys.stderr)
+    elif (done + 1) % step == 0 or done + 1 == total:
+        print(f"qabot: reading documents {done + 1}/{total}", file=sys.stderr)
+
+
 def cmd_index(args: argparse.Namespace, out: TextIO) -> int:
-    retriever = _retriever(args)
+    from qabot.config import resolve
+    from qabot.parse import load_corpus
+    from qabot.retriever import Retriever, _cached_index, default_corpus_path
+
+    settings = resolve(args.corpus, args.index_dir)
+    root = settings.corpus or default_corpus_path()
+    corpus = load_corpus(root, progress=_progress)
+    _report(corpus.problems, corpus.notices)
+    if len(corpus.files) >= PROGRESS_MIN_FILES or sys.stderr.isatty():
+        print(f"qabot: indexing {len(corpus.entries)} entries", file=sys.stderr)
+    retriever = Retriever(_cached_index(corpus, settings.index_dir))
     n_passages = len(retriever.index.passage_texts)
     out.write(f"indexed {len(retriever.entries)} entries, {n_passages} passages\n")
     return 0
@@ -173,8 +206,9 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--corpus",
         metavar="PATH",
-        default=os.environ.get("QABOT_CORPUS"),
-        help="corpus file or folder (default: $QABOT_CORPUS or the bundled corpus)",
+        default=None,
+        help="corpus file or folder (default: $QABOT_CORPUS, corpus in "
+        "~/.config/qabot/config.toml, else the bundled corpus)",
     )
     common.add_argument("--index-dir", metavar="DIR", help="where to cache the index")
     common.add_argument(

@@ -159,3 +159,17 @@ def run_qabot(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(QABOT), *args], capture_output=True, text=True, timeout=120, env=os.environ.copy()
     )
+
+
+def test_index_of_a_large_folder_prints_progress_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for n in range(25):
+        (tmp_path / f"faq{n:02d}.md").write_text(
+            f"## What is topic {n}?\nTopic {n} is about item{n}.\n", encoding="utf-8"
+        )
+    assert cli.main(["index", "--corpus", str(tmp_path), "--index-dir", str(tmp_path / ".i")]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "indexed 25 entries, 25 passages\n"
+    assert "qabot: reading documents 25/25" in captured.err
+    assert "qabot: indexing 25 entries" in captured.err
