@@ -8,8 +8,9 @@ scipy and scikit-learn; querying needs numpy only, so a loaded index answers wit
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 
@@ -26,22 +27,67 @@ class SparseScorer:
     indices: np.ndarray  # int32 document ids
     data: np.ndarray  # float32 weights
     n_docs: int
+    # indptr as Python ints: slicing with them skips numpy scalar indexing (~1 µs per term)
+    _bounds: list[int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._bounds = self.indptr.tolist()
+
+    def postings(
+        self, term_ids: Sequence[int], weights: Sequence[float]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Document ids and weighted values (float32) of the terms' postings, in query order."""
+        bounds, indices, data = self._bounds, self.indices, self.data
+        if len(term_ids) == 1:
+            a, b = bounds[term_ids[0]], bounds[term_ids[0] + 1]
+            return indices[a:b], data[a:b] * float(weights[0])
+        spans = [(bounds[t], bounds[t + 1]) for t in term_ids]
+        idx = np.concatenate([indices[a:b] for a, b in spans])
+        w = np.concatenate(
+            [data[a:b] * float(wt) for (a, b), wt in zip(spans, weights, strict=True)]
+        )
+        return idx, w
 
     def scores(self, term_ids: Sequence[int], weights: Sequence[float]) -> np.ndarray:
         """Scores of every document for a weighted bag of term ids (float64)."""
         if len(term_ids) == 0:
             return np.zeros(self.n_docs)
-        if len(term_ids) == 1:
-            a, b = self.indptr[term_ids[0]], self.indptr[term_ids[0] + 1]
+        idx, w = self.postings(term_ids, weights)
+        if len(term_ids) == 1:  # postings of one term have distinct documents
             out = np.zeros(self.n_docs)
-            out[self.indices[a:b]] = self.data[a:b] * float(weights[0])
+            out[idx] = w
             return out
-        starts, ends = self.indptr[term_ids], self.indptr[np.asarray(term_ids) + 1]
-        idx = np.concatenate([self.indices[a:b] for a, b in zip(starts, ends, strict=True)])
-        w = np.concatenate(
-            [self.data[a:b] * float(wt) for a, b, wt in zip(starts, ends, weights, strict=True)]
-        )
         return np.bincount(idx, weights=w, minlength=self.n_docs)
+
+    def top_k(
+        self, term_ids: Sequence[int], weights: Sequence[float], k: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The k best documents containing a query term, and their scores, best first.
+
+        Scores equal `scores()`; only the documents with a posting are ranked (the others
+        score 0), so a query costs its postings, not the corpus size.  Ties go to the lower
+        document id.  A returned document contains a term even if its score is 0.
+        """
+        if len(term_ids) == 0 or k < 1:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        idx, w = self.postings(term_ids, weights)
+        if len(term_ids) == 1:
+            docs, totals = idx, w.astype(np.float64)
+        elif len(idx) * 32 >= self.n_docs:  # small corpus: dense arrays beat sorting postings
+            dense = np.bincount(idx, weights=w, minlength=self.n_docs)
+            hit = np.zeros(self.n_docs, dtype=bool)
+            hit[idx] = True
+            docs = np.flatnonzero(hit)
+            totals = dense[docs]
+        else:
+            docs, inverse = np.unique(idx, return_inverse=True)
+            totals = np.bincount(inverse.ravel(), weights=w)
+        if len(docs) > k:
+            kth = np.partition(totals, len(totals) - k)[len(totals) - k]
+            keep = np.flatnonzero(totals >= kth)
+            docs, totals = docs[keep], totals[keep]
+        order = np.lexsort((docs, -totals))[:k]
+        return docs[order].astype(np.int64), totals[order]
 
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:
         """The arrays to persist, keyed with `prefix`."""
@@ -94,25 +140,32 @@ class TermIndex:
         return ids, weights
 
 
-def _count_matrix(docs: Iterable[Sequence[str]]) -> tuple[object, dict[str, int], np.ndarray]:
+def _term_counts(docs: Sequence[Sequence[str]]) -> tuple[object, dict[str, int], np.ndarray]:
+    """Term-major counts (terms x documents CSR), the vocabulary (first-seen order), lengths."""
     from scipy.sparse import csr_matrix  # build-time only
 
-    vocabulary: dict[str, int] = {}
-    indptr, indices, counts, lengths = [0], [], [], []
-    for doc in docs:
-        row: dict[int, int] = {}
-        for term in doc:
-            j = vocabulary.setdefault(term, len(vocabulary))
-            row[j] = row.get(j, 0) + 1
-        indices.extend(row)
-        counts.extend(row.values())
-        indptr.append(len(indices))
-        lengths.append(len(doc))
-    matrix = csr_matrix(
-        (np.asarray(counts, dtype=np.float64), np.asarray(indices, dtype=np.int64), indptr),
-        shape=(len(lengths), len(vocabulary)),
+    # One C-level pass each for the vocabulary and the token ids; numpy and scipy do the rest.
+    vocabulary = {term: i for i, term in enumerate(dict.fromkeys(chain.from_iterable(docs)))}
+    lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+    token_ids = np.fromiter(
+        map(vocabulary.__getitem__, chain.from_iterable(docs)),
+        dtype=np.int32,
+        count=int(lengths.sum()),
     )
-    return matrix, vocabulary, np.asarray(lengths, dtype=np.float64)
+    offsets = np.zeros(len(docs) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    # Documents x terms with one entry per token; converting to term-major is a counting sort
+    # that leaves each term's documents ascending, so repeats are adjacent and summing them
+    # is a linear pass.
+    tokens = csr_matrix(
+        (np.ones(len(token_ids)), token_ids, offsets), shape=(len(docs), len(vocabulary))
+    )
+    counts = tokens.tocsc()
+    counts.sum_duplicates()
+    term_major = csr_matrix(
+        (counts.data, counts.indices, counts.indptr), shape=(len(vocabulary), len(docs))
+    )
+    return term_major, vocabulary, lengths.astype(np.float64)
 
 
 def okapi_idf(doc_freq: np.ndarray, n_docs: int, epsilon: float = BM25_EPSILON) -> np.ndarray:
@@ -125,16 +178,22 @@ def okapi_idf(doc_freq: np.ndarray, n_docs: int, epsilon: float = BM25_EPSILON) 
 
 def build_bm25(docs: Sequence[Sequence[str]], k1: float = BM25_K1, b: float = BM25_B) -> TermIndex:
     """BM25Okapi over tokenized documents, as a precomputed document-term weight matrix."""
-    counts, vocabulary, lengths = _count_matrix(docs)
+    counts, vocabulary, lengths = _term_counts(docs)
     n_docs = len(lengths)
     avgdl = lengths.sum() / n_docs if n_docs and lengths.sum() else 1.0
-    doc_freq = np.bincount(counts.indices, minlength=len(vocabulary)).astype(np.float64)  # type: ignore[attr-defined]
+    doc_freq = np.diff(counts.indptr).astype(np.float64)  # type: ignore[attr-defined]
     idf = okapi_idf(doc_freq, n_docs)
-    rows = np.repeat(np.arange(n_docs), np.diff(counts.indptr))  # type: ignore[attr-defined]
+    terms = np.repeat(np.arange(len(vocabulary)), doc_freq.astype(np.int64))
     tf = counts.data  # type: ignore[attr-defined]
-    norm = k1 * (1 - b + b * lengths[rows] / avgdl)
-    counts.data = idf[counts.indices] * tf * (k1 + 1) / (tf + norm)  # type: ignore[attr-defined]
-    return TermIndex(vocabulary, SparseScorer.from_doc_major(counts), idf)
+    norm = k1 * (1 - b + b * lengths / avgdl)
+    weights = idf[terms] * tf * (k1 + 1) / (tf + norm[counts.indices])  # type: ignore[attr-defined]
+    scorer = SparseScorer(
+        counts.indptr.astype(np.int64),  # type: ignore[attr-defined]
+        counts.indices.astype(np.int32),  # type: ignore[attr-defined]
+        weights.astype(np.float32),
+        n_docs,
+    )
+    return TermIndex(vocabulary, scorer, idf)
 
 
 def build_tfidf(texts: Sequence[str], analyzer: Callable[[str], list[str]]) -> TermIndex:

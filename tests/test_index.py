@@ -168,3 +168,74 @@ def test_saved_and_loaded_index_scores_identically(tmp_path: Path) -> None:
         assert np.array_equal(a.scorer.scores(ids, weights), b.scorer.scores(ids, weights))
     for query in ("why batch norm", "dropout", "what is momentum in gradients"):
         assert Retriever(built).ask(query) == Retriever(loaded).ask(query)
+
+
+def reference_scores(index: TermIndex, ids: list[int], weights: list[float]) -> np.ndarray:
+    """The original gather-and-bincount formula that the fast paths must reproduce bit for bit."""
+    s = index.scorer
+    idx = np.concatenate([s.indices[s.indptr[t] : s.indptr[t + 1]] for t in ids])
+    w = np.concatenate(
+        [
+            s.data[s.indptr[t] : s.indptr[t + 1]] * float(wt)
+            for t, wt in zip(ids, weights, strict=True)
+        ]
+    )
+    return np.bincount(idx, weights=w, minlength=s.n_docs)
+
+
+def random_corpus(seed: int, n_docs: int = 300) -> tuple[list[list[str]], np.random.Generator]:
+    rng = np.random.default_rng(seed)
+    probs = 1 / np.arange(1, 201) ** 1.07
+    docs = [
+        [f"w{i}" for i in rng.choice(200, size=rng.integers(0, 40), p=probs / probs.sum())]
+        for _ in range(n_docs)
+    ]
+    return docs, rng
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_fast_scores_are_bitwise_the_reference_formula(seed: int) -> None:
+    docs, rng = random_corpus(seed)
+    index = build_bm25(docs)
+    for _ in range(40):
+        ids = list(rng.choice(len(index.vocabulary), size=rng.integers(1, 6)))
+        weights = list(rng.uniform(0.2, 2.0, size=len(ids)))
+        assert np.array_equal(
+            index.scorer.scores(ids, weights), reference_scores(index, ids, weights)
+        )
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("k", [1, 5, 10, 1000])
+def test_top_k_equals_a_full_sort_of_the_matching_documents(seed: int, k: int) -> None:
+    docs, rng = random_corpus(seed)
+    index = build_bm25(docs)
+    for _ in range(20):
+        ids = list(rng.choice(len(index.vocabulary), size=rng.integers(1, 6), replace=False))
+        weights = list(rng.uniform(0.2, 2.0, size=len(ids)))
+        full = index.scorer.scores(ids, weights)
+        matching = np.unique(
+            np.concatenate(
+                [
+                    index.scorer.indices[index.scorer.indptr[t] : index.scorer.indptr[t + 1]]
+                    for t in ids
+                ]
+            )
+        )
+        expected = matching[np.lexsort((matching, -full[matching]))][:k]
+        docs_k, scores_k = index.scorer.top_k(ids, weights, k)
+        assert list(docs_k) == list(expected)
+        assert np.array_equal(scores_k, full[expected])
+
+
+def test_top_k_of_no_terms_is_empty() -> None:
+    docs, scores = build_bm25(SMALL).scorer.top_k([], [], 10)
+    assert len(docs) == len(scores) == 0
+
+
+def test_each_term_lists_its_documents_once_in_order() -> None:
+    docs, _ = random_corpus(11)
+    scorer = build_bm25([*docs, ["w1", "w1", "w1"], []]).scorer
+    for t in range(len(scorer.indptr) - 1):
+        postings = scorer.indices[scorer.indptr[t] : scorer.indptr[t + 1]]
+        assert np.all(np.diff(postings) > 0)
