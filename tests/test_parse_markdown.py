@@ -139,3 +139,34 @@ def test_multi_line_html_comment_is_dropped_from_the_answer() -> None:
 def test_markdown_without_questions_is_an_error_naming_the_file() -> None:
     with pytest.raises(CorpusError, match=r"^n\.md: no recognizable Q&A"):
         parse_markdown("# Notes\n\nSome prose about things.\n", "n.md", "n")
+
+
+def test_numbered_bold_items_with_indented_answers() -> None:
+    text = "# FAQ\n\n1. **What is X?**\n   X is x.\n2. **What is Y?**\n   Y is y.\n"
+    entries = parse_markdown(text, "n.md", "n")
+    assert [(e.question, e.answer, e.source.line_end) for e in entries] == [
+        ("What is X?", "X is x.", 4),
+        ("What is Y?", "Y is y.", 6),
+    ]
+
+
+def test_answer_sub_heading_is_not_kept_in_the_answer() -> None:
+    entries = parse_markdown("## What is Z?\n### Answer\nZ is z.\n", "z.md", "z")
+    assert [(e.question, e.answer) for e in entries] == [("What is Z?", "Z is z.")]
+
+
+def test_bold_lines_are_answer_text_when_headings_are_the_questions() -> None:
+    text = "## What is X?\n**Why does it matter?**\nBecause.\n"
+    entries = parse_markdown(text, "h.md", "h")
+    assert [e.question for e in entries] == ["What is X?"]
+    assert entries[0].answer == "**Why does it matter?**\nBecause."
+
+
+def test_qabot_list_marks_unanswered_markdown_questions(capsys: pytest.CaptureFixture[str]) -> None:
+    from qabot import cli
+
+    assert cli.main(["list", "--corpus", str(FIXTURES / "messy.md")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line for line in lines if line.endswith("(unanswered)")] == [
+        "   Q3  What is backpropagation?  (unanswered)"
+    ]

@@ -36,11 +36,11 @@ HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 RULE = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
-BOLD_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(\*\*|__)(.+?)\1:?[ \t]*(.*)$")
+BOLD_LINE = re.compile(r"^\s*(?:(?:[-*+]|\d{1,4}[.)])\s+)?(\*\*|__)(.+?)\1:?[ \t]*(.*)$")
 IMAGE = re.compile(r"!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])|<img\b[^>]*>", re.IGNORECASE)
 LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
-HTML_ONLY_LINE = re.compile(r"^\s*(?:</?(?:p|div|br|hr|span|center)\b[^>]*>\s*)+$", re.IGNORECASE)
+HTML_ONLY_LINE = re.compile(r"^\s*(?:</?(?:p|div|br|hr|span|center|a)\b[^>]*>\s*)+$", re.IGNORECASE)
 BACK_LINK = re.compile(r"^\s*\[[^\]]*\b(?:top|back|contents|toc)\b[^\]]*\]\(#[^)]*\)\s*$", re.I)
 DETAILS_OPEN = re.compile(r"<details\b[^>]*>", re.IGNORECASE)
 DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
@@ -301,7 +301,8 @@ def _drafts(blocks: list[_Block]) -> list[_Draft]:
                 current = _Draft(block.text, block.line, block.level)
                 drafts.append(current)
             elif current is not None and current.level is not None and block.level > current.level:
-                current.body.append((block.line, "#" * block.level + " " + block.text))
+                if not _reveals(block.text):  # "### Answer" under the question: no heading
+                    current.body.append((block.line, "#" * block.level + " " + block.text))
             else:
                 current = None
         elif block.kind == "details":
