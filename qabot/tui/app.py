@@ -16,7 +16,7 @@ from textual.widgets import Footer, Header, LoadingIndicator
 
 from qabot.cli import EXIT_BAD_INPUT, confidence_band
 from qabot.errors import QabotError
-from qabot.models import Answer
+from qabot.models import Answer, Entry
 from qabot.retriever import Retriever
 from qabot.tui.widgets import (
     AbstainMessage,
@@ -52,7 +52,7 @@ class QabotApp(App[int]):
         list[tuple[str, str]]
     ] = [  # keys handled by widgets, listed in the help screen
         ("up / down", "previous / next query (in the input)"),
-        ("tab", "move to related questions; enter opens one"),
+        ("shift+tab / tab", "to the latest related questions and back; enter opens one"),
         ("f", "full answer of the focused message"),
         ("ctrl+p", "command palette"),
     ]
@@ -176,7 +176,21 @@ class QabotApp(App[int]):
         except KeyError:
             return
         self.context = entry.question  # "how do I fix it?" now refers to this question
-        self._say(AnswerMessage(entry, badge="picked from the list"))
+        pending = LoadingIndicator(classes="pending")
+        self._say(pending)
+        self._show_entry(entry, pending)
+
+    @work(thread=True, group="ask")
+    def _show_entry(self, entry: Entry, pending: Widget) -> None:
+        """A picked entry, with the questions its own question would also bring up."""
+        assert self.retriever is not None
+        try:
+            hits = self.retriever.ask(entry.question, k=2 + RELATED).results
+        except QabotError:
+            hits = []
+        related = [h for h in hits if h.question_id != entry.id][:RELATED]
+        message = AnswerMessage(entry, badge="picked from the list", related=related)
+        self.call_from_thread(self._reply, pending, message)
 
     def _last_answer(self) -> AnswerMessage | None:
         answers = self.query(AnswerMessage)

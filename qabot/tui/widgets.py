@@ -170,6 +170,10 @@ class AbstainMessage(Vertical):
 class QuestionPanel(Vertical):
     """The side panel: every corpus question, filtered as you type."""
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "focus_list", "To the list", show=False),
+    ]
+
     def __init__(self) -> None:
         super().__init__(id="sidebar")
         self.entries: list[Entry] = []
@@ -195,6 +199,10 @@ class QuestionPanel(Vertical):
         questions.add_options(question_option(e.id, e.question) for e in shown)
         if shown:
             questions.highlighted = 0
+
+    def action_focus_list(self) -> None:
+        """Down in the filter moves to the list (the list handles its own Down)."""
+        self.query_one("#questions", OptionList).focus()
 
     @on(Input.Changed, "#filter")
     def _filter(self, event: Input.Changed) -> None:

@@ -229,10 +229,40 @@ def test_side_panel_filter_narrows_the_question_list(retriever: Retriever) -> No
 def test_side_panel_selection_shows_that_answer(retriever: Retriever) -> None:
     async def scenario(app: QabotApp, pilot: Pilot) -> None:
         await pilot.press("f2", *"vanishing", "enter")
-        await pilot.pause()
+        await settle(pilot)
         message = app.query_one(AnswerMessage)
         assert message.entry_id.endswith(":q9")
         assert retriever.entry(message.entry_id).answer.split("\n")[0][:40] in text_of(message)
+        assert message.related
+        assert all(not h.question_id.endswith(":q9") for h in message.related)
+        assert app.context == retriever.entry(message.entry_id).question
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_down_in_the_filter_moves_to_the_list_and_enter_picks(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await pilot.press("ctrl+b", *"gradient", "down")
+        questions = app.query_one("#questions", OptionList)
+        assert app.focused is questions
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        picked = questions.get_option_at_index(1).id
+        assert app.query_one(AnswerMessage).entry_id == picked
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_shift_tab_reaches_the_latest_related_questions(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "why batch norm")
+        await ask(pilot, "what is the vanishing gradient problem")
+        await pilot.press("shift+tab")
+        latest = app.query(AnswerMessage).last()
+        assert app.focused is latest.query_one(OptionList)
+        await pilot.press("f")
+        await pilot.pause()
+        assert latest.full
 
     play(QabotApp(retriever=retriever), scenario)
 
