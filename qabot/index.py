@@ -158,7 +158,8 @@ def _term_counts(docs: Sequence[Sequence[str]]) -> tuple[object, dict[str, int],
     # that leaves each term's documents ascending, so repeats are adjacent and summing them
     # is a linear pass.
     tokens = csr_matrix(
-        (np.ones(len(token_ids)), token_ids, offsets), shape=(len(docs), len(vocabulary))
+        (np.ones(len(token_ids), dtype=np.int32), token_ids, offsets),
+        shape=(len(docs), len(vocabulary)),
     )
     counts = tokens.tocsc()
     counts.sum_duplicates()
@@ -183,7 +184,7 @@ def build_bm25(docs: Sequence[Sequence[str]], k1: float = BM25_K1, b: float = BM
     avgdl = lengths.sum() / n_docs if n_docs and lengths.sum() else 1.0
     doc_freq = np.diff(counts.indptr).astype(np.float64)  # type: ignore[attr-defined]
     idf = okapi_idf(doc_freq, n_docs)
-    terms = np.repeat(np.arange(len(vocabulary)), doc_freq.astype(np.int64))
+    terms = np.repeat(np.arange(len(vocabulary), dtype=np.int32), doc_freq.astype(np.int64))
     tf = counts.data  # type: ignore[attr-defined]
     norm = k1 * (1 - b + b * lengths / avgdl)
     weights = idf[terms] * tf * (k1 + 1) / (tf + norm[counts.indices])  # type: ignore[attr-defined]
