@@ -170,3 +170,18 @@ def test_qabot_list_marks_unanswered_markdown_questions(capsys: pytest.CaptureFi
     assert [line for line in lines if line.endswith("(unanswered)")] == [
         "   Q3  What is backpropagation?  (unanswered)"
     ]
+
+
+def test_headings_inside_numbered_list_items_with_a_table_of_contents() -> None:
+    entries = parse_markdown_file(FIXTURES / "listed.md", "listed.md", "listed")
+    assert [(e.id, e.question) for e in entries] == [
+        ("listed:q1", "What is React?"),
+        ("listed:q2", "What is JSX?"),
+    ]
+    react, jsx = entries
+    assert react.answer == (
+        "React is a library for building user interfaces.\n\n```javascript\n"
+        "# not a heading: code inside a list item\nconst App = () => <div />\n```"
+    )
+    assert jsx.answer == "JSX is a syntax extension that looks like HTML."
+    assert (jsx.source.line_start, jsx.source.line_end) == (31, 32)

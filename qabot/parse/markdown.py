@@ -32,8 +32,11 @@ from qabot.errors import CorpusError
 from qabot.models import Entry, Source
 from qabot.parse.common import entry_id, match_answer_label, question_key, read_text
 
-HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+# "## Title", also inside a list item ("34. ### What are ...?"), closing "#"s dropped
+HEADING = re.compile(
+    r"^ {0,3}(?:(?:\d{1,4}[.)]|[-*+])[ \t]+)?(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$"
+)
+FENCE = re.compile(r"^\s*(`{3,}|~{3,})")  # any indent: fences nest in list items
 SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 RULE = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
 BOLD_LINE = re.compile(r"^\s*(?:(?:[-*+]|\d{1,4}[.)])\s+)?(\*\*|__)(.+?)\1:?[ \t]*(.*)$")
@@ -41,7 +44,10 @@ IMAGE = re.compile(r"!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])|<img\b[^>]*>", re.IGNOR
 LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 HTML_ONLY_LINE = re.compile(r"^\s*(?:</?(?:p|div|br|hr|span|center|a)\b[^>]*>\s*)+$", re.IGNORECASE)
-BACK_LINK = re.compile(r"^\s*\[[^\]]*\b(?:top|back|contents|toc)\b[^\]]*\]\(#[^)]*\)\s*$", re.I)
+BACK_LINK = re.compile(
+    r"^\s*(?:\*\*|__)?\[[^\]]*\b(?:top|back|contents|toc)\b[^\]]*\]\(#[^)]*\)(?:\*\*|__)?\s*$",
+    re.IGNORECASE,
+)
 DETAILS_OPEN = re.compile(r"<details\b[^>]*>", re.IGNORECASE)
 DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
 SUMMARY = re.compile(r"<summary\b[^>]*>(.*?)</summary\s*>", re.IGNORECASE | re.DOTALL)
