@@ -151,3 +151,8 @@ def test_one_megabyte_query_is_rejected_quickly() -> None:
     with pytest.raises(QueryError, match="too long"):
         retriever.ask("why " * 262_144)
     assert time.perf_counter() - start < 0.5
+
+
+def test_unanswered_question_is_never_returned_even_for_its_own_words() -> None:
+    answer = small_retriever().ask("what is a batch")
+    assert "t:q3" not in [hit.question_id for hit in answer.results]
