@@ -185,3 +185,11 @@ def test_headings_inside_numbered_list_items_with_a_table_of_contents() -> None:
     )
     assert jsx.answer == "JSX is a syntax extension that looks like HTML."
     assert (jsx.source.line_start, jsx.source.line_end) == (31, 32)
+
+
+def test_details_that_is_not_a_question_stays_in_the_heading_questions_answer() -> None:
+    text = "## What is X?\nX is x.\n<details><summary>Example</summary>\nx = 1\n</details>\n"
+    entries = parse_markdown(text, "e.md", "e")
+    assert [(e.question, e.answer) for e in entries] == [
+        ("What is X?", "X is x.\n**Example**\nx = 1")
+    ]

@@ -10,7 +10,8 @@ A deeper heading that is not a question inside an answer ("#### Example") stays 
 Bold lines (`**What is X?**`, `**Q: ...**`) and "Q: ..." lines are questions when the file
 has no question headings, or when they carry a "Q" label.  `<details><summary>Q</summary>
 A</details>` is a question with its answer, except that a summary such as "Answer" or "Show
-solution" reveals the answer of the question above it.
+solution" reveals the answer of the question above it, and in a file of question headings a
+summary that is not a question ("Example") is part of the answer above it.
 
 Answers keep their Markdown (lists, code blocks, tables) for display.  Images and HTML
 comments are removed from the stored answer (they carry no words worth matching and would show
@@ -227,6 +228,8 @@ def _details(lines: list[str], start: int) -> tuple[_Block | None, int]:
         line = IMAGE.sub("", line)
         if not HTML_ONLY_LINE.match(line):
             body.append((first_line + offset, line))
+    while body and not body[0][1].strip():
+        body.pop(0)  # the rest of the <summary> line
     title, labeled = _clean_question(summary.group(1))
     block = _Block("details", start + 1, title, labeled=labeled, body=body)
     return block, end + 1
@@ -275,8 +278,12 @@ def _classify(blocks: list[_Block]) -> None:
         block.question = not deeper_question if strength == 1 else has_text or not deeper_question
     heading_questions = any(b.question for b in blocks if b.kind == "heading")
     for block in blocks:
-        if block.kind == "details":
-            block.question = bool(block.text) and not _reveals(block.text)
+        if block.kind == "details":  # among question headings, "Example" is answer text
+            block.question = (
+                bool(block.text)
+                and not _reveals(block.text)
+                and (not heading_questions or _strength(block) > 0)
+            )
         elif block.bold is not None and not block.code:
             block.question = (
                 not heading_questions
@@ -316,6 +323,8 @@ def _drafts(blocks: list[_Block]) -> list[_Draft]:
                 drafts.append(_Draft(block.text, block.line, None, block.body))
                 current = None
             elif current is not None:
+                if block.text and not _reveals(block.text):
+                    current.body.append((block.line, f"**{block.text}**"))
                 current.body.extend(block.body)
         elif block.question and block.bold is not None:
             current = _Draft(block.bold[0], block.line, None)
