@@ -77,3 +77,9 @@ def test_malformed_config_exits_2_with_one_line_from_the_console_script() -> Non
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith(f"qabot: error: {path}: malformed config")
+
+
+def test_python_without_tomllib_skips_the_config_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_config('corpus = "/from/config"\n')
+    monkeypatch.setitem(sys.modules, "tomllib", None)  # as on Python 3.10
+    assert read_config(path).corpus is None
