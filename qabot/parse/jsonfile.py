@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from qabot.errors import CorpusError
@@ -39,31 +40,34 @@ def parse_json(text: str, display: str, id_prefix: str) -> list[Entry]:
     except RecursionError:
         raise CorpusError(display, "malformed JSON (nested too deeply)") from None
     items, key = _item_list(data, display)
-    spans = _item_spans(text, key, len(items))
-    entries = []
-    for i, item in enumerate(items):
-        start, end = spans[i] if spans else (1, 1)
-        entry = _entry(item, display, id_prefix, len(entries) + 1, start, end)
-        if entry is not None:
-            entries.append(entry)
-    if not entries:
-        raise CorpusError(display, "no Q&A objects (every question is empty)")
-    return entries
+    spans = _item_spans(text, key, len(items)) or [(1, 1)] * len(items)
+    return _entries(zip(items, spans, strict=True), display, id_prefix)
 
 
 def parse_json_lines(text: str, display: str, id_prefix: str) -> list[Entry]:
     """Parse the text of a JSON Lines Q&A document (one object per line)."""
-    entries = []
-    for number, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise CorpusError(display, f"malformed JSON line ({exc.msg})", number) from None
-        except RecursionError:
-            raise CorpusError(display, "malformed JSON line (nested too deeply)", number) from None
-        entry = _entry(item, display, id_prefix, len(entries) + 1, number, number)
+    lines = [(n, line) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
+    return _entries(
+        ((_line_object(line, display, n), (n, n)) for n, line in lines), display, id_prefix
+    )
+
+
+def _line_object(line: str, display: str, number: int) -> object:
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise CorpusError(display, f"malformed JSON line ({exc.msg})", number) from None
+    except RecursionError:
+        raise CorpusError(display, "malformed JSON line (nested too deeply)", number) from None
+
+
+def _entries(
+    items: Iterable[tuple[object, tuple[int, int]]], display: str, prefix: str
+) -> list[Entry]:
+    """Entries of Q&A objects with their line ranges; objects with an empty question are skipped."""
+    entries: list[Entry] = []
+    for item, (start, end) in items:
+        entry = _entry(item, display, prefix, len(entries) + 1, start, end)
         if entry is not None:
             entries.append(entry)
     if not entries:
