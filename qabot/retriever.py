@@ -176,7 +176,12 @@ class Retriever:
 def _cached_index(corpus: Corpus, index_dir: Path | None) -> CorpusIndex:
     from qabot import store
 
-    files = [*corpus.files, ("<builtin synonyms>", BUILTIN_SYNONYMS.read_bytes())]
+    # the root is part of the key: entries store their source path for display
+    files = [
+        *corpus.files,
+        ("<builtin synonyms>", BUILTIN_SYNONYMS.read_bytes()),
+        ("<root>", str(corpus.root.resolve()).encode()),
+    ]
     key = store.corpus_key(files, __version__)
     path = (index_dir or store.default_index_dir()) / f"{key}.npz"
     try:
