@@ -50,17 +50,38 @@ def plain(text: str, terms: Sequence[str] = ()) -> Text:
     return result
 
 
-def question_option(entry_id: str, question: str) -> Option:
-    """An option that selects an entry, labelled like "Q4  Why should we use ...?"."""
-    return Option(Text.assemble((f"{label(entry_id)}  ", "bold"), safe(question)), id=entry_id)
-
-
 class EntrySelected(Message):
     """The user picked a question (related, suggestion or the side panel)."""
 
     def __init__(self, entry_id: str) -> None:
         super().__init__()
         self.entry_id = entry_id
+
+
+class QuestionList(OptionList):
+    """Selectable questions, labelled like "Q4  Why should we use ...?"; posts EntrySelected."""
+
+    def __init__(
+        self,
+        questions: Iterable[tuple[str, str]] = (),
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(*self.make_options(questions), id=id, classes=classes)
+
+    @staticmethod
+    def make_options(questions: Iterable[tuple[str, str]]) -> list[Option]:
+        """One option per (entry id, question), the question as plain text."""
+        return [
+            Option(Text.assemble((f"{label(i)}  ", "bold"), safe(q)), id=i) for i, q in questions
+        ]
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(EntrySelected(event.option.id))
 
 
 class UserMessage(Static):
@@ -115,9 +136,8 @@ class AnswerMessage(Vertical):
         yield Static(Content(meta), classes=f"badge band-{self.band}")
         if self.related:
             yield Static(Content("Related questions"), classes="related-title")
-            yield OptionList(
-                *(question_option(h.question_id, h.question) for h in self.related),
-                classes="related",
+            yield QuestionList(
+                ((h.question_id, h.question) for h in self.related), classes="related"
             )
 
     def _markdown(self) -> str:
@@ -129,12 +149,6 @@ class AnswerMessage(Vertical):
         self.query_one(".passage", Markdown).update(self._markdown())
         badge = self.badge + ("" if self.full else "  ·  f / ctrl+o: full answer")
         self.query_one(".badge", Static).update(Content(badge))
-
-    @on(OptionList.OptionSelected, ".related")
-    def _picked(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option.id:
-            self.post_message(EntrySelected(event.option.id))
 
 
 class AbstainMessage(Vertical):
@@ -156,15 +170,7 @@ class AbstainMessage(Vertical):
             yield Static(Content("No close question either: try other words."), classes="hint")
             return
         yield Static(Content("Closest questions"), classes="related-title")
-        yield OptionList(
-            *(question_option(h.question_id, h.question) for h in closest), classes="related"
-        )
-
-    @on(OptionList.OptionSelected, ".related")
-    def _picked(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option.id:
-            self.post_message(EntrySelected(event.option.id))
+        yield QuestionList(((h.question_id, h.question) for h in closest), classes="related")
 
 
 class QuestionPanel(Vertical):
@@ -180,7 +186,7 @@ class QuestionPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter questions", id="filter")
-        yield OptionList(id="questions")
+        yield QuestionList(id="questions")
 
     def set_entries(self, entries: Sequence[Entry]) -> None:
         """Fill the list with the corpus questions."""
@@ -196,7 +202,7 @@ class QuestionPanel(Vertical):
         ]
         questions = self.query_one("#questions", OptionList)
         questions.clear_options()
-        questions.add_options(question_option(e.id, e.question) for e in shown)
+        questions.add_options(QuestionList.make_options((e.id, e.question) for e in shown))
         if shown:
             questions.highlighted = 0
 
@@ -219,12 +225,6 @@ class QuestionPanel(Vertical):
             if option.id:
                 self.post_message(EntrySelected(option.id))
 
-    @on(OptionList.OptionSelected, "#questions")
-    def _picked(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option.id:
-            self.post_message(EntrySelected(event.option.id))
-
 
 class HistoryInput(Input):
     """The query input, with Up/Down recalling earlier queries."""
@@ -234,8 +234,8 @@ class HistoryInput(Input):
         Binding("down", "history(1)", "Next query", show=False),
     ]
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, placeholder: str = "", *, id: str | None = None) -> None:
+        super().__init__(placeholder=placeholder, id=id)
         self.history: list[str] = []
         self._position = 0
 
