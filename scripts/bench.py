@@ -268,10 +268,15 @@ def table(general: dict, sizes: list[dict]) -> str:
             f" | {fmt_time(general['ask_p50_us'])} / {fmt_time(general['ask_p95_us'])}"
             " | | | | |"
         )
+    measured = [s for s in sizes if "rank_bm25_query_us" in s]
     for s in sizes:
         r, b, k = s.get("rank_bm25_query_us"), s["bm25s_query_us"], s["sklearn_query_us"]
         q = s["qabot_query_us"]
         rank_note = fmt_time(r) if r is not None else "n/a (skipped)"
+        if r is None and measured:  # rank-bm25 scans every document: time grows with N
+            base = measured[-1]
+            r = base["rank_bm25_query_us"] * s["n"] / base["n"]
+            rank_note = f"~{fmt_time(r)} (not run; linear from {label(base['n'])})"
         rows.append(
             f"| BM25 query + top-{K}, p50 | {label(s['n'])} | {fmt_time(q)}"
             f" (dense scores + argpartition {fmt_time(s['qabot_dense_query_us'])}) | {rank_note}"
