@@ -64,11 +64,13 @@ class Retriever:
         config: RankConfig | None = None,
         name: str = "corpus",
         problems: Sequence[str] = (),
+        notices: Sequence[str] = (),
     ) -> None:
         self.index = index
         self.config = config or RankConfig()
         self.name = name
         self.problems = list(problems)  # one line per corpus file that was skipped
+        self.notices = list(notices)  # one line per duplicate question handled
 
     @classmethod
     def from_entries(
@@ -98,7 +100,7 @@ class Retriever:
             else (build_index(corpus.entries, corpus.synonyms))
         )
         name = root.name if root.is_dir() else root.stem
-        return cls(index, config, name, [str(p) for p in corpus.problems])
+        return cls(index, config, name, [str(p) for p in corpus.problems], corpus.notices)
 
     @property
     def entries(self) -> list[Entry]:
@@ -114,9 +116,8 @@ class Retriever:
 
     def with_config(self, **changes: object) -> Retriever:
         """A retriever over the same index with some ranking parameters changed."""
-        return Retriever(
-            self.index, dataclasses.replace(self.config, **changes), self.name, self.problems
-        )
+        config = dataclasses.replace(self.config, **changes)
+        return Retriever(self.index, config, self.name, self.problems, self.notices)
 
     def ask(self, query: str, k: int = 5, *, context: str | None = None) -> Answer:
         """Answer a query; `context` is the previous turn, used when the query leans on it."""
