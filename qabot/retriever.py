@@ -11,7 +11,7 @@ from pathlib import Path
 from qabot import __version__
 from qabot.corpus import BUILTIN_SYNONYMS, CorpusIndex, build_index
 from qabot.errors import QueryError
-from qabot.models import Answer, Entry, Hit, Source
+from qabot.models import Answer, Entry, Hit
 from qabot.parse import Corpus, load_corpus
 from qabot.rank import (
     QueryTerms,
@@ -71,6 +71,7 @@ class Retriever:
         self.name = name
         self.problems = list(problems)  # one line per corpus file that was skipped
         self.notices = list(notices)  # one line per duplicate question handled
+        self._passage_pairs: dict[int, list[tuple[str, str]]] = {}
 
     @classmethod
     def from_entries(
@@ -153,15 +154,20 @@ class Retriever:
             results=hits,
         )
 
+    def _pairs(self, passage: int) -> list[tuple[str, str]]:
+        """(surface word, term) of a passage's content tokens, analyzed once and kept."""
+        pairs = self._passage_pairs.get(passage)
+        if pairs is None:
+            text = self.index.passage_texts[passage]
+            pairs = [(t.surface, t.term) for t in tokens(text, self.index.phrases) if not t.stop]
+            self._passage_pairs[passage] = pairs
+        return pairs
+
     def _hit(self, entry_index: int, passage: int, value: float, query: QueryTerms) -> Hit:
         entry = self.index.entries[entry_index]
         text = self.index.passage_texts[passage]
         matched = sorted(
-            {
-                t.surface
-                for t in tokens(text, self.index.phrases)
-                if not t.stop and t.term in query.weights
-            }
+            {surface for surface, term in self._pairs(passage) if term in query.weights}
         )
         return Hit(
             question=entry.question,
@@ -169,7 +175,7 @@ class Retriever:
             passage=text,
             answer=entry.answer,
             score=round(value, 6),
-            source=Source.model_validate(entry.source.model_dump()),
+            source=entry.source,
             matched_terms=matched,
         )
 
