@@ -97,6 +97,9 @@ class QabotApp(App[int]):
         except (QabotError, OSError) as exc:
             self.call_from_thread(self._load_failed, str(exc))
             return
+        except Exception as exc:  # e.g. a corrupt cached index: say so instead of spinning
+            self.call_from_thread(self._load_failed, f"{type(exc).__name__}: {exc}")
+            return
         self.call_from_thread(self._loaded, retriever)
 
     def _loaded(self, retriever: Retriever) -> None:

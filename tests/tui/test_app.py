@@ -317,6 +317,20 @@ def test_missing_corpus_shows_an_error_not_a_traceback(tmp_path: Path) -> None:
     assert app.return_code == 0
 
 
+def test_unexpected_load_failure_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> Retriever:
+        raise ValueError("index is corrupt")
+
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        assert "ValueError: index is corrupt" in app.query_one(NoticeMessage).visual.plain
+        assert app.sub_title == "no corpus"
+
+    monkeypatch.setattr(Retriever, "from_path", broken)
+    play(QabotApp(corpus=CORPUS, index_dir=tmp_path), scenario)
+
+
 def test_copy_key_puts_the_full_answer_on_the_clipboard(retriever: Retriever) -> None:
     async def scenario(app: QabotApp, pilot: Pilot) -> None:
         await ask(pilot, "why batch norm")
