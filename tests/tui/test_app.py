@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Markdown, OptionList, Static
 
-from qabot.models import Entry, Source
+from qabot.models import Answer, Entry, Source
 from qabot.retriever import Retriever
 from qabot.tui.app import QabotApp
 from qabot.tui.widgets import (
@@ -192,6 +193,28 @@ def test_clear_forgets_messages_and_topic(retriever: Retriever) -> None:
         assert not app.query_one("#conversation").children
         assert app.context is None
 
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_answer_arriving_after_clear_is_dropped(
+    retriever: Retriever, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+    real_ask = retriever.ask
+
+    def slow_ask(*args: object, **kwargs: object) -> Answer:
+        release.wait(5)
+        return real_ask(*args, **kwargs)  # type: ignore[arg-type]
+
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await pilot.press(*"why batch norm", "enter", "ctrl+l")
+        await pilot.pause()
+        release.set()
+        await settle(pilot)
+        assert app.is_running
+        assert not app.query_one("#conversation").children
+
+    monkeypatch.setattr(retriever, "ask", slow_ask)
     play(QabotApp(retriever=retriever), scenario)
 
 
