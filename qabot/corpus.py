@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -32,16 +33,12 @@ class CorpusIndex:
     tfidf_questions: TermIndex
     passage_heads: TermIndex  # BM25 over what each passage defines (see chunk.passage_head)
 
-    @property
+    @cached_property
     def passage_first(self) -> np.ndarray:
-        """True for the first passage of each answer."""
+        """True for the first passage of each answer (derived once, used by every query)."""
         first = np.ones(len(self.passage_entry), dtype=bool)
         first[1:] = self.passage_entry[1:] != self.passage_entry[:-1]
         return first
-
-    def analyze(self, text: str) -> list[str]:
-        """Index terms of a document text (the same analysis queries get)."""
-        return terms(text, self.phrases)
 
 
 def read_synonyms(path: Path) -> list[list[str]]:

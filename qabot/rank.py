@@ -87,7 +87,6 @@ class Scores:
 
     bm25: np.ndarray
     tfidf: np.ndarray
-    tfidf_question: np.ndarray  # per entry: cosine with the question field
     fused: np.ndarray
 
 
@@ -98,14 +97,15 @@ def _field_scores(
     ids_q: tuple[list[int], list[float]],
     passage_entry: np.ndarray,
     weight: float,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> np.ndarray:
+    """Passage scores plus `weight` times the score of each passage's question."""
     per_question = questions.scorer.scores(*ids_q)
-    return passages.scorer.scores(*ids_p) + weight * per_question[passage_entry], per_question
+    return passages.scorer.scores(*ids_p) + weight * per_question[passage_entry]
 
 
 def score(index: CorpusIndex, query: QueryTerms, config: RankConfig) -> Scores:
     """Score every passage with both rankers and fuse them as `config` says."""
-    bm25, _ = _field_scores(
+    bm25 = _field_scores(
         index.bm25_passages,
         index.bm25_questions,
         index.bm25_passages.ids(query.weights),
@@ -114,7 +114,7 @@ def score(index: CorpusIndex, query: QueryTerms, config: RankConfig) -> Scores:
         config.question_weight,
     )
     features = query.features()
-    tfidf, tfidf_question = _field_scores(
+    tfidf = _field_scores(
         index.tfidf_passages,
         index.tfidf_questions,
         tfidf_query(index.tfidf_passages, features),
@@ -137,7 +137,7 @@ def score(index: CorpusIndex, query: QueryTerms, config: RankConfig) -> Scores:
             fused = fused + config.head_weight * float(fused.max()) * (heads / top) ** 2
     if config.first_weight:
         fused = fused + config.first_weight * float(fused.max()) * index.passage_first * (fused > 0)
-    return Scores(bm25, tfidf, tfidf_question, fused)
+    return Scores(bm25, tfidf, fused)
 
 
 def normalized_score_fusion(a: np.ndarray, b: np.ndarray, share_a: float) -> np.ndarray:
@@ -229,8 +229,9 @@ def confidence_features(
     scores: Scores,
     ranked: list[tuple[int, int, float]],
     config: RankConfig,
-) -> tuple[float, float, float]:
-    """(coverage of the top entry, its best TF-IDF cosine, relative margin over the runner-up)."""
+) -> tuple[float, float, float, float, float]:
+    """(coverage of the top entry, its TF-IDF cosine, margin over the runner-up, matched IDF
+    mass, share of query terms unknown to the corpus): the inputs of `confidence`."""
     if not ranked:
         return (0.0, 0.0, 0.0, 0.0, 1.0)
     entry, passage, top = ranked[0]
