@@ -104,7 +104,7 @@ def _retriever(args: argparse.Namespace) -> Retriever:
 
     settings = resolve(args.corpus, args.index_dir)  # flag > env > config file > bundled
     retriever = Retriever.from_path(settings.corpus, index_dir=settings.index_dir)
-    _report(retriever.problems, getattr(retriever, "notices", ()))
+    _report(retriever.problems, retriever.notices)
     if args.threshold is not None:
         retriever = retriever.with_config(threshold=args.threshold)
     return retriever
@@ -174,7 +174,7 @@ def _progress(done: int, total: int, path: object) -> None:
 def cmd_index(args: argparse.Namespace, out: TextIO) -> int:
     from qabot.config import resolve
     from qabot.parse import load_corpus
-    from qabot.retriever import Retriever, _cached_index, default_corpus_path
+    from qabot.retriever import Retriever, default_corpus_path
 
     settings = resolve(args.corpus, args.index_dir)
     root = settings.corpus or default_corpus_path()
@@ -182,7 +182,7 @@ def cmd_index(args: argparse.Namespace, out: TextIO) -> int:
     _report(corpus.problems, corpus.notices)
     if len(corpus.files) >= PROGRESS_MIN_FILES or sys.stderr.isatty():
         print(f"qabot: indexing {len(corpus.entries)} entries", file=sys.stderr)
-    retriever = Retriever(_cached_index(corpus, settings.index_dir))
+    retriever = Retriever.from_corpus(corpus, index_dir=settings.index_dir)
     n_passages = len(retriever.index.passage_texts)
     out.write(f"indexed {len(retriever.entries)} entries, {n_passages} passages\n")
     return 0

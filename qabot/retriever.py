@@ -94,14 +94,26 @@ class Retriever:
     ) -> Retriever:
         """Load a corpus file or folder (default: the bundled corpus), reusing a cached index."""
         root = Path(path) if path is not None else default_corpus_path()
-        corpus = load_corpus(root)
-        index = (
-            _cached_index(corpus, Path(index_dir) if index_dir else None)
-            if cache
-            else (build_index(corpus.entries, corpus.synonyms))
-        )
+        return cls.from_corpus(load_corpus(root), config=config, index_dir=index_dir, cache=cache)
+
+    @classmethod
+    def from_corpus(
+        cls,
+        corpus: Corpus,
+        *,
+        config: RankConfig | None = None,
+        index_dir: str | Path | None = None,
+        cache: bool = True,
+    ) -> Retriever:
+        """A retriever over an already loaded corpus, reusing a cached index when `cache`."""
+        if cache:
+            index = _cached_index(corpus, Path(index_dir) if index_dir else None)
+        else:
+            index = build_index(corpus.entries, corpus.synonyms)
+        root = corpus.root
         name = root.name if root.is_dir() else root.stem
-        return cls(index, config, name, [str(p) for p in corpus.problems], corpus.notices)
+        problems = [str(p) for p in corpus.problems]
+        return cls(index, config, name, problems, corpus.notices)
 
     @property
     def entries(self) -> list[Entry]:
