@@ -180,7 +180,7 @@ def cmd_index(args: argparse.Namespace, out: TextIO) -> int:
     root = settings.corpus or default_corpus_path()
     corpus = load_corpus(root, progress=_progress)
     _report(corpus.problems, corpus.notices)
-    if len(corpus.files) >= PROGRESS_MIN_FILES or sys.stderr.isatty():
+    if len(corpus.paths) >= PROGRESS_MIN_FILES or sys.stderr.isatty():
         print(f"qabot: indexing {len(corpus.entries)} entries", file=sys.stderr)
     retriever = Retriever.from_corpus(corpus, index_dir=settings.index_dir)
     n_passages = len(retriever.index.passage_texts)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -32,6 +32,9 @@ class CorpusIndex:
     tfidf_passages: TermIndex
     tfidf_questions: TermIndex
     passage_heads: TermIndex  # BM25 over what each passage defines (see chunk.passage_head)
+    # what loading the corpus reported (skipped files, duplicates), kept with a cached index
+    problems: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
 
     @cached_property
     def passage_first(self) -> np.ndarray:

@@ -12,7 +12,7 @@ from qabot import __version__
 from qabot.corpus import BUILTIN_SYNONYMS, CorpusIndex, build_index
 from qabot.errors import QueryError
 from qabot.models import Answer, Entry, Hit
-from qabot.parse import Corpus, load_corpus
+from qabot.parse import Corpus, corpus_fingerprint, load_corpus
 from qabot.rank import (
     QueryTerms,
     RankConfig,
@@ -92,9 +92,16 @@ class Retriever:
         index_dir: str | Path | None = None,
         cache: bool = True,
     ) -> Retriever:
-        """Load a corpus file or folder (default: the bundled corpus), reusing a cached index."""
+        """Load a corpus file or folder (default: the bundled corpus), reusing a cached index.
+
+        With a valid cached index nothing is parsed: the key comes from the files' bytes.
+        """
         root = Path(path) if path is not None else default_corpus_path()
-        return cls.from_corpus(load_corpus(root), config=config, index_dir=index_dir, cache=cache)
+        if not cache:
+            return cls.from_corpus(load_corpus(root), config=config, cache=False)
+        location = _index_location(root, Path(index_dir) if index_dir else None)
+        index = _load_cached(*location) or _build_and_save(load_corpus(root), *location)
+        return cls._over(index, root, config)
 
     @classmethod
     def from_corpus(
@@ -107,13 +114,16 @@ class Retriever:
     ) -> Retriever:
         """A retriever over an already loaded corpus, reusing a cached index when `cache`."""
         if cache:
-            index = _cached_index(corpus, Path(index_dir) if index_dir else None)
+            location = _index_location(corpus.root, Path(index_dir) if index_dir else None)
+            index = _load_cached(*location) or _build_and_save(corpus, *location)
         else:
-            index = build_index(corpus.entries, corpus.synonyms)
-        root = corpus.root
+            index = _build(corpus)
+        return cls._over(index, corpus.root, config)
+
+    @classmethod
+    def _over(cls, index: CorpusIndex, root: Path, config: RankConfig | None) -> Retriever:
         name = root.name if root.is_dir() else root.stem
-        problems = [str(p) for p in corpus.problems]
-        return cls(index, config, name, problems, corpus.notices)
+        return cls(index, config, name, index.problems, index.notices)
 
     @property
     def entries(self) -> list[Entry]:
@@ -192,23 +202,44 @@ class Retriever:
         )
 
 
-def _cached_index(corpus: Corpus, index_dir: Path | None) -> CorpusIndex:
+def _build(corpus: Corpus) -> CorpusIndex:
+    index = build_index(corpus.entries, corpus.synonyms)
+    index.problems = [str(p) for p in corpus.problems]
+    index.notices = list(corpus.notices)
+    return index
+
+
+def _index_location(root: Path, index_dir: Path | None) -> tuple[Path, str]:
+    """Where the index of the corpus at `root` is cached, and its key (from bytes, no parsing)."""
     from qabot import store
 
     # the root is part of the key: entries store their source path for display
     files = [
-        *corpus.files,
+        *corpus_fingerprint(root),
         ("<builtin synonyms>", BUILTIN_SYNONYMS.read_bytes()),
-        ("<root>", str(corpus.root.resolve()).encode()),
+        ("<root>", str(root.resolve()).encode()),
     ]
     key = store.corpus_key(files, __version__)
-    path = (index_dir or store.default_index_dir()) / f"{key}.npz"
+    return (index_dir or store.default_index_dir()) / f"{key}.npz", key
+
+
+def _load_cached(path: Path, key: str) -> CorpusIndex | None:
+    """The cached index, or None (with a one-line notice if a bad file is being replaced)."""
+    from qabot import store
+
     try:
         return store.load(path, key)
     except store.StaleIndex as exc:
         if path.exists():
             print(f"qabot: rebuilding index ({exc})", file=sys.stderr)
-    index = build_index(corpus.entries, corpus.synonyms)
+        return None
+
+
+def _build_and_save(corpus: Corpus, path: Path, key: str) -> CorpusIndex:
+    """Build the index of `corpus` and cache it at `path` (a failure to write only warns)."""
+    from qabot import store
+
+    index = _build(corpus)
     try:
         store.save(index, path, key)
     except OSError as exc:

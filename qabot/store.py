@@ -21,7 +21,7 @@ from qabot.lexicon import Lexicon
 from qabot.models import Entry
 from qabot.text import PhraseTable
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 _TERM_INDEXES = (
     "bm25_passages",
     "bm25_questions",
@@ -67,6 +67,8 @@ def save(index: CorpusIndex, path: Path, key: str) -> None:
         "passages": index.passage_texts,
         "phrases": index.phrases.groups,
         "lexicon": index.lexicon.words,
+        "problems": index.problems,
+        "notices": index.notices,
         "vocabularies": {
             name: _vocab_list(getattr(index, name).vocabulary) for name in _TERM_INDEXES
         }
@@ -196,4 +198,6 @@ def _from_parts(header: dict, arrays: dict[str, np.ndarray]) -> CorpusIndex:
         phrases=PhraseTable(phrases),
         lexicon=Lexicon(words, counts, terms, char_index),
         **indexes,
+        problems=_strings(header.get("problems"), "problems"),
+        notices=_strings(header.get("notices"), "notices"),
     )

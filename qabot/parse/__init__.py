@@ -65,9 +65,28 @@ def parse_file(path: Path, root: Path) -> list[Entry]:
     return parser(path, str(path), relative.with_suffix("").as_posix())
 
 
+def corpus_fingerprint(root: Path) -> list[tuple[str, bytes]]:
+    """Names and bytes of every file a corpus is built from, without parsing anything.
+
+    This is what the persisted index is keyed by, so a warm start reads the files once and
+    parses none of them.  An unreadable file contributes its error, so fixing it changes the key.
+    """
+    base = root if root.is_dir() else root.parent
+    paths = corpus_files(root)
+    synonyms = synonyms_file(root)
+    fingerprint = []
+    for path in [*paths, *([synonyms] if synonyms else [])]:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            data = f"<unreadable: {exc.strerror or exc}>".encode()
+        fingerprint.append((path.relative_to(base).as_posix(), data))
+    return fingerprint
+
+
 @dataclass
 class Corpus:
-    """A loaded corpus: entries, synonym groups, raw files (for the cache key), problems, notices.
+    """A loaded corpus: entries, synonym groups, the documents read, problems, notices.
 
     `problems` are files that were skipped; `notices` are one-line remarks that changed nothing
     the user must fix (a question asked in two files).
@@ -76,7 +95,7 @@ class Corpus:
     root: Path
     entries: list[Entry]
     synonyms: list[list[str]] = field(default_factory=list)
-    files: list[tuple[str, bytes]] = field(default_factory=list)
+    paths: list[Path] = field(default_factory=list)
     problems: list[CorpusError] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
 
@@ -99,12 +118,7 @@ def load_corpus(root: Path | str, progress: Progress | None = None) -> Corpus:
             progress(done, len(paths), path)
         try:
             corpus.entries.extend(parse_file(path, root))
-            corpus.files.append(
-                (
-                    path.relative_to(root if root.is_dir() else root.parent).as_posix(),
-                    path.read_bytes(),
-                )
-            )
+            corpus.paths.append(path)
         except CorpusError as exc:
             if root.is_file():
                 raise
@@ -120,7 +134,6 @@ def load_corpus(root: Path | str, progress: Progress | None = None) -> Corpus:
     if synonyms is not None:
         try:
             corpus.synonyms = read_synonyms(synonyms)
-            corpus.files.append(("synonyms.txt", synonyms.read_bytes()))
         except (OSError, UnicodeDecodeError) as exc:
             corpus.problems.append(CorpusError(synonyms, f"synonyms ignored: {exc}"))
     return corpus
