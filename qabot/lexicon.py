@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qabot.index import TermIndex, build_tfidf, tfidf_query
-from qabot.text import STOP_WORDS, Token, american, stem, words
+from qabot.text import STOP_WORDS, Token, term, words
 
 MAX_COMPLETION_STEMS = 3  # a truncation matching more distinct words than this is ambiguous
 MIN_TYPO_LENGTH = 5
@@ -71,7 +71,7 @@ class Lexicon:
 
     def known(self, word: str) -> bool:
         """Whether a surface word's term is indexed."""
-        return stem(american(word)) in self.terms
+        return term(word) in self.terms
 
     def resolve(self, word: str) -> list[str]:
         """Corpus words that an unknown query word most likely means (empty if none)."""
@@ -92,7 +92,7 @@ class Lexicon:
         lo = bisect.bisect_right(self.words, word)
         hi = bisect.bisect_left(self.words, word + "\uffff")
         matches = self.words[lo:hi]
-        if not matches or len({stem(american(w)) for w in matches[:50]}) > MAX_COMPLETION_STEMS:
+        if not matches or len({term(w) for w in matches[:50]}) > MAX_COMPLETION_STEMS:
             return []
         best = sorted(range(lo, hi), key=lambda i: -self.counts[i])[:2]
         return [self.words[i] for i in best]
@@ -130,15 +130,13 @@ class Lexicon:
                 tok.stop or nxt.term not in self.terms or tok.term not in self.terms
             )
             if split_word and joined not in STOP_WORDS and self.known(joined):
-                out.append(
-                    Token(joined, stem(american(joined)), False)
-                )  # "drop out", "auto encoder"
+                out.append(Token(joined, term(joined), False))  # "drop out", "auto encoder"
                 i += 1
             elif tok.stop or tok.term in self.terms:
                 out.append(tok)
             else:
                 resolved = self.resolve(tok.surface)
-                out.extend(Token(w, stem(american(w)), False) for w in resolved)
+                out.extend(Token(w, term(w), False) for w in resolved)
                 if not resolved:
                     out.append(tok)
             i += 1

@@ -100,6 +100,11 @@ def stem(word: str) -> str:
     return _STEMMER.stemWord(word)
 
 
+def term(word: str) -> str:
+    """The index term of one normalized word: American spelling, then its stem."""
+    return stem(american(word))
+
+
 def words(text: str) -> list[str]:
     """Normalized surface words; hyphenated words give their parts ("under-fitting").
 
@@ -176,12 +181,12 @@ class PhraseTable:
 
 
 def _raw_terms(text: str) -> tuple[str, ...]:
-    return tuple(stem(american(w)) for w in words(text))
+    return tuple(term(w) for w in words(text))
 
 
 def tokens(text: str, phrases: PhraseTable | None = None) -> list[Token]:
     """Analyze text into tokens (stop words kept and flagged), with phrases rewritten."""
-    out = [Token(w, stem(american(w)), w in STOP_WORDS) for w in words(text)]
+    out = [Token(w, term(w), w in STOP_WORDS) for w in words(text)]
     return phrases.rewrite(out) if phrases is not None else out
 
 
