@@ -132,6 +132,7 @@ class PhraseTable:
 
     def __init__(self, groups: Iterable[Sequence[str]] = ()) -> None:
         self._map: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._first_terms: set[str] = set()  # positions starting with another term are skipped
         self.groups: list[list[str]] = []
         self.max_len = 0
         for group in groups:
@@ -150,6 +151,7 @@ class PhraseTable:
             key = _raw_terms(phrase)
             if key and key not in self._map and (len(key) > 1 or key != canonical):
                 self._map[key] = canonical
+                self._first_terms.add(key[0])
                 self.max_len = max(self.max_len, len(key))
 
     def rewrite(self, tokens: list[Token]) -> list[Token]:
@@ -164,6 +166,10 @@ class PhraseTable:
         out: list[Token] = []
         i = 0
         while i < len(tokens):
+            if tokens[i].term not in self._first_terms:
+                out.append(tokens[i])
+                i += 1
+                continue
             for length in range(min(self.max_len, len(tokens) - i), 0, -1):
                 key = tuple(t.term for t in tokens[i : i + length])
                 canonical = self._map.get(key)
@@ -171,7 +177,7 @@ class PhraseTable:
                     surface = " ".join(t.surface for t in tokens[i : i + length])
                     out.append(Token(surface, "_".join(canonical), False))
                     if length > 1 and len(canonical) > 1:
-                        out.extend(Token(surface, term, False) for term in canonical)
+                        out.extend(Token(surface, part, False) for part in canonical)
                     i += length
                     break
             else:
