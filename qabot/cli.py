@@ -189,9 +189,11 @@ def cmd_index(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_chat(args: argparse.Namespace, out: TextIO) -> int:
+    from qabot.config import resolve
     from qabot.tui.app import run  # Textual: imported only for the chat
 
-    return run(corpus=args.corpus, index_dir=args.index_dir)
+    settings = resolve(args.corpus, args.index_dir)  # the same precedence as ask and list
+    return run(corpus=settings.corpus, index_dir=settings.index_dir)
 
 
 def build_parser() -> argparse.ArgumentParser:

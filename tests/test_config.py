@@ -71,6 +71,21 @@ def test_config_corpus_is_used_by_the_cli(
     assert list((tmp_path / "idx").glob("*.npz"))
 
 
+def test_config_corpus_is_used_by_the_chat(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import qabot.tui.app
+
+    write_config(f'corpus = "{tmp_path / "docs"}"\nindex_dir = "{tmp_path / "idx"}"\n')
+    opened: list[tuple[object, object]] = []
+
+    def fake_run(corpus: object = None, index_dir: object = None) -> int:
+        opened.append((corpus, index_dir))
+        return 0
+
+    monkeypatch.setattr(qabot.tui.app, "run", fake_run)
+    assert cli.main(["chat"]) == 0
+    assert opened == [(tmp_path / "docs", tmp_path / "idx")]
+
+
 def test_malformed_config_exits_2_with_one_line_from_the_console_script() -> None:
     path = write_config("corpus = [\n")
     result = subprocess.run([str(QABOT), "list"], capture_output=True, text=True, timeout=120)
