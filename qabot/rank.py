@@ -34,6 +34,10 @@ class RankConfig:
     rrf_k: int = 60
     head_weight: float = 0.2  # bonus for passages that define a query term ("- Momentum: ...")
     first_weight: float = 0.2  # prior for the opening passage of an answer
+    # choosing a passage inside an answer: weight of the fused score next to the score of the
+    # query terms the entry's question does not already cover (see `choose_passage`)
+    topic_weight: float = 0.5
+    point_head_weight: float = 0.5
     context_weight: float = 0.5  # weight of the previous turn's terms in a follow-up
     threshold: float = 0.4  # abstain below this (tune split: 0.88 OOD abstention, 0.047 false)
     # logistic calibration: intercept, then weights of `confidence_features` (scripts/calibrate.py)
@@ -158,8 +162,18 @@ def reciprocal_rank_fusion(runs: list[np.ndarray], rrf_k: int = 60) -> np.ndarra
     return fused
 
 
-def best_passages(index: CorpusIndex, fused: np.ndarray, k: int) -> list[tuple[int, int, float]]:
-    """Top-k entries as (entry, best passage, score), each entry once, best first."""
+def best_passages(
+    index: CorpusIndex,
+    fused: np.ndarray,
+    k: int,
+    query: QueryTerms | None = None,
+    config: RankConfig | None = None,
+) -> list[tuple[int, int, float]]:
+    """Top-k entries as (entry, best passage, score), each entry once, best first.
+
+    With `query` and `config`, the passage shown for each entry is picked by
+    `choose_passage`; otherwise it is the entry's best-scoring passage.
+    """
     n_entries = len(index.entries)
     best = np.full(n_entries, -np.inf)
     np.maximum.at(best, index.passage_entry, fused)
@@ -171,10 +185,46 @@ def best_passages(index: CorpusIndex, fused: np.ndarray, k: int) -> list[tuple[i
     top = top[np.argsort(-best[top], kind="stable")]
     out = []
     for entry in top:
-        lo, hi = passage_range(index, int(entry))
-        passage = lo + int(np.argmax(fused[lo:hi]))
+        if query is not None and config is not None:
+            passage = choose_passage(index, query, fused, int(entry), config)
+        else:
+            lo, hi = passage_range(index, int(entry))
+            passage = lo + int(np.argmax(fused[lo:hi]))
         out.append((int(entry), passage, float(best[entry])))
     return out
+
+
+def choose_passage(
+    index: CorpusIndex, query: QueryTerms, fused: np.ndarray, entry: int, config: RankConfig
+) -> int:
+    """The passage of `entry` that best answers `query`.
+
+    Every passage of an answer inherits its question's topic ("Some ways to fix it are:" is
+    about the vanishing gradient of its question), so the query terms the question already
+    covers cannot tell its passages apart.  The rest of the query (its point) picks the
+    passage, helped by passage heads ("- Momentum: ...") and with the fused score
+    (`topic_weight`) as a tie-breaker; a query that is all topic gets the answer's opening.
+    """
+    lo, hi = passage_range(index, entry)
+    point = {
+        term: weight
+        for term, weight in query.weights.items()
+        if not _contains(index.bm25_questions, term, entry, entry + 1)
+    }
+    if not point or hi - lo == 1:
+        return lo
+    passages = index.bm25_passages
+    point_scores = passages.scorer.scores(*passages.ids(point))[lo:hi]
+    top = float(point_scores.max(initial=0.0))
+    if top <= 0:
+        return lo
+    mix = point_scores / top
+    heads = index.passage_heads.scorer.scores(*index.passage_heads.ids(point))[lo:hi]
+    if heads.max(initial=0.0) > 0:
+        mix = mix + config.point_head_weight * (heads / heads.max()) ** 2
+    local = fused[lo:hi]
+    mix = mix + config.topic_weight * local / max(float(local.max()), 1e-12)
+    return lo + int(np.argmax(mix))
 
 
 def passage_range(index: CorpusIndex, entry: int) -> tuple[int, int]:

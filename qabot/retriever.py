@@ -164,7 +164,7 @@ class Retriever:
         if not query.weights:
             return Answer(query=text, answered=False, confidence=0.0, results=[])
         scores = score(self.index, query, self.config)
-        ranked = best_passages(self.index, scores.fused, max(k, 2))
+        ranked = best_passages(self.index, scores.fused, max(k, 2), query, self.config)
         conf = confidence(
             confidence_features(self.index, query, scores, ranked, self.config), self.config
         )

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from qabot.models import Entry, Source
 from qabot.retriever import Retriever
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -42,3 +43,13 @@ def seed_lines() -> list[str]:
 def seed_id(number: int) -> str:
     """The entry id of question `number` of the seed document."""
     return f"{SEED_PREFIX}:q{number}"
+
+
+def make_entry(number: int, question: str, answer: str, path: str = "notes.txt") -> Entry:
+    """An in-memory entry `notes:q<number>` (its source line is its number)."""
+    return Entry(
+        id=f"{Path(path).stem}:q{number}",
+        question=question,
+        answer=answer,
+        source=Source(path=path, line_start=number, line_end=number),
+    )

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import make_entry
 from rank_bm25 import BM25Okapi
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from qabot import store
 from qabot.corpus import build_index
 from qabot.index import TermIndex, build_bm25, build_tfidf, tfidf_query
-from qabot.models import Entry, Source
+from qabot.models import Entry
 from qabot.retriever import Retriever
 
 SMALL = [
@@ -140,12 +141,7 @@ def test_tfidf_query_vector_equals_sklearn_transform(query: str) -> None:
 
 
 def entry(n: int, question: str, answer: str) -> Entry:
-    return Entry(
-        id=f"t:q{n}",
-        question=question,
-        answer=answer,
-        source=Source(path="t", line_start=n, line_end=n),
-    )
+    return make_entry(n, question, answer, path="t")
 
 
 ENTRIES = [

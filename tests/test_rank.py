@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import seed_id
+from conftest import make_entry, seed_id
 
 from qabot.rank import normalized_score_fusion, reciprocal_rank_fusion
 from qabot.retriever import Retriever
@@ -114,3 +114,51 @@ def test_reciprocal_rank_fusion_gives_unmatched_documents_nothing() -> None:
     fused = reciprocal_rank_fusion([np.array([0.0, 5.0]), np.array([0.0, 1.0])])
     assert fused[0] == 0.0
     assert fused[1] == pytest.approx(2 / 61)
+
+
+@pytest.fixture(scope="module")
+def layered() -> Retriever:
+    """One answer whose opening names every layer and whose later passages define one each."""
+    answer = (
+        "A widget network stacks an intake layer, a squeezer layer and a rebuilder layer.\n\n"
+        "Squeezer: shrinks the intake into a short code.\n\n"
+        "Rebuilder: grows the short code back into the intake.\n\n"
+        "Widget networks are used for denoising images."
+    )
+    return Retriever.from_entries(
+        [
+            make_entry(1, "What is a widget network?", answer),
+            make_entry(2, "What is a gizmo?", "A gizmo is a small device with one button."),
+        ]
+    )
+
+
+def test_the_point_of_a_query_picks_the_passage_inside_the_answer(layered: Retriever) -> None:
+    # "widget network" is the question's topic: only "rebuilder" tells the passages apart,
+    # though the opening passage mentions the rebuilder too
+    best = layered.ask("what does the rebuilder do in a widget network").results[0]
+    assert best.passage.startswith("Rebuilder:")
+
+
+def test_a_query_about_the_question_alone_gets_the_opening_passage(layered: Retriever) -> None:
+    best = layered.ask("widget networks").results[0]
+    assert best.passage.startswith("A widget network stacks")
+
+
+def test_a_point_the_answer_lacks_falls_back_to_the_opening_passage(layered: Retriever) -> None:
+    best = layered.ask("widget network history").results[0]
+    assert best.passage.startswith("A widget network stacks")
+
+
+@pytest.mark.parametrize(
+    ("query", "label"),
+    [
+        ("does batch norm act as a regularizer", "Has a slight regularisation effect."),
+        ("when does parameter sharing not make sense", "may not make sense"),
+        ("number of nodes per layer as a hyperparameter", "- Number of nodes:"),
+    ],
+)
+def test_seed_point_queries_get_the_passage_with_their_point(
+    seed_retriever: Retriever, query: str, label: str
+) -> None:
+    assert label in seed_retriever.ask(query).results[0].passage

@@ -3,29 +3,21 @@
 from __future__ import annotations
 
 import pytest
-from conftest import seed_id
+from conftest import make_entry, seed_id
 
 from qabot.errors import QueryError
-from qabot.models import Entry, Source
 from qabot.retriever import MAX_QUERY_CHARS, Retriever
-
-
-def _entry(number: int, question: str, answer: str) -> Entry:
-    return Entry(
-        id=f"notes:q{number}",
-        question=question,
-        answer=answer,
-        source=Source(path="notes.txt", line_start=number, line_end=number),
-    )
 
 
 @pytest.fixture(scope="module")
 def tiny() -> Retriever:
     return Retriever.from_entries(
         [
-            _entry(1, "What is dropout?", "Dropout randomly zeroes activations during training."),
-            _entry(2, "What is momentum?", "Momentum adds a fraction of the previous update."),
-            _entry(3, "What is a kernel?", "A kernel is a small matrix slid over an image."),
+            make_entry(
+                1, "What is dropout?", "Dropout randomly zeroes activations during training."
+            ),
+            make_entry(2, "What is momentum?", "Momentum adds a fraction of the previous update."),
+            make_entry(3, "What is a kernel?", "A kernel is a small matrix slid over an image."),
         ]
     )
 
