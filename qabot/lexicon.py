@@ -14,11 +14,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qabot.english import is_common_word
 from qabot.index import TermIndex, build_tfidf, tfidf_query
 from qabot.text import STOP_WORDS, Token, term, words
 
 MAX_COMPLETION_STEMS = 3  # a truncation matching more distinct words than this is ambiguous
-MIN_TYPO_LENGTH = 5
+MIN_COMPLETION_LENGTH = 4  # "per", "act", "div" are words, not truncations of corpus words
+MIN_TYPO_LENGTH = 4
 TYPO_CANDIDATES = 20  # nearest words by character n-grams, then checked by edit distance
 
 
@@ -82,20 +84,29 @@ class Lexicon:
             left, right = word[:i], word[i:]
             if self.known(left) or left in STOP_WORDS:
                 tail = [right] if self.known(right) else self._completions(right)
-                if tail:
+                if tail and not is_common_word(word):  # "inside" is not "in" + "side"
                     return [w for w in (left, *tail) if w not in STOP_WORDS]
         return []
 
     def _completions(self, word: str) -> list[str]:
-        if len(word) < 3 or word.isdigit():
+        found = self._prefix_matches(word)
+        if not found and len(word) > MIN_COMPLETION_LENGTH and word.endswith("s"):
+            found = self._prefix_matches(word[:-1])  # plural truncation: "hyperparams"
+        return found
+
+    def _prefix_matches(self, word: str) -> list[str]:
+        """The most frequent corpus words (of distinct terms) that `word` is a prefix of."""
+        if len(word) < MIN_COMPLETION_LENGTH or word.isdigit():
             return []
         lo = bisect.bisect_right(self.words, word)
         hi = bisect.bisect_left(self.words, word + "\uffff")
         matches = self.words[lo:hi]
         if not matches or len({term(w) for w in matches[:50]}) > MAX_COMPLETION_STEMS:
             return []
-        best = sorted(range(lo, hi), key=lambda i: -self.counts[i])[:2]
-        return [self.words[i] for i in best]
+        out: dict[str, str] = {}
+        for i in sorted(range(lo, hi), key=lambda i: -self.counts[i]):
+            out.setdefault(term(self.words[i]), self.words[i])
+        return list(out.values())[:2]
 
     def _correction(self, word: str) -> list[str]:
         # candidates by character n-gram TF-IDF, accepted by Damerau-Levenshtein distance
@@ -116,7 +127,9 @@ class Lexicon:
             distance = edit_distance(word, candidate, limit)
             if distance <= limit and (best is None or (distance, -self.counts[i]) < best[:2]):
                 best = (distance, -int(self.counts[i]), candidate)
-        return [best[2]] if best else []
+        if best is None or is_common_word(word):  # a real word is not a typo
+            return []
+        return [best[2]]
 
     def expand(self, query: list[Token]) -> list[Token]:
         """Replace unknown content tokens of a query by the corpus words they most likely mean."""

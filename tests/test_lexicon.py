@@ -56,3 +56,38 @@ def test_unknown_topic_word_stays_unknown(lexicon: Lexicon, word: str) -> None:
 
 def test_short_unknown_word_is_not_read_as_a_typo(lexicon: Lexicon) -> None:
     assert lexicon.resolve("xyz") == []
+
+
+@pytest.mark.parametrize("word", ["trees", "drivers", "protect"])
+def test_common_english_word_is_not_corrected_into_a_corpus_word(
+    lexicon: Lexicon, word: str
+) -> None:
+    # each is within the edit limit of a corpus word ("tries", "diverse", "product")
+    lex = Lexicon.build(["It tries a diverse product."], ["tri", "divers", "product"])
+    assert lex.resolve(word) == []
+    assert lexicon.resolve(word) == []
+
+
+def test_rare_misspelling_of_a_four_letter_word_is_corrected() -> None:
+    lex = Lexicon.build(["The batch size is a hyperparameter."], ["batch", "size"])
+    assert lex.resolve("sise") == ["size"]
+
+
+@pytest.mark.parametrize("word", ["per", "act"])
+def test_three_letter_word_is_not_read_as_a_truncation(word: str) -> None:
+    lex = Lexicon.build(["Performance of the activation."], ["perform", "activ"])
+    assert lex.resolve(word) == []
+
+
+def test_plural_truncation_resolves_to_the_full_word(lexicon: Lexicon) -> None:
+    assert lexicon.resolve("hyperparams") == ["hyperparameters"]
+
+
+def test_truncation_gives_one_word_per_term() -> None:
+    lex = Lexicon.build(["Normalization and normalizations."], ["normal"])
+    assert lex.resolve("norm") == ["normalization"]
+
+
+def test_common_word_is_not_split_into_a_stop_word_and_a_corpus_word() -> None:
+    lex = Lexicon.build(["The side of the layer."], ["side", "layer"])
+    assert lex.resolve("inside") == []

@@ -1,0 +1,26 @@
+"""Common English words, to tell a real word the corpus lacks from a typo of a corpus word.
+
+The word counts come from pyspellchecker's bundled English frequency list (no download).  It
+is loaded on first use only, which is when a query word is about to be typo-corrected.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+# A word seen at least this often in pyspellchecker's English list is a word, not a typo:
+# "trees", "drivers", "protect" stay themselves instead of becoming "tries", "diverse",
+# "product"; rare words ("bach" 162, "grads" 153) may still be corrected.
+COMMON_WORD_COUNT = 200
+
+
+@cache
+def _counts() -> dict[str, int]:
+    from spellchecker import SpellChecker
+
+    return dict(SpellChecker(language="en", distance=1).word_frequency.dictionary)
+
+
+def is_common_word(word: str) -> bool:
+    """Whether `word` is a common English word (case-insensitive)."""
+    return _counts().get(word.lower(), 0) >= COMMON_WORD_COUNT
