@@ -39,6 +39,7 @@ class RankConfig:
     topic_weight: float = 0.5
     point_head_weight: float = 0.5
     context_weight: float = 0.5  # weight of the previous turn's terms in a follow-up
+    part_weight: float = 0.5  # query weight of each word of a phrase ("neural", "network")
     threshold: float = 0.4  # abstain below this (tune split: 0.88 OOD abstention, 0.047 false)
     # logistic calibration: intercept, then weights of `confidence_features` (scripts/calibrate.py)
     calibration: tuple[float, ...] = (-1.111, 4.21, 3.015, 0.074, 0.028, -2.95)
@@ -51,11 +52,14 @@ class QueryTerms:
     weights: dict[str, float] = field(default_factory=dict)
     sequences: list[tuple[list[str], float]] = field(default_factory=list)
 
-    def add(self, query_tokens: list[Token], weight: float) -> None:
-        """Add the content tokens of one text with a weight."""
+    def add(self, query_tokens: list[Token], weight: float, part_weight: float = 1.0) -> None:
+        """Add the content tokens of one text with a weight (`part_weight` times less for the
+        words of a phrase, which is already counted once as its canonical term)."""
         content = [t.term for t in query_tokens if not t.stop]
-        for term in content:
-            self.weights[term] = self.weights.get(term, 0.0) + weight
+        for tok in query_tokens:
+            if not tok.stop:
+                share = weight * (part_weight if tok.part else 1.0)
+                self.weights[tok.term] = self.weights.get(tok.term, 0.0) + share
         if content:
             self.sequences.append((content, weight))
 
@@ -69,13 +73,18 @@ class QueryTerms:
 
 
 def analyze_query(
-    index: CorpusIndex, query: str, context: str | None = None, context_weight: float = 0.5
+    index: CorpusIndex,
+    query: str,
+    context: str | None = None,
+    config: RankConfig | None = None,
 ) -> QueryTerms:
     """Analyze a query (and optionally a previous turn) into weighted terms."""
+    config = config or RankConfig()
     result = QueryTerms()
     if context:
-        result.add(index.lexicon.expand(tokens(context, index.phrases)), context_weight)
-    result.add(index.lexicon.expand(tokens(query, index.phrases)), 1.0)
+        context_tokens = index.lexicon.expand(tokens(context, index.phrases))
+        result.add(context_tokens, config.context_weight, config.part_weight)
+    result.add(index.lexicon.expand(tokens(query, index.phrases)), 1.0, config.part_weight)
     return result
 
 

@@ -146,14 +146,12 @@ class Retriever:
         """Answer a query; `context` is the previous turn, used when the query leans on it."""
         text = check_query(query)
         k = max(1, int(k))
-        alone = self._answer(text, k, analyze_query(self.index, text))
+        alone = self._answer(text, k, analyze_query(self.index, text, config=self.config))
         if not context or not context.strip():
             return alone
         if not is_anaphoric(text) and alone.answered:
             return alone
-        merged_terms = analyze_query(
-            self.index, text, check_query(context), self.config.context_weight
-        )
+        merged_terms = analyze_query(self.index, text, check_query(context), self.config)
         merged = self._answer(text, k, merged_terms)
         if is_anaphoric(text) or merged.confidence > alone.confidence:
             merged.resolved_query = f"{context.strip()} / {text}"

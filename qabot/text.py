@@ -125,6 +125,7 @@ class Token:
     surface: str
     term: str
     stop: bool
+    part: bool = False  # one word of a multiword phrase, also given as its canonical term
 
 
 class PhraseTable:
@@ -177,7 +178,7 @@ class PhraseTable:
                     surface = " ".join(t.surface for t in tokens[i : i + length])
                     out.append(Token(surface, "_".join(canonical), False))
                     if length > 1 and len(canonical) > 1:
-                        out.extend(Token(surface, part, False) for part in canonical)
+                        out.extend(Token(surface, part, False, part=True) for part in canonical)
                     i += length
                     break
             else:

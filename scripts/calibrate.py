@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def features(retriever: Retriever, query: str) -> tuple[list[float], str | None]:
-    terms = analyze_query(retriever.index, query)
+    terms = analyze_query(retriever.index, query, config=retriever.config)
     if not terms.weights:
         return [0.0, 0.0, 0.0, 0.0, 1.0], None
     scores = score(retriever.index, terms, retriever.config)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from conftest import make_entry, seed_id
 
-from qabot.rank import normalized_score_fusion, reciprocal_rank_fusion
+from qabot.rank import RankConfig, analyze_query, normalized_score_fusion, reciprocal_rank_fusion
 from qabot.retriever import Retriever
 
 TOP_QUESTION = [
@@ -162,3 +162,16 @@ def test_seed_point_queries_get_the_passage_with_their_point(
     seed_retriever: Retriever, query: str, label: str
 ) -> None:
     assert label in seed_retriever.ask(query).results[0].passage
+
+
+def test_words_of_a_phrase_weigh_less_than_the_phrase(seed_retriever: Retriever) -> None:
+    # "neural nets" is the phrase neural_network; its words still match, at part_weight each
+    weights = analyze_query(seed_retriever.index, "hyperparameters of neural nets").weights
+    assert weights["neural_network"] == 1.0
+    assert weights["neural"] == weights["network"] == RankConfig().part_weight < 1.0
+    assert weights["hyperparamet"] == 1.0
+
+
+def test_a_generic_phrase_does_not_outweigh_the_topic_word(seed_retriever: Retriever) -> None:
+    best = seed_retriever.ask("examples of hyperparameters in neural nets").results[0]
+    assert best.question_id == seed_id(6)
