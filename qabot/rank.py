@@ -299,3 +299,21 @@ def confidence_features(
     margin = (top - runner_up) / top if top > 0 else 0.0
     share, mass = coverage(index, query, entry)
     return (share, cosine, margin, mass, unknown_share(index, query))
+
+
+@dataclass
+class Ranking:
+    """The outcome of ranking one analyzed query: scores, top entries, confidence."""
+
+    scores: Scores
+    ranked: list[tuple[int, int, float]]  # (entry, passage shown, entry score), best first
+    features: tuple[float, ...]
+    confidence: float
+
+
+def rank(index: CorpusIndex, query: QueryTerms, config: RankConfig, k: int) -> Ranking:
+    """Score, pick the top `k` entries (at least 2, for the margin) and calibrate."""
+    scores = score(index, query, config)
+    ranked = best_passages(index, scores.fused, max(k, 2), query, config)
+    features = confidence_features(index, query, scores, ranked, config)
+    return Ranking(scores, ranked, features, confidence(features, config))

@@ -13,16 +13,7 @@ from qabot.corpus import BUILTIN_SYNONYMS, CorpusIndex, build_index
 from qabot.errors import QueryError
 from qabot.models import Answer, Entry, Hit
 from qabot.parse import Corpus, corpus_fingerprint, load_corpus
-from qabot.rank import (
-    QueryTerms,
-    RankConfig,
-    analyze_query,
-    best_passages,
-    confidence,
-    confidence_features,
-    is_anaphoric,
-    score,
-)
+from qabot.rank import QueryTerms, RankConfig, analyze_query, is_anaphoric, rank
 from qabot.text import tokens
 
 MAX_QUERY_CHARS = 2000
@@ -161,12 +152,9 @@ class Retriever:
     def _answer(self, text: str, k: int, query: QueryTerms) -> Answer:
         if not query.weights:
             return Answer(query=text, answered=False, confidence=0.0, results=[])
-        scores = score(self.index, query, self.config)
-        ranked = best_passages(self.index, scores.fused, max(k, 2), query, self.config)
-        conf = confidence(
-            confidence_features(self.index, query, scores, ranked, self.config), self.config
-        )
-        hits = [self._hit(entry, passage, value, query) for entry, passage, value in ranked[:k]]
+        ranking = rank(self.index, query, self.config, k)
+        conf = ranking.confidence
+        hits = [self._hit(e, passage, value, query) for e, passage, value in ranking.ranked[:k]]
         return Answer(
             query=text,
             answered=bool(hits) and conf >= self.config.threshold,

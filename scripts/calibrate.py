@@ -15,7 +15,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from qabot.evaluate import load_labels
-from qabot.rank import analyze_query, best_passages, confidence_features, score
+from qabot.rank import analyze_query, rank
 from qabot.retriever import Retriever
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,10 +25,9 @@ def features(retriever: Retriever, query: str) -> tuple[list[float], str | None]
     terms = analyze_query(retriever.index, query, config=retriever.config)
     if not terms.weights:
         return [0.0, 0.0, 0.0, 0.0, 1.0], None
-    scores = score(retriever.index, terms, retriever.config)
-    ranked = best_passages(retriever.index, scores.fused, 2)
-    top = retriever.entries[ranked[0][0]].id if ranked else None
-    return list(confidence_features(retriever.index, terms, scores, ranked, retriever.config)), top
+    ranking = rank(retriever.index, terms, retriever.config, 2)
+    top = retriever.entries[ranking.ranked[0][0]].id if ranking.ranked else None
+    return list(ranking.features), top
 
 
 def main() -> None:
