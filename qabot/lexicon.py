@@ -77,7 +77,12 @@ class Lexicon:
 
     def resolve(self, word: str) -> list[str]:
         """Corpus words that an unknown query word most likely means (empty if none)."""
-        return self._split(word) or self._completions(word) or self._correction(word)
+        return (
+            self._split(word)
+            or self._completions(word)
+            or self._variant(word)
+            or self._correction(word)
+        )
 
     def _split(self, word: str) -> list[str]:
         for i in range(2, len(word) - 2):
@@ -107,6 +112,26 @@ class Lexicon:
         for i in sorted(range(lo, hi), key=lambda i: -self.counts[i]):
             out.setdefault(term(self.words[i]), self.words[i])
         return list(out.values())[:2]
+
+    def _variant(self, word: str) -> list[str]:
+        """A corpus word of the same family the stemmer keeps apart: "early" -> "earlier"
+        (the stem is a prefix of a corpus word), "slowly" -> "slow" (a corpus term is the stem
+        without its last one or two letters)."""
+        stem = term(word)
+        if len(stem) < MIN_COMPLETION_LENGTH:
+            return []
+        longer = self._prefix_matches(stem)
+        if longer:
+            return longer[:1]
+        for cut in (1, 2):
+            shorter = stem[:-cut]
+            if len(shorter) >= MIN_COMPLETION_LENGTH and shorter in self.terms:
+                lo = bisect.bisect_left(self.words, shorter)
+                hi = bisect.bisect_left(self.words, shorter + "\uffff")
+                same = [w for w in self.words[lo:hi] if term(w) == shorter]
+                if same:
+                    return same[:1]
+        return []
 
     def _correction(self, word: str) -> list[str]:
         # candidates by character n-gram TF-IDF, accepted by Damerau-Levenshtein distance

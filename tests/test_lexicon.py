@@ -91,3 +91,12 @@ def test_truncation_gives_one_word_per_term() -> None:
 def test_common_word_is_not_split_into_a_stop_word_and_a_corpus_word() -> None:
     lex = Lexicon.build(["The side of the layer."], ["side", "layer"])
     assert lex.resolve("inside") == []
+
+
+@pytest.mark.parametrize(
+    ("word", "family"),
+    [("early", "earlier"), ("slowly", "slow")],
+)
+def test_word_of_the_same_family_resolves_to_the_corpus_form(word: str, family: str) -> None:
+    lex = Lexicon.build(["The earlier layers learn slow."], terms("The earlier layers learn slow."))
+    assert lex.resolve(word) == [family]

@@ -175,3 +175,21 @@ def test_words_of_a_phrase_weigh_less_than_the_phrase(seed_retriever: Retriever)
 def test_a_generic_phrase_does_not_outweigh_the_topic_word(seed_retriever: Retriever) -> None:
     best = seed_retriever.ask("examples of hyperparameters in neural nets").results[0]
     assert best.question_id == seed_id(6)
+
+
+@pytest.mark.parametrize(
+    ("query", "number"),
+    [
+        ("my gradients are blowing up", 5),
+        ("gradients disappear in early layers", 9),
+        ("loss is not going down", 10),
+        ("what knobs do you tune when training a network", 6),
+        ("what happens after the conv layers", 8),
+    ],
+)
+def test_colloquial_phrasing_reaches_the_corpus_vocabulary(
+    seed_retriever: Retriever, query: str, number: int
+) -> None:
+    # built-in synonyms: blow up = explode, disappear = vanish, go down = decrease,
+    # knob = hyperparameter, conv = convolutional
+    assert seed_retriever.ask(query).results[0].question_id == seed_id(number)
