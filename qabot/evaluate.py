@@ -130,7 +130,7 @@ def describe_miss(outcome: Outcome) -> str:
     got = f"{top.question_id.rsplit(':', 1)[-1]} {top.passage[:50]!r}" if top else "nothing"
     want = label.expected.rsplit(":", 1)[-1] if label.expected else "abstain"
     return (
-        f"[{label.kind}] {query!r}: want {want}, got {got} "
+        f"[{label.split}/{label.kind}] {query!r}: want {want}, got {got} "
         f"(answered={answer.answered}, conf={answer.confidence:.2f})"
     )
 

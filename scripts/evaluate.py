@@ -23,6 +23,12 @@ from qabot.evaluate import (
 from qabot.retriever import Retriever
 
 ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_QUERIES = [
+    ROOT / "corpus" / "eval" / "queries.jsonl",
+    ROOT / "corpus" / "eval" / "holdout.jsonl",
+]
+# tune: used to choose parameters; report: only reported; holdout: written blind, late
+SPLITS = ("tune", "report", "holdout")
 RANKERS = {
     "bm25": {"method": "bm25"},
     "tfidf": {"method": "tfidf"},
@@ -46,11 +52,16 @@ def row(name: str, split: str, m: Metrics) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default=str(ROOT / "corpus"))
-    parser.add_argument("--queries", default=str(ROOT / "corpus" / "eval" / "queries.jsonl"))
+    parser.add_argument(
+        "--queries",
+        nargs="+",
+        default=[str(p) for p in DEFAULT_QUERIES if p.exists()],
+        help="labeled query files (default: queries.jsonl, plus holdout.jsonl if present)",
+    )
     parser.add_argument(
         "--conversations", default=str(ROOT / "corpus" / "eval" / "conversations.jsonl")
     )
-    parser.add_argument("--split", choices=["tune", "report", "all"], default="all")
+    parser.add_argument("--split", choices=[*SPLITS, "all"], default="all")
     parser.add_argument(
         "--misses", action="store_true", help="list every miss of the hybrid ranker"
     )
@@ -58,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         base = Retriever.from_path(args.corpus, cache=False)
-        labels = load_labels(Path(args.queries))
+        labels = [label for path in args.queries for label in load_labels(Path(path))]
         conversations = (
             load_conversations(Path(args.conversations))
             if args.conversations and Path(args.conversations).exists()
@@ -69,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.threshold is not None:
         base = base.with_config(threshold=args.threshold)
-    splits = ["tune", "report", "all"] if args.split == "all" else [args.split]
+    present = [s for s in SPLITS if any(label.split == s for label in labels)]
+    splits = [*present, "all"] if args.split == "all" else [args.split]
     print(f"corpus: {args.corpus} ({len(base.entries)} entries); queries: {args.queries}\n")
     print(HEADER)
     hybrid_outcomes = {}
@@ -81,11 +93,11 @@ def main(argv: list[str] | None = None) -> int:
             print(row(name, split, metrics(outcomes)))
             if name == "hybrid":
                 hybrid_outcomes[split] = outcomes
-    final = splits[-1] if args.split != "all" else "report"
-    print(f"\nhybrid, per query kind ({final} split):\n")
-    print(HEADER.replace("| ranker |", "| kind |"))
-    for kind, outcomes in by_kind(hybrid_outcomes[final]).items():
-        print(row(kind, final, metrics(outcomes)))
+    for final in [s for s in splits if s != "tune"] or splits:
+        print(f"\nhybrid, per query kind ({final} split):\n")
+        print(HEADER.replace("| ranker |", "| kind |"))
+        for kind, outcomes in by_kind(hybrid_outcomes[final]).items():
+            print(row(kind, final, metrics(outcomes)))
     if conversations:
         print("\nfollow-up conversations (hybrid, previous turn as context):\n")
         print(HEADER.replace("| ranker |", "| kind |"))
@@ -94,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
             outcomes = run_conversations(base, chosen)
             for kind, group in by_kind(outcomes).items():
                 print(row(kind, split, metrics(group)))
-    all_outcomes = hybrid_outcomes.get("all") or hybrid_outcomes[final]
+    all_outcomes = hybrid_outcomes[splits[-1]]
     misses = metrics(all_outcomes).misses
     print(f"\nmisses of the hybrid ranker ({len(misses)}):")
     for miss in misses if args.misses else misses[:40]:
