@@ -106,3 +106,25 @@ def test_phrase_table_without_a_second_phrase_is_ignored() -> None:
     table = PhraseTable([["dropout"]])
     assert table.groups == []
     assert terms("dropout", table) == terms("dropout")
+
+
+@pytest.mark.parametrize(
+    ("user", "corpus"),
+    [
+        ("symptoms of exploding gradients", "signs of exploding gradients"),
+        ("remedies for vanishing gradients", "fix for vanishing gradients"),
+        ("gradients blowing up", "gradients exploding"),
+        ("loss goes down", "loss decreases"),
+        ("a twin network", "a siamese network"),
+        ("the loss plateaus", "the loss is stuck"),
+    ],
+)
+def test_builtin_thesaurus_maps_user_words_to_the_same_terms(
+    phrases: PhraseTable, user: str, corpus: str
+) -> None:
+    assert terms(user, phrases) == terms(corpus, phrases)
+
+
+def test_a_generic_phrase_is_not_a_rare_synonym(phrases: PhraseTable) -> None:
+    # "deep network" must not become the specific term of "deep neural network"
+    assert "deep_neural_network" not in terms("a deep network", phrases)
