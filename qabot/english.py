@@ -6,6 +6,7 @@ is loaded on first use only, which is when a query word is about to be typo-corr
 
 from __future__ import annotations
 
+import math
 from functools import cache
 
 # A word seen at least this often in pyspellchecker's English list is a word, not a typo:
@@ -16,6 +17,7 @@ COMMON_WORD_COUNT = 200
 
 @cache
 def _counts() -> dict[str, int]:
+    """Word -> count in pyspellchecker's English list (about 0.1 s to load)."""
     from spellchecker import SpellChecker
 
     return dict(SpellChecker(language="en", distance=1).word_frequency.dictionary)
@@ -24,3 +26,13 @@ def _counts() -> dict[str, int]:
 def is_common_word(word: str) -> bool:
     """Whether `word` is a common English word (case-insensitive)."""
     return _counts().get(word.lower(), 0) >= COMMON_WORD_COUNT
+
+
+@cache
+def _log_max_count() -> float:
+    return math.log1p(max(_counts().values(), default=1))
+
+
+def rarity(word: str) -> float:
+    """0 for the most common English word, 1 for a word absent from the list ("word2vec")."""
+    return 1.0 - math.log1p(_counts().get(word.lower(), 0)) / _log_max_count()

@@ -15,6 +15,7 @@ from typing import Literal
 import numpy as np
 
 from qabot.corpus import CorpusIndex
+from qabot.english import rarity
 from qabot.index import TermIndex, tfidf_query
 from qabot.text import Token, tokens, word_features
 
@@ -40,9 +41,9 @@ class RankConfig:
     point_head_weight: float = 0.5
     context_weight: float = 0.5  # weight of the previous turn's terms in a follow-up
     part_weight: float = 0.5  # query weight of each word of a phrase ("neural", "network")
-    threshold: float = 0.4  # abstain below this (tune split: 0.88 OOD abstention, 0.047 false)
+    threshold: float = 0.35  # abstain below this (tune split: 0.889 OOD abstention, 0.048 false)
     # logistic calibration: intercept, then weights of `confidence_features` (scripts/calibrate.py)
-    calibration: tuple[float, ...] = (-1.111, 4.21, 3.015, 0.074, 0.028, -2.95)
+    calibration: tuple[float, ...] = (-1.764, 3.096, 5.217, 0.67, 0.174, -3.803)
 
 
 @dataclass
@@ -51,6 +52,7 @@ class QueryTerms:
 
     weights: dict[str, float] = field(default_factory=dict)
     sequences: list[tuple[list[str], float]] = field(default_factory=list)
+    unknown: dict[str, str] = field(default_factory=dict)  # term -> word, for terms not indexed
 
     def add(self, query_tokens: list[Token], weight: float, part_weight: float = 1.0) -> None:
         """Add the content tokens of one text with a weight (`part_weight` times less for the
@@ -84,7 +86,11 @@ def analyze_query(
     if context:
         context_tokens = index.lexicon.expand(tokens(context, index.phrases))
         result.add(context_tokens, config.context_weight, config.part_weight)
-    result.add(index.lexicon.expand(tokens(query, index.phrases)), 1.0, config.part_weight)
+    query_tokens = index.lexicon.expand(tokens(query, index.phrases))
+    result.add(query_tokens, 1.0, config.part_weight)
+    for tok in query_tokens:
+        if not tok.stop and tok.term not in index.lexicon.terms:
+            result.unknown.setdefault(tok.term, tok.surface)
     return result
 
 
@@ -244,14 +250,21 @@ def passage_range(index: CorpusIndex, entry: int) -> tuple[int, int]:
 
 def coverage(index: CorpusIndex, query: QueryTerms, entry: int) -> tuple[float, float]:
     """IDF-weighted share of the query's terms that the entry (question or answer) contains,
-    and the matched IDF mass in units of the rarest term's IDF."""
+    and the matched IDF mass in units of the rarest term's IDF.
+
+    A query word the corpus lacks weighs the rarest IDF times its English rarity: missing
+    "diffusion" or "positional" says more about a query than missing "walk" or "role".
+    """
     idf = index.bm25_passages.idf
     unknown_idf = float(idf.max(initial=1.0))
     lo, hi = passage_range(index, entry)
     total = found = 0.0
     for term, weight in query.weights.items():
         i = index.bm25_passages.vocabulary.get(term)
-        w = weight * (max(float(idf[i]), 0.1) if i is not None else unknown_idf)
+        if term in query.unknown:
+            w = weight * unknown_idf * rarity(query.unknown[term])
+        else:
+            w = weight * (max(float(idf[i]), 0.1) if i is not None else unknown_idf)
         total += w
         if _contains(index.bm25_passages, term, lo, hi) or _contains(
             index.bm25_questions, term, entry, entry + 1

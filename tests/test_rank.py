@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 from conftest import make_entry, seed_id
 
-from qabot.rank import RankConfig, analyze_query, normalized_score_fusion, reciprocal_rank_fusion
+from qabot.rank import (
+    RankConfig,
+    analyze_query,
+    coverage,
+    normalized_score_fusion,
+    reciprocal_rank_fusion,
+)
 from qabot.retriever import Retriever
 
 TOP_QUESTION = [
@@ -193,3 +199,15 @@ def test_colloquial_phrasing_reaches_the_corpus_vocabulary(
     # built-in synonyms: blow up = explode, disappear = vanish, go down = decrease,
     # knob = hyperparameter, conv = convolutional
     assert seed_retriever.ask(query).results[0].question_id == seed_id(number)
+
+
+def test_a_missing_rare_word_lowers_coverage_more_than_a_missing_common_one(
+    seed_retriever: Retriever,
+) -> None:
+    index = seed_retriever.index
+    q1 = 0  # Q1 (autoencoders) contains "autoencoder" but neither extra word
+
+    def share(query: str) -> float:
+        return coverage(index, analyze_query(index, query), q1)[0]
+
+    assert share("autoencoder diffusion") < share("autoencoder walk") < 1.0

@@ -1,0 +1,22 @@
+"""Common English words and word rarity (pyspellchecker's bundled frequency list)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qabot.english import is_common_word, rarity
+
+
+@pytest.mark.parametrize("word", ["trees", "Protect", "walk"])
+def test_everyday_words_are_common(word: str) -> None:
+    assert is_common_word(word)
+
+
+@pytest.mark.parametrize("word", ["gradiants", "autoencodr", "word2vec"])
+def test_misspellings_and_jargon_are_not_common(word: str) -> None:
+    assert not is_common_word(word)
+
+
+def test_rarity_orders_words_by_how_often_english_uses_them() -> None:
+    assert 0.0 <= rarity("the") < rarity("walk") < rarity("diffusion") < rarity("word2vec")
+    assert rarity("word2vec") == 1.0
