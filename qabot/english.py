@@ -6,8 +6,11 @@ is loaded on first use only, which is when a query word is about to be typo-corr
 
 from __future__ import annotations
 
+import gzip
+import json
 import math
 from functools import cache
+from importlib import resources
 
 # A word seen at least this often in pyspellchecker's English list is a word, not a typo:
 # "trees", "drivers", "protect" stay themselves instead of becoming "tries", "diverse",
@@ -17,10 +20,15 @@ COMMON_WORD_COUNT = 200
 
 @cache
 def _counts() -> dict[str, int]:
-    """Word -> count in pyspellchecker's English list (about 0.1 s to load)."""
-    from spellchecker import SpellChecker
+    """Word -> count in pyspellchecker's English list (read directly: 45 ms, not 75 ms)."""
+    data = resources.files("spellchecker") / "resources" / "en.json.gz"
+    try:
+        with data.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as text:
+            return json.load(text)
+    except (OSError, ValueError):  # another layout of the package: its public API
+        from spellchecker import SpellChecker
 
-    return dict(SpellChecker(language="en", distance=1).word_frequency.dictionary)
+        return dict(SpellChecker(language="en", distance=1).word_frequency.dictionary)
 
 
 def is_common_word(word: str) -> bool:
