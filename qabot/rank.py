@@ -53,6 +53,7 @@ class QueryTerms:
     weights: dict[str, float] = field(default_factory=dict)
     sequences: list[tuple[list[str], float]] = field(default_factory=list)
     unknown: dict[str, str] = field(default_factory=dict)  # term -> word, for terms not indexed
+    context: set[str] = field(default_factory=set)  # terms that came from the previous turn
 
     def add(self, query_tokens: list[Token], weight: float, part_weight: float = 1.0) -> None:
         """Add the content tokens of one text with a weight (`part_weight` times less for the
@@ -86,6 +87,7 @@ def analyze_query(
     if context:
         context_tokens = index.lexicon.expand(tokens(context, index.phrases))
         result.add(context_tokens, config.context_weight, config.part_weight)
+        result.context = {t.term for t in context_tokens if not t.stop}
     query_tokens = index.lexicon.expand(tokens(query, index.phrases))
     result.add(query_tokens, 1.0, config.part_weight)
     for tok in query_tokens:
@@ -221,11 +223,14 @@ def choose_passage(
     (`topic_weight`) as a tie-breaker; a query that is all topic gets the answer's opening.
     """
     lo, hi = passage_range(index, entry)
-    point = {
-        term: weight
-        for term, weight in query.weights.items()
-        if not _contains(index.bm25_questions, term, entry, entry + 1)
-    }
+    if query.context:  # a follow-up: the previous turn gave the topic, this turn the point
+        point = {t: w for t, w in query.weights.items() if t not in query.context}
+    else:
+        point = {
+            term: weight
+            for term, weight in query.weights.items()
+            if not _contains(index.bm25_questions, term, entry, entry + 1)
+        }
     if not point or hi - lo == 1:
         return lo
     passages = index.bm25_passages

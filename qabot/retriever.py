@@ -140,8 +140,6 @@ class Retriever:
         alone = self._answer(text, k, analyze_query(self.index, text, config=self.config))
         if not context or not context.strip():
             return alone
-        if not is_anaphoric(text) and alone.answered:
-            return alone
         merged_terms = analyze_query(self.index, text, check_query(context), self.config)
         merged = self._answer(text, k, merged_terms)
         if is_anaphoric(text) or merged.confidence > alone.confidence:

@@ -31,6 +31,27 @@ def test_follow_up_is_resolved_with_the_previous_turn(seed_retriever: Retriever)
     assert "vanishing gradient" in answer.resolved_query
 
 
+def test_follow_up_shows_the_passage_about_its_own_point(seed_retriever: Retriever) -> None:
+    # the previous turn gives the topic; "fix" picks the passage, though Q9's question
+    # ("... and How to fix it?") also says "fix"
+    answer = seed_retriever.ask(
+        "how do I fix it?", context="what is the vanishing gradient problem"
+    )
+    assert answer.results[0].passage.startswith("Some ways to fix it are:")
+
+
+def test_vague_follow_up_without_a_pronoun_uses_the_previous_turn(
+    seed_retriever: Retriever,
+) -> None:
+    # alone, "what are the types?" matches Q1's "deep learning types"; with the previous
+    # turn the merged reading is more confident
+    alone = seed_retriever.ask("what are the types?")
+    answer = seed_retriever.ask("what are the types?", context="what is an activation function")
+    assert alone.results[0].question_id != seed_id(2)
+    assert answer.results[0].question_id == seed_id(2)
+    assert answer.resolved_query is not None
+
+
 def test_self_contained_query_ignores_the_context(seed_retriever: Retriever) -> None:
     answer = seed_retriever.ask(
         "what is parameter sharing", context="what is the vanishing gradient problem"
