@@ -91,11 +91,19 @@ def _hit_block(hit: Hit, detail: str, full: bool) -> str:
 
 
 def format_entries(entries: Sequence[Entry]) -> str:
-    """One line per question, unanswered ones marked."""
-    return "\n".join(
-        f"{label(e.id):>5}  {safe(e.question)}" + ("" if e.answered else "  (unanswered)")
-        for e in entries
-    )
+    """One line per question, unanswered ones marked; grouped under their document's name
+    when the corpus has several (each document numbers its questions from Q1)."""
+    several = len({e.id.rsplit(":", 1)[0] for e in entries}) > 1
+    out: list[str] = []
+    document = None
+    for e in entries:
+        if several and e.source.path != document:
+            document = e.source.path
+            out.extend([""] if out else [])
+            out.append(f"{safe(document)}:")
+        line = f"{label(e.id):>5}  {safe(e.question)}"
+        out.append(line + ("" if e.answered else "  (unanswered)"))
+    return "\n".join(out)
 
 
 def _retriever(args: argparse.Namespace) -> Retriever:

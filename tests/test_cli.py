@@ -124,6 +124,19 @@ def test_list_prints_one_line_per_question(qabot: Run) -> None:
     assert [line.split()[0] for line in lines] == [f"Q{n}" for n in range(1, 11)]
 
 
+def test_list_groups_questions_under_their_document(qabot: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "a.md").write_text("## What is dropout?\n\nIt zeroes units.\n", encoding="utf-8")
+    (folder / "b.md").write_text("## What is momentum?\n\nIt adds updates.\n", encoding="utf-8")
+    result = qabot("list", "--corpus", str(folder))
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
+    assert lines[0].endswith("a.md:") and lines[2].endswith("b.md:")
+    assert lines[1].split() == ["Q1", "What", "is", "dropout?"]
+    assert lines[3].split() == ["Q1", "What", "is", "momentum?"]
+
+
 def test_list_json_prints_entries(qabot: Run) -> None:
     result = qabot("list", "--json")
     entries = [json.loads(line) for line in result.stdout.splitlines()]
