@@ -59,6 +59,26 @@ class SparseScorer:
             return out
         return np.bincount(idx, weights=w, minlength=self.n_docs)
 
+    def range_scores(
+        self, term_ids: Sequence[int], weights: Sequence[float], lo: int, hi: int
+    ) -> np.ndarray:
+        """`scores()[lo:hi]`, reading only the postings in that range."""
+        out = np.zeros(max(hi - lo, 0))
+        for t, w in zip(term_ids, weights, strict=True):
+            docs, values = self.range_postings(t, lo, hi)
+            out[docs - lo] += values * w
+        return out
+
+    def range_postings(self, term_id: int, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        """Document ids in [lo, hi) containing a term, and its weights there.
+
+        Postings are sorted by document (`from_matrix` sorts them, the store checks it).
+        """
+        a, b = self._bounds[term_id], self._bounds[term_id + 1]
+        docs = self.indices[a:b]
+        i, j = a + int(docs.searchsorted(lo)), a + int(docs.searchsorted(hi))
+        return self.indices[i:j], self.data[i:j]
+
     def top_k(
         self, term_ids: Sequence[int], weights: Sequence[float], k: int
     ) -> tuple[np.ndarray, np.ndarray]:

@@ -234,12 +234,12 @@ def choose_passage(
     if not point or hi - lo == 1:
         return lo
     passages = index.bm25_passages
-    point_scores = passages.scorer.scores(*passages.ids(point))[lo:hi]
+    point_scores = passages.scorer.range_scores(*passages.ids(point), lo, hi)
     top = float(point_scores.max(initial=0.0))
     if top <= 0:
         return lo
     mix = point_scores / top
-    heads = index.passage_heads.scorer.scores(*index.passage_heads.ids(point))[lo:hi]
+    heads = index.passage_heads.scorer.range_scores(*index.passage_heads.ids(point), lo, hi)
     if heads.max(initial=0.0) > 0:
         mix = mix + config.point_head_weight * (heads / heads.max()) ** 2
     local = fused[lo:hi]
@@ -286,11 +286,9 @@ def unknown_share(index: CorpusIndex, query: QueryTerms) -> float:
 
 
 def _contains(index: TermIndex, term: str, lo: int, hi: int) -> bool:
+    """Whether a document in [lo, hi) contains `term`."""
     i = index.vocabulary.get(term)
-    if i is None:
-        return False
-    docs = index.scorer.indices[index.scorer.indptr[i] : index.scorer.indptr[i + 1]]
-    return bool(np.any((docs >= lo) & (docs < hi)))
+    return i is not None and len(index.scorer.range_postings(i, lo, hi)[0]) > 0
 
 
 def confidence(features: tuple[float, ...], config: RankConfig) -> float:

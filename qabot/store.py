@@ -155,9 +155,19 @@ def _term_index(
         or len(data) != len(indices)
         or np.any(np.diff(indptr) < 0)
         or (len(indices) and (indices.min() < 0 or indices.max() >= n_docs))
+        or not _rows_sorted(indptr, indices)
     ):
         raise StaleIndex(f"inconsistent arrays in {name}")
     return TermIndex(vocabulary, SparseScorer.from_arrays(arrays, name), idf)
+
+
+def _rows_sorted(indptr: np.ndarray, indices: np.ndarray) -> bool:
+    """Whether each row's document ids strictly increase (range lookups rely on it)."""
+    rising = np.diff(indices.astype(np.int64)) > 0
+    row_ends = indptr[1:-1] - 1  # a new row may start lower than the last one ended
+    row_ends = row_ends[(row_ends >= 0) & (row_ends < len(rising))]
+    rising[row_ends] = True
+    return bool(rising.all())
 
 
 def _from_parts(header: dict, arrays: dict[str, np.ndarray]) -> CorpusIndex:

@@ -235,3 +235,11 @@ def test_each_term_lists_its_documents_once_in_order() -> None:
     for t in range(len(scorer.indptr) - 1):
         postings = scorer.indices[scorer.indptr[t] : scorer.indptr[t + 1]]
         assert np.all(np.diff(postings) > 0)
+
+
+def test_range_scores_equal_a_slice_of_the_full_scores() -> None:
+    index = build_bm25(SMALL)
+    ids, weights = index.ids({"batch": 1.0, "gradient": 0.5, "activations": 2.0})
+    full = index.scorer.scores(ids, weights)
+    for lo, hi in [(0, len(SMALL)), (1, 3), (2, 2), (3, len(SMALL))]:
+        assert np.allclose(index.scorer.range_scores(ids, weights, lo, hi), full[lo:hi])

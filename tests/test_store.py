@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import make_entry
 
 import qabot.retriever as retriever_module
 from qabot import store
@@ -236,3 +237,20 @@ def test_unwritable_index_dir_still_answers(
     retriever = Retriever.from_path(corpus, index_dir=blocker / "idx")
     assert len(retriever.entries) == 2
     assert capsys.readouterr().err.startswith("qabot: index not cached")
+
+
+def test_unsorted_postings_are_a_stale_index(tmp_path: Path) -> None:
+    answer = "Dropout zeroes units.\n\nDropout also helps generalization."
+    index = build_index([make_entry(1, "What is dropout?", answer)])
+    assert len(index.passage_texts) == 2
+    path = tmp_path / "index.npz"
+    store.save(index, path, "k")
+    with np.load(path, allow_pickle=False) as npz:
+        arrays = {name: npz[name] for name in npz.files}
+    indptr, indices = arrays["bm25_passages.indptr"], arrays["bm25_passages.indices"]
+    row = int(np.flatnonzero(np.diff(indptr) >= 2)[0])  # a term in both passages
+    a, b = indptr[row], indptr[row + 1]
+    indices[a:b] = indices[a:b][::-1].copy()
+    np.savez(path, **arrays)
+    with pytest.raises(store.StaleIndex):
+        store.load(path, "k")
