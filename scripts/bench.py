@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from gen_corpus import generate  # noqa: E402
 
 K = 10
+PASSAGES_PER_ENTRY = 10
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
 FULL_SIZES = (*DEFAULT_SIZES, 1_000_000)
 RANK_BM25_LIMIT = 100_000  # ~160 ms per query there; 1M would take minutes to build and query
@@ -112,10 +113,38 @@ def bench_size(n: int) -> dict:
     out["qabot_dense_query_us"] = median_us(per_call_ns(qabot_dense, queries, rounds=5))
 
     if n <= RANK_BM25_LIMIT:
+        out |= bench_pipeline(passages, queries)
         out |= bench_rank_bm25(passages, queries, qabot_scores)
     out |= bench_bm25s(passages, queries, qabot_scores, n)
     out |= bench_sklearn(passages, queries)
     return out
+
+
+def bench_pipeline(passages: list[list[str]], queries: list[list[str]]) -> dict:
+    """The whole `Retriever.ask` (analysis, both rankers, passages, confidence) on entries of
+    PASSAGES_PER_ENTRY synthetic passages each, the question being its first words."""
+    from qabot.models import Entry, Source
+    from qabot.retriever import Retriever
+
+    entries = []
+    for e in range(0, len(passages), PASSAGES_PER_ENTRY):
+        chunk = [" ".join(p) + "." for p in passages[e : e + PASSAGES_PER_ENTRY]]
+        question = " ".join(passages[e][:8]) + "?"
+        line = e // PASSAGES_PER_ENTRY + 1
+        source = Source(path="synthetic", line_start=line, line_end=line)
+        entries.append(
+            Entry(id=f"s:q{line}", question=question, answer="\n\n".join(chunk), source=source)
+        )
+    start = time.perf_counter()
+    retriever = Retriever.from_entries(entries)
+    build_s = time.perf_counter() - start
+    texts = [" ".join(q) for q in queries]
+    samples = per_call_ns(retriever.ask, texts, rounds=2)
+    return {
+        "pipeline_build_s": build_s,
+        "pipeline_ask_p50_us": median_us(samples),
+        "pipeline_ask_p95_us": percentile_us(samples, 95),
+    }
 
 
 def bench_rank_bm25(passages: list[list[str]], queries: list[list[str]], qabot_scores) -> dict:
@@ -268,6 +297,14 @@ def table(general: dict, sizes: list[dict]) -> str:
             f" | {fmt_time(general['ask_p50_us'])} / {fmt_time(general['ask_p95_us'])}"
             " | | | | |"
         )
+    for s in sizes:
+        if "pipeline_ask_p50_us" in s:
+            rows.append(
+                f"| `Retriever.ask` p50 / p95, whole pipeline ({PASSAGES_PER_ENTRY} passages per"
+                f" entry; full build {s['pipeline_build_s']:.1f} s) | {label(s['n'])}"
+                f" | {fmt_time(s['pipeline_ask_p50_us'])} / {fmt_time(s['pipeline_ask_p95_us'])}"
+                " | | | | |"
+            )
     measured = [s for s in sizes if "rank_bm25_query_us" in s]
     for s in sizes:
         r, b, k = s.get("rank_bm25_query_us"), s["bm25s_query_us"], s["sklearn_query_us"]
