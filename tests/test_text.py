@@ -117,6 +117,9 @@ def test_phrase_table_without_a_second_phrase_is_ignored() -> None:
         ("loss goes down", "loss decreases"),
         ("a twin network", "a siamese network"),
         ("the loss plateaus", "the loss is stuck"),
+        ("how to detect exploding gradients", "signs of exploding gradients"),
+        ("weights set by hand", "weights set manually"),
+        ("reusing weights", "sharing weights"),
     ],
 )
 def test_builtin_thesaurus_maps_user_words_to_the_same_terms(
