@@ -120,6 +120,7 @@ def test_phrase_table_without_a_second_phrase_is_ignored() -> None:
         ("how to detect exploding gradients", "signs of exploding gradients"),
         ("weights set by hand", "weights set manually"),
         ("reusing weights", "sharing weights"),
+        ("so few weights", "so few parameters"),
     ],
 )
 def test_builtin_thesaurus_maps_user_words_to_the_same_terms(
