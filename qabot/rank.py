@@ -38,10 +38,10 @@ class RankConfig:
     # choosing a passage inside an answer: weight of the fused score next to the score of the
     # query terms the entry's question does not already cover (see `choose_passage`)
     topic_weight: float = 0.5
-    point_head_weight: float = 0.5
+    point_head_weight: float = 0.5  # the same bonus for heads, when choosing inside an answer
     context_weight: float = 0.5  # weight of the previous turn's terms in a follow-up
     part_weight: float = 0.5  # query weight of each word of a phrase ("neural", "network")
-    threshold: float = 0.35  # abstain below this (tune split: 0.889 OOD abstention, 0.048 false)
+    threshold: float = 0.35  # abstain below this (tune split: 0.889 OOD abstention, 0.036 false)
     # logistic calibration: intercept, then weights of `confidence_features` (scripts/calibrate.py)
     calibration: tuple[float, ...] = (-1.764, 3.096, 5.217, 0.67, 0.174, -3.803)
 
