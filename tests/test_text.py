@@ -121,6 +121,7 @@ def test_phrase_table_without_a_second_phrase_is_ignored() -> None:
         ("weights set by hand", "weights set manually"),
         ("reusing weights", "sharing weights"),
         ("so few weights", "so few parameters"),
+        ("benefits of batch norm", "effects of batch norm"),
     ],
 )
 def test_builtin_thesaurus_maps_user_words_to_the_same_terms(
