@@ -10,6 +10,7 @@ from qabot.rank import (
     RankConfig,
     analyze_query,
     coverage,
+    main_question,
     normalized_score_fusion,
     reciprocal_rank_fusion,
 )
@@ -211,3 +212,33 @@ def test_a_missing_rare_word_lowers_coverage_more_than_a_missing_common_one(
         return coverage(index, analyze_query(index, query), q1)[0]
 
     assert share("autoencoder diffusion") < share("autoencoder walk") < 1.0
+
+
+@pytest.mark.parametrize(
+    ("question", "main"),
+    [
+        ("What are autoencoders? Explain their layers.", "What are autoencoders?"),
+        (
+            "What is the Vanishing Gradient Problem and How to fix it?",
+            "What is the Vanishing Gradient Problem",
+        ),
+        (
+            "You train a DNN. It overfits. What can you do?",
+            "You train a DNN. It overfits. What can you do?",
+        ),
+        (
+            "Can you name and explain a few hyperparameters?",
+            "Can you name and explain a few hyperparameters?",
+        ),
+    ],
+)
+def test_main_question_stops_at_the_first_sub_question(question: str, main: str) -> None:
+    assert main_question(question) == main
+
+
+def test_a_term_of_a_later_sub_question_is_a_point(seed_retriever: Retriever) -> None:
+    # Q9 asks "What is the Vanishing Gradient Problem ... and How to fix it?": "fix" picks
+    # the passage listing the fixes, not the answer's opening
+    best = seed_retriever.ask("how to fix the vanishing gradient problem").results[0]
+    assert best.question_id == seed_id(9)
+    assert best.passage.startswith("Some ways to fix it are:")
