@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -35,6 +36,18 @@ class CorpusIndex:
     # what loading the corpus reported (skipped files, duplicates), kept with a cached index
     problems: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    _topics: dict[int, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
+
+    def topic_terms(self, entry: int) -> frozenset[str]:
+        """The terms of an entry's main question (see `main_question`) and alternates: what
+        every passage of its answer is about.  Computed on first use, then kept."""
+        topic = self._topics.get(entry)
+        if topic is None:
+            e = self.entries[entry]
+            texts = [main_question(e.question), *e.alternates]
+            topic = frozenset(t for text in texts for t in terms(text, self.phrases))
+            self._topics[entry] = topic
+        return topic
 
     @cached_property
     def passage_first(self) -> np.ndarray:
@@ -57,6 +70,24 @@ def read_synonyms(path: Path) -> list[list[str]]:
 def question_text(entry: Entry) -> str:
     """The question field of an entry: its question and alternate phrasings."""
     return "\n".join([entry.question, *entry.alternates])
+
+
+_SENTENCE_END = re.compile(r"(?<=[?.!])\s+")
+_AND_WH = re.compile(r"\s+and\s+(?=(?:how|why|what|when|where|which)\b)", re.I)
+
+
+def main_question(question: str) -> str:
+    """The part of a question that says what it is about: everything up to the first
+    sub-question ("What are autoencoders? Explain the layers..." -> "What are
+    autoencoders?"; "What is X and How to fix it?" -> "What is X"); context sentences
+    before a question stay ("You are using a DNN. ... What can you do to ...?")."""
+    kept = []
+    for sentence in _SENTENCE_END.split(question.strip()):
+        clauses = _AND_WH.split(sentence)
+        kept.append(clauses[0])
+        if sentence.rstrip().endswith("?") or len(clauses) > 1:
+            break
+    return " ".join(kept)
 
 
 def phrase_table(entries: Sequence[Entry], synonym_groups: Sequence[Sequence[str]]) -> PhraseTable:

@@ -9,7 +9,6 @@ evaluation compares both.  Entries are ranked by their best passage, each return
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -18,7 +17,7 @@ import numpy as np
 from qabot.corpus import CorpusIndex
 from qabot.english import rarity
 from qabot.index import TermIndex, tfidf_query
-from qabot.text import Token, terms, tokens, word_features
+from qabot.text import Token, tokens, word_features
 
 Method = Literal["hybrid", "bm25", "tfidf"]
 Fusion = Literal["score", "rrf"]
@@ -227,7 +226,7 @@ def choose_passage(
     if query.context:  # a follow-up: the previous turn gave the topic, this turn the point
         point = {t: w for t, w in query.weights.items() if t not in query.context}
     else:
-        topic = question_topic(index, entry)
+        topic = index.topic_terms(entry)
         point = {term: weight for term, weight in query.weights.items() if term not in topic}
     if not point or hi - lo == 1:
         return lo
@@ -243,40 +242,6 @@ def choose_passage(
     local = fused[lo:hi]
     mix = mix + config.topic_weight * local / max(float(local.max()), 1e-12)
     return lo + int(np.argmax(mix))
-
-
-_SENTENCE_END = re.compile(r"(?<=[?.!])\s+")
-_AND_WH = re.compile(r"\s+and\s+(?=(?:how|why|what|when|where|which)\b)", re.I)
-
-
-def main_question(question: str) -> str:
-    """The part of a question that says what it is about: everything up to the first
-    sub-question ("What are autoencoders? Explain the layers..." -> "What are
-    autoencoders?"; "What is X and How to fix it?" -> "What is X"); context sentences
-    before a question stay ("You are using a DNN. ... What can you do to ...?")."""
-    kept = []
-    for sentence in _SENTENCE_END.split(question.strip()):
-        clauses = _AND_WH.split(sentence)
-        kept.append(clauses[0])
-        if sentence.rstrip().endswith("?") or len(clauses) > 1:
-            break
-    return " ".join(kept)
-
-
-def question_topic(index: CorpusIndex, entry: int) -> frozenset[str]:
-    """The terms of an entry's main question (its first part, plus alternate phrasings).
-
-    "What is the Vanishing Gradient Problem ... and How to fix it?": "fix" is not the topic,
-    it asks for one part of the answer.
-    """
-    cache = index.__dict__.setdefault("_question_topics", {})
-    topic = cache.get(entry)
-    if topic is None:
-        e = index.entries[entry]
-        texts = [main_question(e.question), *e.alternates]
-        topic = frozenset(t for text in texts for t in terms(text, index.phrases))
-        cache[entry] = topic
-    return topic
 
 
 def passage_range(index: CorpusIndex, entry: int) -> tuple[int, int]:

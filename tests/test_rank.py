@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from conftest import make_entry, seed_id
 
+from qabot.corpus import main_question
 from qabot.rank import (
     RankConfig,
     analyze_query,
     coverage,
-    main_question,
     normalized_score_fusion,
     reciprocal_rank_fusion,
 )
