@@ -33,8 +33,9 @@ class RankConfig:
     bm25_share: float = 0.7  # weight of BM25 in score fusion, TF-IDF gets the rest
     question_weight: float = 0.3  # weight of the question field relative to the passage
     rrf_k: int = 60
-    head_weight: float = 0.2  # bonus for passages that define a query term ("- Momentum: ...")
+    head_weight: float = 0.1  # bonus for passages that define a query term ("- Momentum: ...")
     first_weight: float = 0.2  # prior for the opening passage of an answer
+    defines_weight: float = 0.3  # bonus for an entry whose passage heads name the query terms
     # choosing a passage inside an answer: weight of the fused score next to the score of the
     # query terms the entry's question does not already cover (see `choose_passage`)
     topic_weight: float = 0.5
@@ -194,6 +195,11 @@ def best_passages(
     n_entries = len(index.entries)
     best = np.full(n_entries, -np.inf)
     np.maximum.at(best, index.passage_entry, fused)
+    if query is not None and config is not None and config.defines_weight:
+        defined = defined_share(index, query)
+        top = float(best.max(initial=0.0))
+        if top > 0:
+            best = np.where(best > 0, best + config.defines_weight * top * defined, best)
     matched = np.flatnonzero(best > 0)
     if len(matched) == 0:
         return []
@@ -209,6 +215,24 @@ def best_passages(
             passage = lo + int(np.argmax(fused[lo:hi]))
         out.append((int(entry), passage, float(best[entry])))
     return out
+
+
+def defined_share(index: CorpusIndex, query: QueryTerms) -> np.ndarray:
+    """Per entry, the weighted share of the query's terms that head one of its passages
+    (the entry defines them: "- Sigmoid function: ...", "- Relu: ...")."""
+    heads = index.passage_heads
+    share = np.zeros(len(index.entries))
+    total = sum(query.weights.values())
+    if total <= 0:
+        return share
+    for term, weight in query.weights.items():
+        i = heads.vocabulary.get(term)
+        if i is None:
+            continue
+        a, b = heads.scorer.indptr[i], heads.scorer.indptr[i + 1]
+        entries = np.unique(index.passage_entry[heads.scorer.indices[a:b]])
+        share[entries] += weight / total
+    return share
 
 
 def choose_passage(

@@ -11,6 +11,7 @@ from qabot.rank import (
     RankConfig,
     analyze_query,
     coverage,
+    defined_share,
     normalized_score_fusion,
     reciprocal_rank_fusion,
 )
@@ -242,3 +243,23 @@ def test_a_term_of_a_later_sub_question_is_a_point(seed_retriever: Retriever) ->
     best = seed_retriever.ask("how to fix the vanishing gradient problem").results[0]
     assert best.question_id == seed_id(9)
     assert best.passage.startswith("Some ways to fix it are:")
+
+
+@pytest.mark.parametrize(
+    "query", ["sigmoid relu leaky relu softmax", "NN hyperparams like lr, batch size, epochs"]
+)
+def test_an_answer_that_defines_the_named_items_beats_one_that_mentions_them(
+    seed_retriever: Retriever, query: str
+) -> None:
+    # Q2 defines sigmoid, relu, leaky relu and softmax one list item each; Q6 defines learning
+    # rate, batch size and epochs; other answers only mention them in passing
+    expected = 2 if "sigmoid" in query else 6
+    assert seed_retriever.ask(query).results[0].question_id == seed_id(expected)
+
+
+def test_defined_share_counts_query_terms_that_head_a_passage(seed_retriever: Retriever) -> None:
+    index = seed_retriever.index
+    share = defined_share(index, analyze_query(index, "momentum and dropout rate"))
+    assert share.argmax() == 5  # Q6 heads "Momentum" and "Dropout rate"
+    assert 0.0 < share[5] <= 1.0
+    assert share[0] == 0.0
