@@ -16,8 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 GRID = {
     "question_weight": [0.3, 0.6, 1.0],
     "bm25_share": [0.3, 0.5, 0.7],
-    "head_weight": [0.0, 0.1, 0.2, 0.3, 0.5],
-    "first_weight": [0.0, 0.1, 0.2],
+    "head_weight": [0.0, 0.1, 0.2, 0.3],
+    "defines_weight": [0.0, 0.3, 0.5],
+    "first_weight": [0.1, 0.2],
     "part_weight": [0.5, 1.0],
 }
 
