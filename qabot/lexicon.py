@@ -100,7 +100,8 @@ class Lexicon:
         return found
 
     def _prefix_matches(self, word: str) -> list[str]:
-        """The most frequent corpus words (of distinct terms) that `word` is a prefix of."""
+        """The most frequent corpus word that `word` is a prefix of ("class" -> "classification",
+        not also "classic"), if the prefix is not ambiguous."""
         if len(word) < MIN_COMPLETION_LENGTH or word.isdigit():
             return []
         lo = bisect.bisect_right(self.words, word)
@@ -108,10 +109,7 @@ class Lexicon:
         matches = self.words[lo:hi]
         if not matches or len({term(w) for w in matches[:50]}) > MAX_COMPLETION_STEMS:
             return []
-        out: dict[str, str] = {}
-        for i in sorted(range(lo, hi), key=lambda i: -self.counts[i]):
-            out.setdefault(term(self.words[i]), self.words[i])
-        return list(out.values())[:2]
+        return [self.words[max(range(lo, hi), key=lambda i: self.counts[i])]]
 
     def _variant(self, word: str) -> list[str]:
         """A corpus word of the same family the stemmer keeps apart: "early" -> "earlier"
@@ -122,7 +120,7 @@ class Lexicon:
             return []
         longer = self._prefix_matches(stem)
         if longer:
-            return longer[:1]
+            return longer
         for cut in (1, 2):
             shorter = stem[:-cut]
             if len(shorter) >= MIN_COMPLETION_LENGTH and shorter in self.terms:

@@ -100,3 +100,9 @@ def test_common_word_is_not_split_into_a_stop_word_and_a_corpus_word() -> None:
 def test_word_of_the_same_family_resolves_to_the_corpus_form(word: str, family: str) -> None:
     lex = Lexicon.build(["The earlier layers learn slow."], terms("The earlier layers learn slow."))
     assert lex.resolve(word) == [family]
+
+
+def test_truncation_gives_only_the_most_frequent_completion() -> None:
+    text = "Classification of classes. A classification task. A classic example."
+    lex = Lexicon.build([text], terms(text))
+    assert lex.resolve("clas") == ["classification"]
