@@ -202,9 +202,18 @@ def _index_location(root: Path, index_dir: Path | None) -> tuple[Path, str]:
         *corpus_fingerprint(root),
         ("<builtin synonyms>", BUILTIN_SYNONYMS.read_bytes()),
         ("<root>", str(root.resolve()).encode()),
+        *_indexing_code(),
     ]
     key = store.corpus_key(files, __version__)
     return (index_dir or store.default_index_dir()) / f"{key}.npz", key
+
+
+def _indexing_code() -> list[tuple[str, bytes]]:
+    """The source of the modules that decide what an index holds: a change to parsing,
+    chunking or text analysis must rebuild cached indexes even within one version."""
+    package = Path(__file__).parent
+    modules = [*sorted(package.glob("*.py")), *sorted((package / "parse").glob("*.py"))]
+    return [(f"<code {m.relative_to(package)}>", m.read_bytes()) for m in modules]
 
 
 def _load_cached(path: Path, key: str) -> CorpusIndex | None:

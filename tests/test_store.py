@@ -254,3 +254,19 @@ def test_unsorted_postings_are_a_stale_index(tmp_path: Path) -> None:
     np.savez(path, **arrays)
     with pytest.raises(store.StaleIndex):
         store.load(path, "k")
+
+
+def test_a_change_to_the_indexing_code_changes_the_cache_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qabot import retriever
+
+    corpus = tmp_path / "notes"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("## What is dropout?\n\nIt zeroes units.\n", encoding="utf-8")
+    before = retriever._index_location(corpus, tmp_path)
+    real = retriever._indexing_code()
+    assert any(name == "<code text.py>" for name, _ in real)
+    changed = [(n, b + b"\n# edited" if n == "<code text.py>" else b) for n, b in real]
+    monkeypatch.setattr(retriever, "_indexing_code", lambda: changed)
+    assert retriever._index_location(corpus, tmp_path) != before
