@@ -73,6 +73,30 @@ _AMERICAN_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<=...)ogue(s)?$"), r"og\1"),
 )
 _NO_SPELLING_CHANGE = frozenset({"four", "your", "hour", "pour", "tour", "sour", "flour"})
+# Comparatives and superlatives the stemmer keeps apart from their adjective ("earlier
+# layers" / "early layers"): the adjectives that describe networks, gradients and training.
+_BASE_ADJECTIVE = {
+    f"{stem_}{suffix}": base
+    for base, stem_ in {
+        "early": "earli",
+        "easy": "easi",
+        "fast": "fast",
+        "slow": "slow",
+        "large": "larg",
+        "small": "small",
+        "big": "bigg",
+        "high": "high",
+        "low": "low",
+        "wide": "wid",
+        "long": "long",
+        "short": "short",
+        "simple": "simpl",
+        "strong": "strong",
+        "weak": "weak",
+        "great": "great",
+    }.items()
+    for suffix in ("er", "est")
+}
 
 
 def normalize(text: str) -> str:
@@ -101,8 +125,8 @@ def stem(word: str) -> str:
 
 
 def term(word: str) -> str:
-    """The index term of one normalized word: American spelling, then its stem."""
-    return stem(american(word))
+    """The index term of one normalized word: American spelling, base adjective, then stem."""
+    return stem(_BASE_ADJECTIVE.get(word) or american(word))
 
 
 def words(text: str) -> list[str]:

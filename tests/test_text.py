@@ -7,7 +7,7 @@ from conftest import SEED, seed_id
 
 from qabot.corpus import BUILTIN_SYNONYMS, read_synonyms
 from qabot.retriever import Retriever
-from qabot.text import PhraseTable, find_acronyms, normalize, terms, words
+from qabot.text import PhraseTable, find_acronyms, normalize, term, terms, words
 
 
 @pytest.fixture(scope="module")
@@ -133,3 +133,16 @@ def test_builtin_thesaurus_maps_user_words_to_the_same_terms(
 def test_a_generic_phrase_is_not_a_rare_synonym(phrases: PhraseTable) -> None:
     # "deep network" must not become the specific term of "deep neural network"
     assert "deep_neural_network" not in terms("a deep network", phrases)
+
+
+@pytest.mark.parametrize(
+    ("comparative", "base"),
+    [("earlier", "early"), ("faster", "fast"), ("largest", "large"), ("smaller", "small")],
+)
+def test_comparatives_share_the_term_of_their_adjective(comparative: str, base: str) -> None:
+    assert term(comparative) == term(base)
+
+
+def test_deeper_keeps_its_own_term() -> None:
+    # "deep" is the generic word of the field; "deeper layers" is a specific notion
+    assert term("deeper") != term("deep")
