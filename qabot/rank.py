@@ -42,9 +42,9 @@ class RankConfig:
     point_head_weight: float = 0.5  # the same bonus for heads, when choosing inside an answer
     context_weight: float = 0.5  # weight of the previous turn's terms in a follow-up
     part_weight: float = 0.5  # query weight of each word of a phrase ("neural", "network")
-    threshold: float = 0.35  # abstain below this (tune split: 0.889 OOD abstention, 0.030 false)
+    threshold: float = 0.45  # abstain below this (tune split: 0.956 OOD abstention, 0.030 false)
     # logistic calibration: intercept, then weights of `confidence_features` (scripts/calibrate.py)
-    calibration: tuple[float, ...] = (-1.764, 3.096, 5.217, 0.67, 0.174, -3.803)
+    calibration: tuple[float, ...] = (-3.274, 3.549, 1.252, -0.199, 1.284, -3.401, 4.687)
 
 
 @dataclass
@@ -319,23 +319,48 @@ def confidence(features: tuple[float, ...], config: RankConfig) -> float:
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
+NO_MATCH_FEATURES = (0.0, 0.0, 0.0, 0.0, 1.0, 0.0)
+
+
 def confidence_features(
     index: CorpusIndex,
     query: QueryTerms,
     scores: Scores,
     ranked: list[tuple[int, int, float]],
     config: RankConfig,
-) -> tuple[float, float, float, float, float]:
-    """(coverage of the top entry, its TF-IDF cosine, margin over the runner-up, matched IDF
-    mass, share of query terms unknown to the corpus): the inputs of `confidence`."""
+) -> tuple[float, ...]:
+    """The inputs of `confidence`: (coverage of the query by the top entry, its TF-IDF
+    cosine, margin over the runner-up, matched IDF mass, share of query terms unknown to the
+    corpus, share of the query in the top entry's question)."""
     if not ranked:
-        return (0.0, 0.0, 0.0, 0.0, 1.0)
+        return NO_MATCH_FEATURES
     entry, passage, top = ranked[0]
     cosine = min(float(scores.tfidf[passage]) / (1 + config.question_weight), 1.0)
     runner_up = ranked[1][2] if len(ranked) > 1 else 0.0
     margin = (top - runner_up) / top if top > 0 else 0.0
     share, mass = coverage(index, query, entry)
-    return (share, cosine, margin, mass, unknown_share(index, query))
+    return (
+        share,
+        cosine,
+        margin,
+        mass,
+        unknown_share(index, query),
+        question_share(index, query, entry),
+    )
+
+
+def question_share(index: CorpusIndex, query: QueryTerms, entry: int) -> float:
+    """Weighted share of the query's terms found in the entry's question (or alternates).
+
+    In-domain queries tend to echo their question; out-of-domain ones that an entry still
+    matches tend to meet words of its answer only ("scaled dot-product attention")."""
+    total = sum(query.weights.values())
+    found = sum(
+        weight
+        for term, weight in query.weights.items()
+        if _contains(index.bm25_questions, term, entry, entry + 1)
+    )
+    return found / total if total else 0.0
 
 
 @dataclass

@@ -15,7 +15,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from qabot.evaluate import load_labels
-from qabot.rank import analyze_query, rank
+from qabot.rank import NO_MATCH_FEATURES, analyze_query, rank
 from qabot.retriever import Retriever
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def features(retriever: Retriever, query: str) -> tuple[list[float], str | None]:
     terms = analyze_query(retriever.index, query, config=retriever.config)
     if not terms.weights:
-        return [0.0, 0.0, 0.0, 0.0, 1.0], None
+        return list(NO_MATCH_FEATURES), None
     ranking = rank(retriever.index, terms, retriever.config, 2)
     top = retriever.entries[ranking.ranked[0][0]].id if ranking.ranked else None
     return list(ranking.features), top
@@ -35,7 +35,9 @@ def main() -> None:
     parser.add_argument("--corpus", default=str(ROOT / "corpus"))
     parser.add_argument("--queries", default=str(ROOT / "corpus" / "eval" / "queries.jsonl"))
     args = parser.parse_args()
-    retriever = Retriever.from_path(args.corpus, cache=False)
+    # features only: any calibration of the right length will do while fitting a new one
+    blank = (0.0,) * (len(NO_MATCH_FEATURES) + 1)
+    retriever = Retriever.from_path(args.corpus, cache=False).with_config(calibration=blank)
     labels = load_labels(Path(args.queries))
     data = {"tune": ([], [], []), "report": ([], [], [])}
     for label in labels:
@@ -48,12 +50,18 @@ def main() -> None:
     model = LogisticRegression(C=10.0, max_iter=1000).fit(x, y)
     coefs = (float(model.intercept_[0]), *(float(c) for c in model.coef_[0]))
     print("calibration =", tuple(round(c, 3) for c in coefs))
+    thresholds = [round(0.2 + 0.05 * i, 2) for i in range(9)]
+    curves = {}
     for split, (xs, _, ins) in data.items():
         p = model.predict_proba(np.array(xs))[:, 1]
         inside = np.array(ins)
+        curves[split] = [(t, np.mean(p[~inside] < t), np.mean(p[inside] < t)) for t in thresholds]
         print(f"\n{split}: threshold  OOD-abstain  false-abstain")
-        for t in (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6):
-            print(f"  {t:.2f}  {np.mean(p[~inside] < t):.3f}  {np.mean(p[inside] < t):.3f}")
+        for t, ood, false in curves[split]:
+            print(f"  {t:.2f}  {ood:.3f}  {false:.3f}")
+    # a false abstention (a right answer withheld) costs twice an answered OOD query
+    best = max(curves["tune"], key=lambda c: (c[1] - 2 * c[2], -c[0]))
+    print(f"\nthreshold = {best[0]:.2f}  (tune: OOD abstention minus twice false abstention)")
 
 
 if __name__ == "__main__":

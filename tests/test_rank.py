@@ -13,6 +13,7 @@ from qabot.rank import (
     coverage,
     defined_share,
     normalized_score_fusion,
+    question_share,
     reciprocal_rank_fusion,
 )
 from qabot.retriever import Retriever
@@ -263,3 +264,14 @@ def test_defined_share_counts_query_terms_that_head_a_passage(seed_retriever: Re
     assert share.argmax() == 5  # Q6 heads "Momentum" and "Dropout rate"
     assert 0.0 < share[5] <= 1.0
     assert share[0] == 0.0
+
+
+def test_question_share_is_the_weighted_share_of_query_terms_in_the_question(
+    seed_retriever: Retriever,
+) -> None:
+    index = seed_retriever.index
+    # Q4 asks "Why should we use Batch Normalization?"
+    assert question_share(index, analyze_query(index, "batch normalization"), 3) == 1.0
+    assert question_share(index, analyze_query(index, "covariate shift"), 3) == 0.0
+    half = question_share(index, analyze_query(index, "batch normalization covariate"), 3)
+    assert 0.0 < half < 1.0
