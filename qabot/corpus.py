@@ -38,6 +38,11 @@ class CorpusIndex:
     notices: list[str] = field(default_factory=list)
     _topics: dict[int, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
 
+    def passage_range(self, entry: int) -> tuple[int, int]:
+        """The [start, end) passage indices of an entry (passages are stored in entry order)."""
+        lo, hi = np.searchsorted(self.passage_entry, [entry, entry + 1])
+        return int(lo), int(hi)
+
     def topic_terms(self, entry: int) -> frozenset[str]:
         """The terms of an entry's main question (see `main_question`) and alternates: what
         every passage of its answer is about.  Computed on first use, then kept."""

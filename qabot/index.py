@@ -159,6 +159,11 @@ class TermIndex:
                 weights.append(weight)
         return ids, weights
 
+    def contains(self, term: str, lo: int, hi: int) -> bool:
+        """Whether a document in [lo, hi) contains `term`."""
+        i = self.vocabulary.get(term)
+        return i is not None and len(self.scorer.range_postings(i, lo, hi)[0]) > 0
+
 
 def _term_counts(docs: Sequence[Sequence[str]]) -> tuple[object, dict[str, int], np.ndarray]:
     """Term-major counts (terms x documents CSR), the vocabulary (first-seen order), lengths."""

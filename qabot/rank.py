@@ -1,4 +1,4 @@
-"""Ranking: score passages with BM25 and TF-IDF, fuse, aggregate per question, calibrate.
+"""Ranking: score passages with BM25 and TF-IDF, fuse, aggregate per question, pick passages.
 
 Each passage is scored on two fields, its own text and its entry's question (a boosted field,
 added with a weight).  The two rankers are fused by normalized score fusion (each divided by
@@ -8,14 +8,13 @@ evaluation compares both.  Entries are ranked by their best passage, each return
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 
+from qabot.confidence import confidence, confidence_features
 from qabot.corpus import CorpusIndex
-from qabot.english import rarity
 from qabot.index import TermIndex, tfidf_query
 from qabot.text import Token, tokens, word_features
 
@@ -211,7 +210,7 @@ def best_passages(
         if query is not None and config is not None:
             passage = choose_passage(index, query, fused, int(entry), config)
         else:
-            lo, hi = passage_range(index, int(entry))
+            lo, hi = index.passage_range(int(entry))
             passage = lo + int(np.argmax(fused[lo:hi]))
         out.append((int(entry), passage, float(best[entry])))
     return out
@@ -246,7 +245,7 @@ def choose_passage(
     passage, helped by passage heads ("- Momentum: ...") and with the fused score
     (`topic_weight`) as a tie-breaker; a query that is all topic gets the answer's opening.
     """
-    lo, hi = passage_range(index, entry)
+    lo, hi = index.passage_range(entry)
     if query.context:  # a follow-up: the previous turn gave the topic, this turn the point
         point = {t: w for t, w in query.weights.items() if t not in query.context}
     else:
@@ -268,101 +267,6 @@ def choose_passage(
     return lo + int(np.argmax(mix))
 
 
-def passage_range(index: CorpusIndex, entry: int) -> tuple[int, int]:
-    """The [start, end) passage indices of an entry (passages are stored in entry order)."""
-    lo, hi = np.searchsorted(index.passage_entry, [entry, entry + 1])
-    return int(lo), int(hi)
-
-
-def coverage(index: CorpusIndex, query: QueryTerms, entry: int) -> tuple[float, float]:
-    """IDF-weighted share of the query's terms that the entry (question or answer) contains,
-    and the matched IDF mass in units of the rarest term's IDF.
-
-    A query word the corpus lacks weighs the rarest IDF times its English rarity: missing
-    "diffusion" or "positional" says more about a query than missing "walk" or "role".
-    """
-    idf = index.bm25_passages.idf
-    unknown_idf = float(idf.max(initial=1.0))
-    lo, hi = passage_range(index, entry)
-    total = found = 0.0
-    for term, weight in query.weights.items():
-        i = index.bm25_passages.vocabulary.get(term)
-        if term in query.unknown:
-            w = weight * unknown_idf * rarity(query.unknown[term])
-        else:
-            w = weight * (max(float(idf[i]), 0.1) if i is not None else unknown_idf)
-        total += w
-        if _contains(index.bm25_passages, term, lo, hi) or _contains(
-            index.bm25_questions, term, entry, entry + 1
-        ):
-            found += w
-    return (found / total if total else 0.0), found / unknown_idf
-
-
-def unknown_share(index: CorpusIndex, query: QueryTerms) -> float:
-    """Share of the query's terms that appear nowhere in the corpus (even after resolution)."""
-    terms = list(query.weights)
-    unknown = sum(1 for t in terms if t not in index.lexicon.terms)
-    return unknown / len(terms) if terms else 1.0
-
-
-def _contains(index: TermIndex, term: str, lo: int, hi: int) -> bool:
-    """Whether a document in [lo, hi) contains `term`."""
-    i = index.vocabulary.get(term)
-    return i is not None and len(index.scorer.range_postings(i, lo, hi)[0]) > 0
-
-
-def confidence(features: tuple[float, ...], config: RankConfig) -> float:
-    """Calibrated probability that the top answer is right (logistic over the features)."""
-    intercept, *weights = config.calibration
-    z = intercept + sum(w * f for w, f in zip(weights, features, strict=True))
-    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
-
-
-NO_MATCH_FEATURES = (0.0, 0.0, 0.0, 0.0, 1.0, 0.0)
-
-
-def confidence_features(
-    index: CorpusIndex,
-    query: QueryTerms,
-    scores: Scores,
-    ranked: list[tuple[int, int, float]],
-    config: RankConfig,
-) -> tuple[float, ...]:
-    """The inputs of `confidence`: (coverage of the query by the top entry, its TF-IDF
-    cosine, margin over the runner-up, matched IDF mass, share of query terms unknown to the
-    corpus, share of the query in the top entry's question)."""
-    if not ranked:
-        return NO_MATCH_FEATURES
-    entry, passage, top = ranked[0]
-    cosine = min(float(scores.tfidf[passage]) / (1 + config.question_weight), 1.0)
-    runner_up = ranked[1][2] if len(ranked) > 1 else 0.0
-    margin = (top - runner_up) / top if top > 0 else 0.0
-    share, mass = coverage(index, query, entry)
-    return (
-        share,
-        cosine,
-        margin,
-        mass,
-        unknown_share(index, query),
-        question_share(index, query, entry),
-    )
-
-
-def question_share(index: CorpusIndex, query: QueryTerms, entry: int) -> float:
-    """Weighted share of the query's terms found in the entry's question (or alternates).
-
-    In-domain queries tend to echo their question; out-of-domain ones that an entry still
-    matches tend to meet words of its answer only ("scaled dot-product attention")."""
-    total = sum(query.weights.values())
-    found = sum(
-        weight
-        for term, weight in query.weights.items()
-        if _contains(index.bm25_questions, term, entry, entry + 1)
-    )
-    return found / total if total else 0.0
-
-
 @dataclass
 class Ranking:
     """The outcome of ranking one analyzed query: scores, top entries, confidence."""
@@ -377,5 +281,5 @@ def rank(index: CorpusIndex, query: QueryTerms, config: RankConfig, k: int) -> R
     """Score, pick the top `k` entries (at least 2, for the margin) and calibrate."""
     scores = score(index, query, config)
     ranked = best_passages(index, scores.fused, max(k, 2), query, config)
-    features = confidence_features(index, query, scores, ranked, config)
-    return Ranking(scores, ranked, features, confidence(features, config))
+    features = confidence_features(index, query, scores.tfidf, ranked, config.question_weight)
+    return Ranking(scores, ranked, features, confidence(features, config.calibration))

@@ -1,6 +1,6 @@
 """Fit the confidence calibration and the abstention threshold on the tune split.
 
-A logistic regression maps `rank.confidence_features` of the top answer to the probability
+A logistic regression maps `confidence.confidence_features` of the top answer to the probability
 that it is right (label 1: in-domain query whose expected entry ranks first; 0: out-of-domain
 or wrong).  Prints the coefficients for RankConfig.calibration and a threshold table.
 usage: python scripts/calibrate.py [--corpus PATH] [--queries FILE]
@@ -14,8 +14,9 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
+from qabot.confidence import NO_MATCH_FEATURES
 from qabot.evaluate import load_labels
-from qabot.rank import NO_MATCH_FEATURES, analyze_query, rank
+from qabot.rank import analyze_query, rank
 from qabot.retriever import Retriever
 
 ROOT = Path(__file__).resolve().parent.parent

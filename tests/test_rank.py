@@ -10,10 +10,8 @@ from qabot.corpus import main_question
 from qabot.rank import (
     RankConfig,
     analyze_query,
-    coverage,
     defined_share,
     normalized_score_fusion,
-    question_share,
     reciprocal_rank_fusion,
 )
 from qabot.retriever import Retriever
@@ -204,18 +202,6 @@ def test_colloquial_phrasing_reaches_the_corpus_vocabulary(
     assert seed_retriever.ask(query).results[0].question_id == seed_id(number)
 
 
-def test_a_missing_rare_word_lowers_coverage_more_than_a_missing_common_one(
-    seed_retriever: Retriever,
-) -> None:
-    index = seed_retriever.index
-    q1 = 0  # Q1 (autoencoders) contains "autoencoder" but neither extra word
-
-    def share(query: str) -> float:
-        return coverage(index, analyze_query(index, query), q1)[0]
-
-    assert share("autoencoder diffusion") < share("autoencoder walk") < 1.0
-
-
 @pytest.mark.parametrize(
     ("question", "main"),
     [
@@ -264,14 +250,3 @@ def test_defined_share_counts_query_terms_that_head_a_passage(seed_retriever: Re
     assert share.argmax() == 5  # Q6 heads "Momentum" and "Dropout rate"
     assert 0.0 < share[5] <= 1.0
     assert share[0] == 0.0
-
-
-def test_question_share_is_the_weighted_share_of_query_terms_in_the_question(
-    seed_retriever: Retriever,
-) -> None:
-    index = seed_retriever.index
-    # Q4 asks "Why should we use Batch Normalization?"
-    assert question_share(index, analyze_query(index, "batch normalization"), 3) == 1.0
-    assert question_share(index, analyze_query(index, "covariate shift"), 3) == 0.0
-    half = question_share(index, analyze_query(index, "batch normalization covariate"), 3)
-    assert 0.0 < half < 1.0

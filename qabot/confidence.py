@@ -1,0 +1,103 @@
+"""Confidence: how likely the top answer is right, from features of the ranking.
+
+The features are query-agnostic (coverage, cosine, margin, unknown words, question echo); a
+logistic function fit on the tune split (scripts/calibrate.py) maps them to 0..1, and the
+Retriever abstains below a threshold.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from qabot.corpus import CorpusIndex
+from qabot.english import rarity
+
+if TYPE_CHECKING:
+    from qabot.rank import QueryTerms
+
+
+def coverage(index: CorpusIndex, query: QueryTerms, entry: int) -> tuple[float, float]:
+    """IDF-weighted share of the query's terms that the entry (question or answer) contains,
+    and the matched IDF mass in units of the rarest term's IDF.
+
+    A query word the corpus lacks weighs the rarest IDF times its English rarity: missing
+    "diffusion" or "positional" says more about a query than missing "walk" or "role".
+    """
+    idf = index.bm25_passages.idf
+    unknown_idf = float(idf.max(initial=1.0))
+    lo, hi = index.passage_range(entry)
+    total = found = 0.0
+    for term, weight in query.weights.items():
+        i = index.bm25_passages.vocabulary.get(term)
+        if term in query.unknown:
+            w = weight * unknown_idf * rarity(query.unknown[term])
+        else:
+            w = weight * (max(float(idf[i]), 0.1) if i is not None else unknown_idf)
+        total += w
+        if index.bm25_passages.contains(term, lo, hi) or index.bm25_questions.contains(
+            term, entry, entry + 1
+        ):
+            found += w
+    return (found / total if total else 0.0), found / unknown_idf
+
+
+def unknown_share(index: CorpusIndex, query: QueryTerms) -> float:
+    """Share of the query's terms that appear nowhere in the corpus (even after resolution)."""
+    terms = list(query.weights)
+    unknown = sum(1 for t in terms if t not in index.lexicon.terms)
+    return unknown / len(terms) if terms else 1.0
+
+
+def confidence(features: tuple[float, ...], calibration: tuple[float, ...]) -> float:
+    """Calibrated probability that the top answer is right: a logistic function of the
+    features (`calibration` = intercept, then one weight per feature)."""
+    intercept, *weights = calibration
+    z = intercept + sum(w * f for w, f in zip(weights, features, strict=True))
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+NO_MATCH_FEATURES = (0.0, 0.0, 0.0, 0.0, 1.0, 0.0)
+
+
+def confidence_features(
+    index: CorpusIndex,
+    query: QueryTerms,
+    tfidf: np.ndarray,
+    ranked: list[tuple[int, int, float]],
+    question_weight: float,
+) -> tuple[float, ...]:
+    """The inputs of `confidence`: (coverage of the query by the top entry, its TF-IDF
+    cosine, margin over the runner-up, matched IDF mass, share of query terms unknown to the
+    corpus, share of the query in the top entry's question)."""
+    if not ranked:
+        return NO_MATCH_FEATURES
+    entry, passage, top = ranked[0]
+    cosine = min(float(tfidf[passage]) / (1 + question_weight), 1.0)
+    runner_up = ranked[1][2] if len(ranked) > 1 else 0.0
+    margin = (top - runner_up) / top if top > 0 else 0.0
+    share, mass = coverage(index, query, entry)
+    return (
+        share,
+        cosine,
+        margin,
+        mass,
+        unknown_share(index, query),
+        question_share(index, query, entry),
+    )
+
+
+def question_share(index: CorpusIndex, query: QueryTerms, entry: int) -> float:
+    """Weighted share of the query's terms found in the entry's question (or alternates).
+
+    In-domain queries tend to echo their question; out-of-domain ones that an entry still
+    matches tend to meet words of its answer only ("scaled dot-product attention")."""
+    total = sum(query.weights.values())
+    found = sum(
+        weight
+        for term, weight in query.weights.items()
+        if index.bm25_questions.contains(term, entry, entry + 1)
+    )
+    return found / total if total else 0.0

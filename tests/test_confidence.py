@@ -1,0 +1,37 @@
+"""Confidence features and the calibrated probability."""
+
+from __future__ import annotations
+
+import math
+
+from qabot.confidence import confidence, coverage, question_share
+from qabot.rank import analyze_query
+from qabot.retriever import Retriever
+
+
+def test_confidence_is_the_logistic_of_the_weighted_features() -> None:
+    assert confidence((1.0, 2.0), (0.5, 1.0, -1.0)) == 1 / (1 + math.exp(-(0.5 + 1.0 - 2.0)))
+    assert 0.0 < confidence((1e6, 0.0), (0.0, 1.0, 1.0)) <= 1.0  # clamped, no overflow
+
+
+def test_a_missing_rare_word_lowers_coverage_more_than_a_missing_common_one(
+    seed_retriever: Retriever,
+) -> None:
+    index = seed_retriever.index
+    q1 = 0  # Q1 (autoencoders) contains "autoencoder" but neither extra word
+
+    def share(query: str) -> float:
+        return coverage(index, analyze_query(index, query), q1)[0]
+
+    assert share("autoencoder diffusion") < share("autoencoder walk") < 1.0
+
+
+def test_question_share_is_the_weighted_share_of_query_terms_in_the_question(
+    seed_retriever: Retriever,
+) -> None:
+    index = seed_retriever.index
+    # Q4 asks "Why should we use Batch Normalization?"
+    assert question_share(index, analyze_query(index, "batch normalization"), 3) == 1.0
+    assert question_share(index, analyze_query(index, "covariate shift"), 3) == 0.0
+    half = question_share(index, analyze_query(index, "batch normalization covariate"), 3)
+    assert 0.0 < half < 1.0
