@@ -17,6 +17,7 @@ import numpy as np
 BM25_K1 = 1.5
 BM25_B = 0.75
 BM25_EPSILON = 0.25
+SMALL_POSTINGS = 2048  # below this many postings, range_scores masks instead of bisecting
 
 
 @dataclass
@@ -63,7 +64,14 @@ class SparseScorer:
         self, term_ids: Sequence[int], weights: Sequence[float], lo: int, hi: int
     ) -> np.ndarray:
         """`scores()[lo:hi]`, reading only the postings in that range."""
-        out = np.zeros(max(hi - lo, 0))
+        if hi <= lo or len(term_ids) == 0:
+            return np.zeros(max(hi - lo, 0))
+        bounds = self._bounds
+        if sum(bounds[t + 1] - bounds[t] for t in term_ids) <= SMALL_POSTINGS:
+            idx, w = self.postings(term_ids, weights)  # short: one masked pass beats bisecting
+            inside = (idx >= lo) & (idx < hi)
+            return np.bincount(idx[inside] - lo, weights=w[inside], minlength=hi - lo)
+        out = np.zeros(hi - lo)
         for t, w in zip(term_ids, weights, strict=True):
             docs, values = self.range_postings(t, lo, hi)
             out[docs - lo] += values * w

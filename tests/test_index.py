@@ -237,7 +237,11 @@ def test_each_term_lists_its_documents_once_in_order() -> None:
         assert np.all(np.diff(postings) > 0)
 
 
-def test_range_scores_equal_a_slice_of_the_full_scores() -> None:
+@pytest.mark.parametrize("small_postings", [0, 10_000], ids=["bisect", "mask"])
+def test_range_scores_equal_a_slice_of_the_full_scores(
+    small_postings: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("qabot.index.SMALL_POSTINGS", small_postings)
     index = build_bm25(SMALL)
     ids, weights = index.ids({"batch": 1.0, "gradient": 0.5, "activations": 2.0})
     full = index.scorer.scores(ids, weights)
