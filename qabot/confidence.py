@@ -8,15 +8,15 @@ Retriever abstains below a threshold.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from qabot.corpus import CorpusIndex
 from qabot.english import rarity
+from qabot.query import QueryTerms
 
-if TYPE_CHECKING:
-    from qabot.rank import QueryTerms
+# the features of a query that matches nothing
+NO_MATCH_FEATURES = (0.0, 0.0, 0.0, 0.0, 1.0, 0.0)
 
 
 def coverage(index: CorpusIndex, query: QueryTerms, entry: int) -> tuple[float, float]:
@@ -32,8 +32,8 @@ def coverage(index: CorpusIndex, query: QueryTerms, entry: int) -> tuple[float, 
     total = found = 0.0
     for term, weight in query.weights.items():
         i = index.bm25_passages.vocabulary.get(term)
-        if term in query.unknown:
-            w = weight * unknown_idf * rarity(query.unknown[term])
+        if term not in index.lexicon.terms:
+            w = weight * unknown_idf * rarity(query.words.get(term, term))
         else:
             w = weight * (max(float(idf[i]), 0.1) if i is not None else unknown_idf)
         total += w
@@ -57,9 +57,6 @@ def confidence(features: tuple[float, ...], calibration: tuple[float, ...]) -> f
     intercept, *weights = calibration
     z = intercept + sum(w * f for w, f in zip(weights, features, strict=True))
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
-
-
-NO_MATCH_FEATURES = (0.0, 0.0, 0.0, 0.0, 1.0, 0.0)
 
 
 def confidence_features(

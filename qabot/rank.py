@@ -8,7 +8,7 @@ evaluation compares both.  Entries are ranked by their best passage, each return
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -16,11 +16,10 @@ import numpy as np
 from qabot.confidence import confidence, confidence_features
 from qabot.corpus import CorpusIndex
 from qabot.index import TermIndex, tfidf_query
-from qabot.text import Token, tokens, word_features
+from qabot.query import QueryTerms
 
 Method = Literal["hybrid", "bm25", "tfidf"]
 Fusion = Literal["score", "rrf"]
-ANAPHORA = frozenset("it its this that these those they them their one ones there such".split())
 
 
 @dataclass(frozen=True)
@@ -44,62 +43,6 @@ class RankConfig:
     threshold: float = 0.45  # abstain below this (tune split: 0.956 OOD abstention, 0.030 false)
     # logistic calibration: intercept, then weights of `confidence_features` (scripts/calibrate.py)
     calibration: tuple[float, ...] = (-3.274, 3.549, 1.252, -0.199, 1.284, -3.401, 4.687)
-
-
-@dataclass
-class QueryTerms:
-    """An analyzed query: weighted index terms plus the words they came from."""
-
-    weights: dict[str, float] = field(default_factory=dict)
-    sequences: list[tuple[list[str], float]] = field(default_factory=list)
-    unknown: dict[str, str] = field(default_factory=dict)  # term -> word, for terms not indexed
-    context: set[str] = field(default_factory=set)  # terms that came from the previous turn
-
-    def add(self, query_tokens: list[Token], weight: float, part_weight: float = 1.0) -> None:
-        """Add the content tokens of one text with a weight (`part_weight` times less for the
-        words of a phrase, which is already counted once as its canonical term)."""
-        content = [t.term for t in query_tokens if not t.stop]
-        for tok in query_tokens:
-            if not tok.stop:
-                share = weight * (part_weight if tok.part else 1.0)
-                self.weights[tok.term] = self.weights.get(tok.term, 0.0) + share
-        if content:
-            self.sequences.append((content, weight))
-
-    def features(self) -> dict[str, float]:
-        """Weighted TF-IDF features (unigrams and bigrams within each text)."""
-        out: dict[str, float] = {}
-        for content, weight in self.sequences:
-            for feature in word_features(content):
-                out[feature] = out.get(feature, 0.0) + weight
-        return out
-
-
-def analyze_query(
-    index: CorpusIndex,
-    query: str,
-    context: str | None = None,
-    config: RankConfig | None = None,
-) -> QueryTerms:
-    """Analyze a query (and optionally a previous turn) into weighted terms."""
-    config = config or RankConfig()
-    result = QueryTerms()
-    if context:
-        context_tokens = index.lexicon.expand(tokens(context, index.phrases))
-        result.add(context_tokens, config.context_weight, config.part_weight)
-        result.context = {t.term for t in context_tokens if not t.stop}
-    query_tokens = index.lexicon.expand(tokens(query, index.phrases))
-    result.add(query_tokens, 1.0, config.part_weight)
-    for tok in query_tokens:
-        if not tok.stop and tok.term not in index.lexicon.terms:
-            result.unknown.setdefault(tok.term, tok.surface)
-    return result
-
-
-def is_anaphoric(query: str) -> bool:
-    """Whether a query leans on an earlier turn ("how do I fix it?", "and the other one?")."""
-    words = [w.strip("?!.,;:'\"").lower() for w in query.split()]
-    return bool(words) and (any(w in ANAPHORA for w in words) or words[0] in {"and", "also"})
 
 
 @dataclass
@@ -180,40 +123,30 @@ def reciprocal_rank_fusion(runs: list[np.ndarray], rrf_k: int = 60) -> np.ndarra
 
 
 def best_passages(
-    index: CorpusIndex,
-    fused: np.ndarray,
-    k: int,
-    query: QueryTerms | None = None,
-    config: RankConfig | None = None,
+    index: CorpusIndex, fused: np.ndarray, k: int, query: QueryTerms, config: RankConfig
 ) -> list[tuple[int, int, float]]:
-    """Top-k entries as (entry, best passage, score), each entry once, best first.
+    """Top-k entries as (entry, passage to show, score), each entry once, best first.
 
-    With `query` and `config`, the passage shown for each entry is picked by
-    `choose_passage`; otherwise it is the entry's best-scoring passage.
+    An entry scores its best passage plus `defines_weight` times the share of the query it
+    defines (`defined_share`); the passage shown is picked by `choose_passage`.
     """
     n_entries = len(index.entries)
     best = np.full(n_entries, -np.inf)
     np.maximum.at(best, index.passage_entry, fused)
-    if query is not None and config is not None and config.defines_weight:
+    top = float(best.max(initial=0.0))
+    if config.defines_weight and top > 0:
         defined = defined_share(index, query)
-        top = float(best.max(initial=0.0))
-        if top > 0:
-            best = np.where(best > 0, best + config.defines_weight * top * defined, best)
+        best = np.where(best > 0, best + config.defines_weight * top * defined, best)
     matched = np.flatnonzero(best > 0)
     if len(matched) == 0:
         return []
     k = min(k, len(matched))
-    top = matched[np.argpartition(-best[matched], k - 1)[:k]]
-    top = top[np.argsort(-best[top], kind="stable")]
-    out = []
-    for entry in top:
-        if query is not None and config is not None:
-            passage = choose_passage(index, query, fused, int(entry), config)
-        else:
-            lo, hi = index.passage_range(int(entry))
-            passage = lo + int(np.argmax(fused[lo:hi]))
-        out.append((int(entry), passage, float(best[entry])))
-    return out
+    ranked = matched[np.argpartition(-best[matched], k - 1)[:k]]
+    ranked = ranked[np.argsort(-best[ranked], kind="stable")]
+    return [
+        (int(e), choose_passage(index, query, fused, int(e), config), float(best[e]))
+        for e in ranked
+    ]
 
 
 def defined_share(index: CorpusIndex, query: QueryTerms) -> np.ndarray:
@@ -239,26 +172,27 @@ def choose_passage(
 ) -> int:
     """The passage of `entry` that best answers `query`.
 
-    Every passage of an answer inherits its question's topic ("Some ways to fix it are:" is
-    about the vanishing gradient of its question), so the query terms the question already
-    covers cannot tell its passages apart.  The rest of the query (its point) picks the
-    passage, helped by passage heads ("- Momentum: ...") and with the fused score
-    (`topic_weight`) as a tie-breaker; a query that is all topic gets the answer's opening.
+    Every passage of an answer inherits its main question's topic ("Some ways to fix it are:"
+    is about the vanishing gradient of its question), and in a follow-up the previous turn's
+    topic too, so those terms cannot tell its passages apart.  The rest of the query (its
+    point) picks the passage, helped by passage heads ("- Momentum: ...") and with the fused
+    score (`topic_weight`) as a tie-breaker; a query that is all topic gets the answer's
+    opening.
     """
     lo, hi = index.passage_range(entry)
-    if query.context:  # a follow-up: the previous turn gave the topic, this turn the point
-        point = {t: w for t, w in query.weights.items() if t not in query.context}
-    else:
-        topic = index.topic_terms(entry)
-        point = {term: weight for term, weight in query.weights.items() if term not in topic}
-    if not point or hi - lo == 1:
+    topic = index.topic_terms(entry) | query.context
+    point = {t: w for t, w in query.weights.items() if t not in topic}
+    if hi - lo <= 1 or not point:
         return lo
     passages = index.bm25_passages
-    point_scores = passages.scorer.range_scores(*passages.ids(point), lo, hi)
-    top = float(point_scores.max(initial=0.0))
-    if top <= 0:
+    in_range = [t for t in point if passages.contains(t, lo, hi)]
+    if not in_range:
         return lo
-    mix = point_scores / top
+    point_scores = passages.scorer.range_scores(*passages.ids(point), lo, hi)
+    if point_scores.max(initial=0.0) <= 0:  # BM25Okapi gives IDF 0 to a term in half the
+        tfidf = index.tfidf_passages  # passages of a small corpus: TF-IDF never does
+        point_scores = tfidf.scorer.range_scores(*tfidf_query(tfidf, point), lo, hi)
+    mix = point_scores / max(float(point_scores.max()), 1e-12)
     heads = index.passage_heads.scorer.range_scores(*index.passage_heads.ids(point), lo, hi)
     if heads.max(initial=0.0) > 0:
         mix = mix + config.point_head_weight * (heads / heads.max()) ** 2

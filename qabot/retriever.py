@@ -13,7 +13,8 @@ from qabot.corpus import BUILTIN_SYNONYMS, CorpusIndex, build_index
 from qabot.errors import QueryError
 from qabot.models import Answer, Entry, Hit
 from qabot.parse import Corpus, corpus_fingerprint, load_corpus
-from qabot.rank import QueryTerms, RankConfig, analyze_query, is_anaphoric, rank
+from qabot.query import QueryTerms, analyze_query, is_anaphoric
+from qabot.rank import RankConfig, rank
 from qabot.text import tokens
 
 MAX_QUERY_CHARS = 2000
@@ -137,15 +138,25 @@ class Retriever:
         """Answer a query; `context` is the previous turn, used when the query leans on it."""
         text = check_query(query)
         k = max(1, int(k))
-        alone = self._answer(text, k, analyze_query(self.index, text, config=self.config))
+        alone = self._answer(text, k, self._analyze(text))
         if not context or not context.strip():
             return alone
-        merged_terms = analyze_query(self.index, text, check_query(context), self.config)
+        merged_terms = self._analyze(text, check_query(context))
         merged = self._answer(text, k, merged_terms)
         if is_anaphoric(text) or merged.confidence > alone.confidence:
             merged.resolved_query = f"{context.strip()} / {text}"
             return merged
         return alone
+
+    def _analyze(self, text: str, context: str | None = None) -> QueryTerms:
+        config = self.config
+        return analyze_query(
+            self.index,
+            text,
+            context,
+            context_weight=config.context_weight,
+            part_weight=config.part_weight,
+        )
 
     def _answer(self, text: str, k: int, query: QueryTerms) -> Answer:
         if not query.weights:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from qabot.confidence import confidence, coverage, question_share
-from qabot.rank import analyze_query
+from qabot.query import analyze_query
 from qabot.retriever import Retriever
 
 

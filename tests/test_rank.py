@@ -7,9 +7,9 @@ import pytest
 from conftest import make_entry, seed_id
 
 from qabot.corpus import main_question
+from qabot.query import analyze_query
 from qabot.rank import (
     RankConfig,
-    analyze_query,
     defined_share,
     normalized_score_fusion,
     reciprocal_rank_fusion,
@@ -250,3 +250,17 @@ def test_defined_share_counts_query_terms_that_head_a_passage(seed_retriever: Re
     assert share.argmax() == 5  # Q6 heads "Momentum" and "Dropout rate"
     assert 0.0 < share[5] <= 1.0
     assert share[0] == 0.0
+
+
+def test_a_follow_up_about_the_topic_alone_gets_the_opening(layered: Retriever) -> None:
+    # neither the previous turn's terms nor the entry's topic ("widget network") are a point
+    answer = layered.ask("and widget networks?", context="what is a gizmo")
+    assert answer.results[0].passage.startswith("A widget network stacks")
+
+
+def test_a_point_term_with_zero_bm25_idf_still_picks_its_passage() -> None:
+    # "keep" is in one of the two passages: BM25Okapi gives it IDF 0 here, TF-IDF does not
+    answer = "Dropout zeroes random units.\n\nThe keep probability is one minus the rate."
+    retriever = Retriever.from_entries([make_entry(1, "What is dropout?", answer)])
+    best = retriever.ask("what is the keep probability in dropout").results[0]
+    assert best.passage.startswith("The keep probability")

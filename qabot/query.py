@@ -1,0 +1,66 @@
+"""Query analysis: a query (and the previous turn of a conversation) as weighted terms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from qabot.corpus import CorpusIndex
+from qabot.text import Token, tokens, word_features
+
+ANAPHORA = frozenset("it its this that these those they them their one ones there such".split())
+
+
+@dataclass
+class QueryTerms:
+    """An analyzed query: weighted index terms plus the words they came from."""
+
+    weights: dict[str, float] = field(default_factory=dict)
+    sequences: list[tuple[list[str], float]] = field(default_factory=list)
+    words: dict[str, str] = field(default_factory=dict)  # term -> the first word that gave it
+    context: set[str] = field(default_factory=set)  # terms that came from the previous turn
+
+    def add(self, query_tokens: list[Token], weight: float, part_weight: float = 1.0) -> None:
+        """Add the content tokens of one text with a weight (`part_weight` times less for the
+        words of a phrase, which is already counted once as its canonical term)."""
+        content = [t.term for t in query_tokens if not t.stop]
+        for tok in query_tokens:
+            if not tok.stop:
+                share = weight * (part_weight if tok.part else 1.0)
+                self.weights[tok.term] = self.weights.get(tok.term, 0.0) + share
+                self.words.setdefault(tok.term, tok.surface)
+        if content:
+            self.sequences.append((content, weight))
+
+    def features(self) -> dict[str, float]:
+        """Weighted TF-IDF features (unigrams and bigrams within each text)."""
+        out: dict[str, float] = {}
+        for content, weight in self.sequences:
+            for feature in word_features(content):
+                out[feature] = out.get(feature, 0.0) + weight
+        return out
+
+
+def analyze_query(
+    index: CorpusIndex,
+    query: str,
+    context: str | None = None,
+    *,
+    context_weight: float = 0.5,
+    part_weight: float = 0.5,
+) -> QueryTerms:
+    """Analyze a query (and optionally the previous turn, at `context_weight`) into weighted
+    terms; each word of a multiword phrase weighs `part_weight` next to the phrase's term."""
+    result = QueryTerms()
+    if context:
+        context_tokens = index.lexicon.expand(tokens(context, index.phrases))
+        result.add(context_tokens, context_weight, part_weight)
+        result.context = {t.term for t in context_tokens if not t.stop}
+    query_tokens = index.lexicon.expand(tokens(query, index.phrases))
+    result.add(query_tokens, 1.0, part_weight)
+    return result
+
+
+def is_anaphoric(query: str) -> bool:
+    """Whether a query leans on an earlier turn ("how do I fix it?", "and the other one?")."""
+    words = [w.strip("?!.,;:'\"").lower() for w in query.split()]
+    return bool(words) and (any(w in ANAPHORA for w in words) or words[0] in {"and", "also"})
