@@ -18,6 +18,7 @@ from qabot.rank import RankConfig, rank
 from qabot.text import tokens
 
 MAX_QUERY_CHARS = 2000
+VAGUE_TERMS = 2  # a query with at most this many content terms may lean on the previous turn
 PACKAGE_CORPUS = Path(__file__).with_name("_corpus")
 SOURCE_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 CORPUS_ENV = "QABOT_CORPUS"
@@ -143,10 +144,20 @@ class Retriever:
             return alone
         merged_terms = self._analyze(text, check_query(context))
         merged = self._answer(text, k, merged_terms)
-        if is_anaphoric(text) or merged.confidence > alone.confidence:
+        if self._leans_on_context(text, alone, merged):
             merged.resolved_query = f"{context.strip()} / {text}"
             return merged
         return alone
+
+    def _leans_on_context(self, text: str, alone: Answer, merged: Answer) -> bool:
+        """Whether a query is read with the previous turn.  A short query leans on it when it
+        says "it", "that", "and ..." ("how do I fix it?"); a query that alone has no answer,
+        or is short ("what are the types?"), when the merged reading is more confident.  A
+        full question stands alone even if it says "it" ("What is X and how to fix it?")."""
+        short = len(self._analyze(text).weights) <= VAGUE_TERMS
+        if short and is_anaphoric(text):
+            return True
+        return merged.confidence > alone.confidence and (short or not alone.answered)
 
     def _analyze(self, text: str, context: str | None = None) -> QueryTerms:
         config = self.config

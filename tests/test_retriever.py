@@ -102,3 +102,18 @@ def test_unknown_entry_id_is_a_key_error(tiny: Retriever) -> None:
 
 def test_seed_entry_is_found_by_id(seed_retriever: Retriever) -> None:
     assert seed_retriever.entry(seed_id(4)).question == "Why should we use Batch Normalization?"
+
+
+def test_a_stored_question_is_never_taken_over_by_the_previous_turn(
+    seed_retriever: Retriever,
+) -> None:
+    # every question of the seed asked verbatim after every other one (Q9 even says "it")
+    entries = seed_retriever.entries
+    wrong = [
+        (e.id, previous.id)
+        for e in entries
+        for previous in entries
+        if previous is not e
+        and seed_retriever.ask(e.question, context=previous.question).results[0].question_id != e.id
+    ]
+    assert wrong == []
