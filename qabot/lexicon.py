@@ -21,6 +21,7 @@ from qabot.text import STOP_WORDS, Token, term, words
 MAX_COMPLETION_STEMS = 3  # a truncation matching more distinct words than this is ambiguous
 MIN_COMPLETION_LENGTH = 4  # "per", "act", "div" are words, not truncations of corpus words
 MIN_TYPO_LENGTH = 4
+DERIVATIONAL_SUFFIXES = ("ly", "ness")
 TYPO_CANDIDATES = 20  # nearest words by character n-grams, then checked by edit distance
 
 
@@ -118,6 +119,8 @@ class Lexicon:
         stem = term(word)
         if len(stem) < MIN_COMPLETION_LENGTH:
             return []
+        if is_common_word(word):  # "classy" is no kind of "classification": suffixes only
+            return self._without_suffix(word)
         longer = self._prefix_matches(stem)
         if longer:
             return longer
@@ -129,6 +132,14 @@ class Lexicon:
                 same = [w for w in self.words[lo:hi] if term(w) == shorter]
                 if same:
                     return same[:1]
+        return []
+
+    def _without_suffix(self, word: str) -> list[str]:
+        """The corpus word left when an adverb or noun suffix is removed ("slowly" -> "slow")."""
+        for suffix in DERIVATIONAL_SUFFIXES:
+            base = word.removesuffix(suffix)
+            if base != word and len(base) >= MIN_COMPLETION_LENGTH and self.known(base):
+                return [base]
         return []
 
     def _correction(self, word: str) -> list[str]:

@@ -106,3 +106,10 @@ def test_truncation_gives_only_the_most_frequent_completion() -> None:
     text = "Classification of classes. A classification task. A classic example."
     lex = Lexicon.build([text], terms(text))
     assert lex.resolve("clas") == ["classification"]
+
+
+@pytest.mark.parametrize("word", ["classy", "normalcy"])
+def test_a_common_word_is_no_variant_of_a_longer_corpus_word(word: str) -> None:
+    text = "Classification needs normalization."
+    lex = Lexicon.build([text], terms(text))
+    assert lex.resolve(word) == []
