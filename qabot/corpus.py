@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from qabot.chunk import chunk_entries, passage_head
+from qabot.errors import EmptyCorpusError
 from qabot.index import TermIndex, build_bm25, build_tfidf
 from qabot.lexicon import Lexicon
 from qabot.models import Entry
@@ -116,6 +117,8 @@ def build_index(
     passage_texts = [p.text for p in passages]
     questions = [question_text(e) for e in entries]
     passage_terms = [terms(t, phrases) for t in passage_texts]
+    if not any(passage_terms):
+        raise EmptyCorpusError("no answer has any text to index")
     question_terms = [terms(q, phrases) for q in questions]
     bm25_passages = build_bm25(passage_terms)
     bm25_questions = build_bm25(question_terms)

@@ -18,5 +18,9 @@ class CorpusError(QabotError):
         super().__init__(f"{where}: {message}")
 
 
+class EmptyCorpusError(QabotError):
+    """No answer of a corpus has any text to index (every answer empty or stop words)."""
+
+
 class QueryError(QabotError):
     """A query that cannot be answered as given (empty, too long, binary)."""

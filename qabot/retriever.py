@@ -10,7 +10,7 @@ from pathlib import Path
 
 from qabot import __version__
 from qabot.corpus import BUILTIN_SYNONYMS, CorpusIndex, build_index
-from qabot.errors import QueryError
+from qabot.errors import CorpusError, EmptyCorpusError, QueryError
 from qabot.models import Answer, Entry, Hit
 from qabot.parse import Corpus, corpus_fingerprint, load_corpus
 from qabot.query import QueryTerms, analyze_query, is_anaphoric
@@ -209,7 +209,10 @@ class Retriever:
 
 
 def _build(corpus: Corpus) -> CorpusIndex:
-    index = build_index(corpus.entries, corpus.synonyms)
+    try:
+        index = build_index(corpus.entries, corpus.synonyms)
+    except EmptyCorpusError as exc:
+        raise CorpusError(corpus.root, str(exc)) from None
     index.problems = [str(p) for p in corpus.problems]
     index.notices = list(corpus.notices)
     return index
@@ -230,12 +233,25 @@ def _index_location(root: Path, index_dir: Path | None) -> tuple[Path, str]:
     return (index_dir or store.default_index_dir()) / f"{key}.npz", key
 
 
+INDEXING_MODULES = (
+    "chunk.py",
+    "corpus.py",
+    "index.py",
+    "lexicon.py",
+    "models.py",
+    "store.py",
+    "text.py",
+)
+
+
 def _indexing_code() -> list[tuple[str, bytes]]:
-    """The source of the modules that decide what an index holds: a change to parsing,
-    chunking or text analysis must rebuild cached indexes even within one version."""
+    """The source of the modules that decide what an index holds (parsing, chunking, text
+    analysis, index layout): a change there must rebuild cached indexes even within one
+    version.  Ranking and interface modules are left out, so changing them keeps the cache."""
     package = Path(__file__).parent
-    modules = [*sorted(package.glob("*.py")), *sorted((package / "parse").glob("*.py"))]
-    return [(f"<code {m.relative_to(package)}>", m.read_bytes()) for m in modules]
+    modules = [package / name for name in INDEXING_MODULES]
+    modules += sorted((package / "parse").glob("*.py"))
+    return [(f"<code {m.relative_to(package)}>", m.read_bytes()) for m in modules if m.exists()]
 
 
 def _load_cached(path: Path, key: str) -> CorpusIndex | None:

@@ -200,6 +200,8 @@ def _from_parts(header: dict, arrays: dict[str, np.ndarray]) -> CorpusIndex:
         len(passage_entry) and (passage_entry.min() < 0 or passage_entry.max() >= len(entries))
     ):
         raise StaleIndex("passage count mismatch")
+    if np.any(np.diff(passage_entry) < 0):  # passage ranges of entries rely on the order
+        raise StaleIndex("passages out of entry order")
     terms = frozenset(vocabularies["bm25_passages"]) | frozenset(vocabularies["bm25_questions"])
     return CorpusIndex(
         entries=entries,

@@ -162,6 +162,15 @@ def test_missing_corpus_exits_2_with_a_one_line_error(qabot: Run) -> None:
     assert "/nonexistent" in result.stderr
 
 
+def test_corpus_whose_answers_are_all_empty_exits_2_naming_it(qabot: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "a.md").write_text("## What is dropout?\n\n## What is momentum?\n", encoding="utf-8")
+    result = qabot("ask", "--corpus", str(folder), "dropout")
+    _assert_bad_input(result)
+    assert str(folder) in result.stderr and "no answer" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("name", "data"),
     [("empty.txt", b""), ("binary.txt", b"Q1: What?\nA: \x00\x01\x02\n")],

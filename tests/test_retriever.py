@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import make_entry, seed_id
 
-from qabot.errors import QueryError
+from qabot.errors import EmptyCorpusError, QueryError
 from qabot.retriever import MAX_QUERY_CHARS, Retriever
 
 
@@ -117,3 +117,10 @@ def test_a_stored_question_is_never_taken_over_by_the_previous_turn(
         and seed_retriever.ask(e.question, context=previous.question).results[0].question_id != e.id
     ]
     assert wrong == []
+
+
+def test_entries_without_answer_text_are_an_empty_corpus_error() -> None:
+    with pytest.raises(EmptyCorpusError):
+        Retriever.from_entries([make_entry(1, "What is dropout?", "")])
+    with pytest.raises(EmptyCorpusError):
+        Retriever.from_entries([])

@@ -270,3 +270,26 @@ def test_a_change_to_the_indexing_code_changes_the_cache_key(
     changed = [(n, b + b"\n# edited" if n == "<code text.py>" else b) for n, b in real]
     monkeypatch.setattr(retriever, "_indexing_code", lambda: changed)
     assert retriever._index_location(corpus, tmp_path) != before
+
+
+def test_passages_out_of_entry_order_are_a_stale_index(tmp_path: Path) -> None:
+    entries = [
+        make_entry(1, "What is dropout?", "Dropout zeroes units."),
+        make_entry(2, "What is momentum?", "Momentum adds past updates."),
+    ]
+    path = tmp_path / "index.npz"
+    store.save(build_index(entries), path, "k")
+    with np.load(path, allow_pickle=False) as npz:
+        arrays = {name: npz[name] for name in npz.files}
+    arrays["passage_entry"] = arrays["passage_entry"][::-1].copy()
+    np.savez(path, **arrays)
+    with pytest.raises(store.StaleIndex):
+        store.load(path, "k")
+
+
+def test_the_cache_key_covers_parsing_and_analysis_but_not_ranking() -> None:
+    from qabot import retriever
+
+    names = {name for name, _ in retriever._indexing_code()}
+    assert {"<code text.py>", "<code chunk.py>", "<code parse/text.py>"} <= names
+    assert "<code rank.py>" not in names and "<code cli.py>" not in names
