@@ -13,7 +13,7 @@ import numpy as np
 
 from qabot.corpus import CorpusIndex
 from qabot.english import rarity
-from qabot.query import QueryTerms
+from qabot.query import QueryTerms, RankedEntry
 
 # the features of a query that matches nothing
 NO_MATCH_FEATURES = (0.0, 0.0, 0.0, 0.0, 1.0, 0.0)
@@ -63,7 +63,7 @@ def confidence_features(
     index: CorpusIndex,
     query: QueryTerms,
     tfidf: np.ndarray,
-    ranked: list[tuple[int, int, float]],
+    ranked: list[RankedEntry],
     question_weight: float,
 ) -> tuple[float, ...]:
     """The inputs of `confidence`: (coverage of the query by the top entry, its TF-IDF
@@ -73,7 +73,7 @@ def confidence_features(
         return NO_MATCH_FEATURES
     entry, passage, top = ranked[0]
     cosine = min(float(tfidf[passage]) / (1 + question_weight), 1.0)
-    runner_up = ranked[1][2] if len(ranked) > 1 else 0.0
+    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
     margin = (top - runner_up) / top if top > 0 else 0.0
     share, mass = coverage(index, query, entry)
     return (

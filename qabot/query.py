@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from qabot.corpus import CorpusIndex
 from qabot.text import Token, tokens, word_features
 
 ANAPHORA = frozenset("it its this that these those they them their one ones there such".split())
+
+
+class RankedEntry(NamedTuple):
+    """One entry of a ranking: its index, the passage to show, its score."""
+
+    entry: int
+    passage: int
+    score: float
 
 
 @dataclass

@@ -16,7 +16,7 @@ import numpy as np
 from qabot.confidence import confidence, confidence_features
 from qabot.corpus import CorpusIndex
 from qabot.index import TermIndex, tfidf_query
-from qabot.query import QueryTerms
+from qabot.query import QueryTerms, RankedEntry
 
 Method = Literal["hybrid", "bm25", "tfidf"]
 Fusion = Literal["score", "rrf"]
@@ -124,7 +124,7 @@ def reciprocal_rank_fusion(runs: list[np.ndarray], rrf_k: int = 60) -> np.ndarra
 
 def best_passages(
     index: CorpusIndex, fused: np.ndarray, k: int, query: QueryTerms, config: RankConfig
-) -> list[tuple[int, int, float]]:
+) -> list[RankedEntry]:
     """Top-k entries as (entry, passage to show, score), each entry once, best first.
 
     An entry scores its best passage plus `defines_weight` times the share of the query it
@@ -144,7 +144,7 @@ def best_passages(
     ranked = matched[np.argpartition(-best[matched], k - 1)[:k]]
     ranked = ranked[np.argsort(-best[ranked], kind="stable")]
     return [
-        (int(e), choose_passage(index, query, fused, int(e), config), float(best[e]))
+        RankedEntry(int(e), choose_passage(index, query, fused, int(e), config), float(best[e]))
         for e in ranked
     ]
 
@@ -206,7 +206,7 @@ class Ranking:
     """The outcome of ranking one analyzed query: scores, top entries, confidence."""
 
     scores: Scores
-    ranked: list[tuple[int, int, float]]  # (entry, passage shown, entry score), best first
+    ranked: list[RankedEntry]  # best first
     features: tuple[float, ...]
     confidence: float
 

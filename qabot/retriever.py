@@ -174,7 +174,7 @@ class Retriever:
             return Answer(query=text, answered=False, confidence=0.0, results=[])
         ranking = rank(self.index, query, self.config, k)
         conf = ranking.confidence
-        hits = [self._hit(e, passage, value, query) for e, passage, value in ranking.ranked[:k]]
+        hits = [self._hit(r.entry, r.passage, r.score, query) for r in ranking.ranked[:k]]
         return Answer(
             query=text,
             answered=bool(hits) and conf >= self.config.threshold,

@@ -31,7 +31,7 @@ def features(retriever: Retriever, query: str) -> tuple[list[float], str | None]
     if not terms.weights:
         return list(NO_MATCH_FEATURES), None
     ranking = rank(retriever.index, terms, retriever.config, 2)
-    top = retriever.entries[ranking.ranked[0][0]].id if ranking.ranked else None
+    top = retriever.entries[ranking.ranked[0].entry].id if ranking.ranked else None
     return list(ranking.features), top
 
 
