@@ -10,9 +10,11 @@ from qabot.corpus import main_question
 from qabot.query import analyze_query
 from qabot.rank import (
     RankConfig,
+    choose_passage,
     defined_share,
     normalized_score_fusion,
     reciprocal_rank_fusion,
+    score,
 )
 from qabot.retriever import Retriever
 
@@ -264,3 +266,12 @@ def test_a_point_term_with_zero_bm25_idf_still_picks_its_passage() -> None:
     retriever = Retriever.from_entries([make_entry(1, "What is dropout?", answer)])
     best = retriever.ask("what is the keep probability in dropout").results[0]
     assert best.passage.startswith("The keep probability")
+
+
+def test_the_previous_turn_s_terms_do_not_pick_the_passage(layered: Retriever) -> None:
+    # even weighted far above the new turn, "squeezer" from the previous turn is topic only
+    index, config = layered.index, layered.config
+    query = analyze_query(index, "the rebuilder", context="the squeezer", context_weight=5.0)
+    fused = score(index, query, config).fused
+    chosen = choose_passage(index, query, fused, 0, config)
+    assert index.passage_texts[chosen].startswith("Rebuilder:")
