@@ -32,31 +32,8 @@ from pathlib import Path
 from qabot.errors import CorpusError
 from qabot.models import Entry, Source
 from qabot.parse.common import entry_id, match_answer_label, question_key, read_text
+from qabot.parse.markdown_lex import BACK_LINK, HTML_ONLY_LINE, LABEL_LINE, RULE, Block, lex
 
-# "## Title", also inside a list item ("34. ### What are ...?"), closing "#"s dropped
-HEADING = re.compile(
-    r"^ {0,3}(?:(?:\d{1,4}[.)]|[-*+])[ \t]+)?(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$"
-)
-FENCE = re.compile(r"^\s*(`{3,}|~{3,})")  # any indent: fences nest in list items
-SETEXT_UNDERLINE = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
-RULE = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
-BOLD_LINE = re.compile(r"^\s*(?:(?:[-*+]|\d{1,4}[.)])\s+)?(\*\*|__)(.+?)\1:?[ \t]*(.*)$")
-IMAGE = re.compile(r"!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])|<img\b[^>]*>", re.IGNORECASE)
-LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
-HTML_ONLY_LINE = re.compile(r"^\s*(?:</?(?:p|div|br|hr|span|center|a)\b[^>]*>\s*)+$", re.IGNORECASE)
-BACK_LINK = re.compile(
-    r"^\s*(?:\*\*|__)?\[[^\]]*\b(?:top|back|contents|toc)\b[^\]]*\]\(#[^)]*\)(?:\*\*|__)?\s*$",
-    re.IGNORECASE,
-)
-DETAILS_OPEN = re.compile(r"<details\b[^>]*>", re.IGNORECASE)
-DETAILS_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
-SUMMARY = re.compile(r"<summary\b[^>]*>(.*?)</summary\s*>", re.IGNORECASE | re.DOTALL)
-LABEL = re.compile(
-    r"^(?:Question\s*\d*\s*[:.)\-]|Q\s*\d*\s*[:.)]|Q\d+\s*[-\s]|\d{1,4}\s*[.):]\s|\d{1,4}\s+-\s)\s*",
-    re.IGNORECASE,
-)
-LABEL_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:Q|Question)\s*\d*\s*[:.)]\s*\S", re.IGNORECASE)
 INTERROGATIVES = frozenset(
     "what what's whats why how when where which who whom whose can could does do did is are "
     "was were should would will explain describe define compare differentiate distinguish".split()
@@ -64,21 +41,6 @@ INTERROGATIVES = frozenset(
 REVEAL_WORDS = frozenset(
     "answer answers solution explanation reveal expand show click hint".split()
 )
-
-
-@dataclass
-class _Block:
-    """One lexed line (or a whole `<details>` block) of the document."""
-
-    kind: str  # "heading", "details" or "text"
-    line: int
-    text: str  # the line as written; for a heading/details, the cleaned question text
-    level: int = 0
-    code: bool = False
-    labeled: bool = False  # the question text carried a "Q12:" / "12." label
-    bold: tuple[str, str] | None = None  # a bold or "Q:" line: (question, text after it)
-    body: list[tuple[int, str]] = field(default_factory=list)  # details content
-    question: bool = False
 
 
 @dataclass
@@ -97,7 +59,7 @@ def parse_markdown_file(path: Path, display: str, id_prefix: str) -> list[Entry]
 def parse_markdown(text: str, display: str, id_prefix: str) -> list[Entry]:
     """Parse the text of a Markdown Q&A document into entries (see module docstring)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    blocks = _lex(lines)
+    blocks = lex(lines)
     _classify(blocks)
     drafts = _without_listed_copies(_drafts(blocks))
     if not drafts:
@@ -105,155 +67,10 @@ def parse_markdown(text: str, display: str, id_prefix: str) -> list[Entry]:
     return [_entry(d, display, id_prefix, i) for i, d in enumerate(drafts, 1)]
 
 
-# --- lexing -------------------------------------------------------------------------------
-
-
-def _lex(lines: list[str]) -> list[_Block]:
-    blocks: list[_Block] = []
-    fence: str | None = None
-    in_comment = False
-    i = 0
-    while i < len(lines):
-        number, raw = i + 1, lines[i]
-        i += 1
-        if fence is not None:
-            blocks.append(_Block("text", number, raw, code=True))
-            if raw.strip().startswith(fence) and not raw.strip().strip(fence[0]):
-                fence = None
-            continue
-        fenced = FENCE.match(raw)
-        if fenced and not in_comment:
-            fence = fenced.group(1)
-            blocks.append(_Block("text", number, raw, code=True))
-            continue
-        text, in_comment = _strip_comments(raw, in_comment)
-        text = IMAGE.sub("", text)
-        if raw.strip() and not text.strip():
-            if blocks and blocks[-1].kind == "text" and not blocks[-1].text.strip():
-                blocks.pop()  # with the blank line before it, so no double gap is left
-            continue  # a line of only images or comments
-        if DETAILS_OPEN.search(text):
-            block, i = _details(lines, i - 1)
-            if block is not None:
-                blocks.append(block)
-                continue
-        blocks.append(_line_block(number, text, blocks))
-    return blocks
-
-
-def _strip_comments(line: str, in_comment: bool) -> tuple[str, bool]:
-    """The line without HTML comments, and whether a comment is still open after it."""
-    out, pos = [], 0
-    while pos < len(line):
-        if in_comment:
-            end = line.find("-->", pos)
-            if end < 0:
-                return "".join(out), True
-            pos, in_comment = end + 3, False
-        else:
-            start = line.find("<!--", pos)
-            if start < 0:
-                out.append(line[pos:])
-                break
-            out.append(line[pos:start])
-            pos, in_comment = start + 4, True
-    return "".join(out), in_comment
-
-
-def _line_block(number: int, text: str, blocks: list[_Block]) -> _Block:
-    heading = HEADING.match(text)
-    if heading:
-        title, labeled = _clean_question(heading.group(2) or "")
-        return _Block("heading", number, title, level=len(heading.group(1)), labeled=labeled)
-    underline = SETEXT_UNDERLINE.match(text)
-    if underline and _setext_title(blocks):
-        title_block = blocks.pop()
-        title, labeled = _clean_question(title_block.text)
-        level = 1 if underline.group(1)[0] == "=" else 2
-        return _Block("heading", title_block.line, title, level=level, labeled=labeled)
-    block = _Block("text", number, text)
-    block.bold = _bold_question(text)
-    return block
-
-
-def _setext_title(blocks: list[_Block]) -> bool:
-    """Whether the last block is a one-line paragraph a setext underline turns into a heading."""
-    if not blocks or blocks[-1].kind != "text" or blocks[-1].code or not blocks[-1].text.strip():
-        return False
-    title = blocks[-1].text
-    if re.match(r"^\s*(?:[-*+>|]|\d+[.)])", title) or title.startswith("    "):
-        return False
-    before = blocks[-2] if len(blocks) > 1 else None
-    return before is None or before.kind != "text" or not before.text.strip()
-
-
-def _bold_question(text: str) -> tuple[str, str] | None:
-    """(question, rest of line) for `**What is X?** rest`, `**Q:** What is X?` or `Q: ...`."""
-    bold = BOLD_LINE.match(text)
-    if bold:
-        inner, rest = bold.group(2).strip(), bold.group(3).strip()
-        if re.fullmatch(r"(?:Q|Question)\s*\d*\s*[:.)]?", inner, re.IGNORECASE) and rest:
-            return _clean_question(rest)[0], ""
-        question, labeled = _clean_question(inner)
-        if labeled or question.rstrip().endswith("?"):
-            return question, rest
-        return None
-    if LABEL_LINE.match(text):
-        question, _ = _clean_question(re.sub(r"^\s*[-*+]\s+", "", text))
-        return (question, "") if question else None
-    return None
-
-
-def _details(lines: list[str], start: int) -> tuple[_Block | None, int]:
-    """A `<details>` block starting at line index `start`: (block, index after it)."""
-    depth, end = 0, None
-    for j in range(start, len(lines)):
-        depth += len(DETAILS_OPEN.findall(lines[j])) - len(DETAILS_CLOSE.findall(lines[j]))
-        if depth <= 0:
-            end = j
-            break
-    if end is None:
-        return None, start + 1
-    chunk = "\n".join(lines[start : end + 1])
-    summary = SUMMARY.search(chunk)
-    if summary is None:
-        return None, start + 1
-    after = chunk[summary.end() :]
-    closing = list(DETAILS_CLOSE.finditer(after))
-    content = after[: closing[-1].start()] if closing else after
-    first_line = start + 1 + chunk[: summary.end()].count("\n")
-    body, in_comment = [], False
-    for offset, line in enumerate(content.split("\n")):
-        line, in_comment = _strip_comments(line, in_comment)
-        line = IMAGE.sub("", line)
-        if not HTML_ONLY_LINE.match(line):
-            body.append((first_line + offset, line))
-    while body and not body[0][1].strip():
-        body.pop(0)  # the rest of the <summary> line
-    title, labeled = _clean_question(summary.group(1))
-    block = _Block("details", start + 1, title, labeled=labeled, body=body)
-    return block, end + 1
-
-
-def _clean_question(raw: str) -> tuple[str, bool]:
-    """Display text of a question (markup, anchors and label removed) and whether it had a label."""
-    text = "".join(
-        unicodedata.normalize("NFKC", c) if 0x1D400 <= ord(c) <= 0x1D7FF else c for c in raw
-    )
-    text = HTML_TAG.sub("", LINK.sub(r"\1", text))
-    text = re.sub(r"\s*\{#[^}]*\}\s*$", "", text)
-    text = re.sub(r"(\*\*|__)", "", text).strip()
-    text = re.sub(r"^[*_](.+)[*_]$", r"\1", text).strip()
-    label = LABEL.match(text + " ")
-    if label and text[label.end() - 1 :].strip():
-        return " ".join(text[label.end() - 1 :].split()), True
-    return " ".join(text.split()), False
-
-
 # --- classification ------------------------------------------------------------------------
 
 
-def _strength(block: _Block) -> int:
+def _strength(block: Block) -> int:
     """2: clearly a question ("?" or label); 1: starts with an interrogative word; 0: not."""
     plain = unicodedata.normalize("NFKC", block.text).strip()
     if not plain:
@@ -264,7 +81,7 @@ def _strength(block: _Block) -> int:
     return 1 if first in INTERROGATIVES else 0
 
 
-def _classify(blocks: list[_Block]) -> None:
+def _classify(blocks: list[Block]) -> None:
     """Mark which headings, bold lines and details blocks are questions."""
     headings = [i for i, b in enumerate(blocks) if b.kind == "heading"]
     for n, i in enumerate(headings):
@@ -305,7 +122,7 @@ def _reveals(summary: str) -> bool:
 # --- entries -------------------------------------------------------------------------------
 
 
-def _drafts(blocks: list[_Block]) -> list[_Draft]:
+def _drafts(blocks: list[Block]) -> list[_Draft]:
     drafts: list[_Draft] = []
     current: _Draft | None = None
     for block in blocks:
@@ -377,7 +194,7 @@ def _entry(draft: _Draft, display: str, prefix: str, position: int) -> Entry:
     )
 
 
-def _as_plain_text(blocks: list[_Block], n_lines: int, display: str, prefix: str) -> list[Entry]:
+def _as_plain_text(blocks: list[Block], n_lines: int, display: str, prefix: str) -> list[Entry]:
     """A Markdown file without headings/bold questions: read it as a plain-text Q&A document."""
     from qabot.parse.text import parse_text
 
