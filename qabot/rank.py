@@ -3,7 +3,9 @@
 Each passage is scored on two fields, its own text and its entry's question (a boosted field,
 added with a weight).  The two rankers are fused by normalized score fusion (each divided by
 its best score, then mixed) or by reciprocal-rank fusion (Cormack et al., SIGIR 2009); the
-evaluation compares both.  Entries are ranked by their best passage, each returned once.
+evaluation compares both.  Entries are ranked by their best passage plus a bonus for the
+query terms their passage heads define, each returned once, with the passage that answers
+the query's point (`choose_passage`).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ Fusion = Literal["score", "rrf"]
 
 @dataclass(frozen=True)
 class RankConfig:
-    """Ranking parameters (chosen on the tune split, see scripts/evaluate.py)."""
+    """Ranking parameters, chosen on the tune split (scripts/tune.py, scripts/calibrate.py)."""
 
     method: Method = "hybrid"
     fusion: Fusion = "score"
