@@ -42,5 +42,29 @@ def _log_max_count() -> float:
 
 
 def rarity(word: str) -> float:
-    """0 for the most common English word, 1 for a word absent from the list ("word2vec")."""
-    return 1.0 - math.log1p(_counts().get(word.lower(), 0)) / _log_max_count()
+    """0 for the most common English word, 1 for a word absent from the list ("word2vec").
+
+    A word one edit away from a listed word ("fromula") is read as that word: a typo of a
+    common word says as little about a query's topic as the word itself.
+    """
+    counts = _counts()
+    word = word.lower()
+    count = counts.get(word)
+    if count is None:
+        count = (
+            max((counts.get(e, 0) for e in one_edit_away(word)), default=0) if len(word) > 3 else 0
+        )
+    return 1.0 - math.log1p(count or 0) / _log_max_count()
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def one_edit_away(word: str) -> set[str]:
+    """Every string one deletion, transposition, substitution or insertion away (Norvig)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = [a + b[1:] for a, b in splits if b]
+    transposes = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
+    replaces = [a + c + b[1:] for a, b in splits if b for c in _LETTERS]
+    inserts = [a + c + b for a, b in splits for c in _LETTERS]
+    return set(deletes + transposes + replaces + inserts)

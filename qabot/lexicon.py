@@ -11,12 +11,13 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
-from qabot.english import is_common_word
+from qabot.english import is_common_word, one_edit_away
 from qabot.index import TermIndex, build_tfidf, tfidf_query
-from qabot.text import STOP_WORDS, Token, term, words
+from qabot.text import STOP_WORDS, PhraseTable, Token, term, words
 
 MAX_COMPLETION_STEMS = 3  # a truncation matching more distinct words than this is ambiguous
 MIN_COMPLETION_LENGTH = 4  # "per", "act", "div" are words, not truncations of corpus words
@@ -71,6 +72,10 @@ class Lexicon:
         return cls(
             ordered, np.array([counts[w] for w in ordered]), frozenset(index_terms), char_index
         )
+
+    @cached_property
+    def _word_set(self) -> frozenset[str]:
+        return frozenset(self.words)
 
     def known(self, word: str) -> bool:
         """Whether a surface word's term is indexed."""
@@ -143,9 +148,15 @@ class Lexicon:
         return []
 
     def _correction(self, word: str) -> list[str]:
+        # one edit away: looked up directly ("rleu" shares no trigram with "relu"); further:
         # candidates by character n-gram TF-IDF, accepted by Damerau-Levenshtein distance
         if len(word) < MIN_TYPO_LENGTH or word.isdigit() or not self.words:
             return []
+        near = [w for w in one_edit_away(word) if w[0] == word[0] and w in self._word_set]
+        if near:
+            if is_common_word(word):
+                return []
+            return [max(near, key=lambda w: (self.counts[bisect.bisect_left(self.words, w)], w))]
         grams: dict[str, float] = {}
         for gram in word_ngrams(word):
             grams[gram] = grams.get(gram, 0.0) + 1.0
@@ -165,8 +176,9 @@ class Lexicon:
             return []
         return [best[2]]
 
-    def expand(self, query: list[Token]) -> list[Token]:
-        """Replace unknown content tokens of a query by the corpus words they most likely mean."""
+    def expand(self, query: list[Token], phrases: PhraseTable | None = None) -> list[Token]:
+        """Replace unknown content tokens of a query by the corpus words they most likely mean
+        (analyzed with `phrases`, so a correction to "relu" becomes its canonical term)."""
         out: list[Token] = []
         i = 0
         while i < len(query):
@@ -177,14 +189,20 @@ class Lexicon:
                 tok.stop or nxt.term not in self.terms or tok.term not in self.terms
             )
             if split_word and joined not in STOP_WORDS and self.known(joined):
-                out.append(Token(joined, term(joined), False))  # "drop out", "auto encoder"
+                out.extend(_analyzed([joined], phrases))  # "drop out", "auto encoder"
                 i += 1
             elif tok.stop or tok.term in self.terms:
                 out.append(tok)
             else:
                 resolved = self.resolve(tok.surface)
-                out.extend(Token(w, term(w), False) for w in resolved)
+                out.extend(_analyzed(resolved, phrases))
                 if not resolved:
                     out.append(tok)
             i += 1
         return out
+
+
+def _analyzed(words: list[str], phrases: PhraseTable | None) -> list[Token]:
+    """Tokens of corpus words found for a query word, rewritten by the phrase table."""
+    found = [Token(w, term(w), False) for w in words]
+    return phrases.rewrite(found) if phrases is not None else found

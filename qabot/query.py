@@ -61,10 +61,10 @@ def analyze_query(
     terms; each word of a multiword phrase weighs `part_weight` next to the phrase's term."""
     result = QueryTerms()
     if context:
-        context_tokens = index.lexicon.expand(tokens(context, index.phrases))
+        context_tokens = index.lexicon.expand(tokens(context, index.phrases), index.phrases)
         result.add(context_tokens, context_weight, part_weight)
         result.context = {t.term for t in context_tokens if not t.stop}
-    query_tokens = index.lexicon.expand(tokens(query, index.phrases))
+    query_tokens = index.lexicon.expand(tokens(query, index.phrases), index.phrases)
     result.add(query_tokens, 1.0, part_weight)
     return result
 

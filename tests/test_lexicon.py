@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qabot.lexicon import Lexicon
-from qabot.text import terms, tokens
+from qabot.text import PhraseTable, terms, tokens
 
 TEXTS = [
     "Exploding gradients make training unstable.",
@@ -114,3 +114,18 @@ def test_a_common_word_is_no_variant_of_a_longer_corpus_word(word: str) -> None:
     text = "Classification needs normalization."
     lex = Lexicon.build([text], terms(text))
     assert lex.resolve(word) == []
+
+
+def test_a_transposition_in_a_short_word_is_corrected() -> None:
+    # "rleu" shares no character trigram with "relu": found by one-edit lookup
+    text = "Relu returns zero for negative inputs."
+    lex = Lexicon.build([text], terms(text))
+    assert lex.resolve("rleu") == ["relu"]
+
+
+def test_a_correction_is_analyzed_like_corpus_text() -> None:
+    phrases = PhraseTable([["rectified linear unit", "relu"]])
+    text = "Relu returns zero for negative inputs."
+    lex = Lexicon.build([text], terms(text, phrases))
+    expanded = lex.expand(tokens("rleu", phrases), phrases)
+    assert [t.term for t in expanded] == ["rectifi_linear_unit"]
