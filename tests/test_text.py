@@ -117,6 +117,7 @@ def test_phrase_table_without_a_second_phrase_is_ignored() -> None:
         ("training diverges", "training explodes"),
         ("fading gradients", "vanishing gradients"),
         ("the cost is stuck", "the loss is stuck"),
+        ("the loss isn't improving", "the loss doesn't decrease"),
         ("samples in each chunk", "samples in each batch"),
         ("loss goes down", "loss decreases"),
         ("a twin network", "a siamese network"),
