@@ -120,6 +120,8 @@ def test_phrase_table_without_a_second_phrase_is_ignored() -> None:
         ("the training signal vanishes", "the gradient vanishes"),
         ("the s shaped function", "the sigmoid function"),
         ("a downsampling layer", "a pooling layer"),
+        ("copy its input", "reconstruct its input"),
+        ("unlabeled data", "unsupervised data"),
         ("how to minimise vanishing gradients", "how to fix vanishing gradients"),
         ("the cost is stuck", "the loss is stuck"),
         ("the loss isn't improving", "the loss doesn't decrease"),
