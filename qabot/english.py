@@ -16,6 +16,7 @@ from importlib import resources
 # "trees", "drivers", "protect" stay themselves instead of becoming "tries", "diverse",
 # "product"; rare words ("bach" 162, "grads" 153) may still be corrected.
 COMMON_WORD_COUNT = 200
+MIN_TYPO_LENGTH = 5  # shorter unknown words are read as themselves, not as typos
 
 
 @cache
@@ -50,10 +51,8 @@ def rarity(word: str) -> float:
     counts = _counts()
     word = word.lower()
     count = counts.get(word)
-    if count is None:
-        count = (
-            max((counts.get(e, 0) for e in one_edit_away(word)), default=0) if len(word) > 3 else 0
-        )
+    if count is None and len(word) >= MIN_TYPO_LENGTH:  # "gelu" is jargon, not "glue"
+        count = max((counts.get(e, 0) for e in one_edit_away(word)), default=0)
     return 1.0 - math.log1p(count or 0) / _log_max_count()
 
 

@@ -29,3 +29,8 @@ def test_a_misspelled_common_word_is_as_rare_as_the_word() -> None:
 def test_one_edit_away_includes_each_kind_of_edit() -> None:
     edits = one_edit_away("relu")
     assert {"rleu", "rel", "relux", "relo"} <= edits
+
+
+def test_a_short_unknown_word_is_jargon_not_a_typo() -> None:
+    # "gelu" is one edit from "glue" and "gel", but four letters are too few to tell
+    assert rarity("gelu") == 1.0
