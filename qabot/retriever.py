@@ -136,30 +136,30 @@ class Retriever:
         return Retriever(self.index, config, self.name, self.problems, self.notices)
 
     def ask(self, query: str, k: int = 5, *, context: str | None = None) -> Answer:
-        """Answer a query; `context` is the previous turn, used when the query leans on it."""
+        """Answer a query; `context` is the previous turn, used when the query leans on it.
+
+        A short query (at most VAGUE_TERMS content terms) is read with the previous turn when
+        it says "it", "that", "and ..." ("how do I fix it?"), or when that reading is more
+        confident ("what are the types?"); so is a query that has no answer alone, when the
+        merged reading is more confident.  A full question stands alone.
+        """
         text = check_query(query)
         k = max(1, int(k))
-        alone = self._answer(text, k, self._analyze(text))
+        terms = self.analyze(text)
+        alone = self._answer(text, k, terms)
         if not context or not context.strip():
             return alone
-        merged_terms = self._analyze(text, check_query(context))
-        merged = self._answer(text, k, merged_terms)
-        if self._leans_on_context(text, alone, merged):
+        short = len(terms.weights) <= VAGUE_TERMS
+        if not short and alone.answered:  # a full question stands alone, even with "it"
+            return alone
+        merged = self._answer(text, k, self.analyze(text, check_query(context)))
+        if (short and is_anaphoric(text)) or merged.confidence > alone.confidence:
             merged.resolved_query = f"{context.strip()} / {text}"
             return merged
         return alone
 
-    def _leans_on_context(self, text: str, alone: Answer, merged: Answer) -> bool:
-        """Whether a query is read with the previous turn.  A short query leans on it when it
-        says "it", "that", "and ..." ("how do I fix it?"); a query that alone has no answer,
-        or is short ("what are the types?"), when the merged reading is more confident.  A
-        full question stands alone even if it says "it" ("What is X and how to fix it?")."""
-        short = len(self._analyze(text).weights) <= VAGUE_TERMS
-        if short and is_anaphoric(text):
-            return True
-        return merged.confidence > alone.confidence and (short or not alone.answered)
-
-    def _analyze(self, text: str, context: str | None = None) -> QueryTerms:
+    def analyze(self, text: str, context: str | None = None) -> QueryTerms:
+        """A query (and the previous turn) as weighted terms, with this retriever's weights."""
         config = self.config
         return analyze_query(
             self.index,

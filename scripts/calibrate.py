@@ -16,7 +16,6 @@ from sklearn.linear_model import LogisticRegression
 
 from qabot.confidence import NO_MATCH_FEATURES
 from qabot.evaluate import load_labels
-from qabot.query import analyze_query
 from qabot.rank import rank
 from qabot.retriever import Retriever
 
@@ -24,10 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def features(retriever: Retriever, query: str) -> tuple[list[float], str | None]:
-    config = retriever.config
-    terms = analyze_query(
-        retriever.index, query, context_weight=config.context_weight, part_weight=config.part_weight
-    )
+    terms = retriever.analyze(query)
     if not terms.weights:
         return list(NO_MATCH_FEATURES), None
     ranking = rank(retriever.index, terms, retriever.config, 2)
