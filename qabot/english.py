@@ -1,7 +1,7 @@
 """Common English words, to tell a real word the corpus lacks from a typo of a corpus word.
 
 The word counts come from pyspellchecker's bundled English frequency list (no download).  It
-is loaded on first use only, which is when a query word is about to be typo-corrected.
+is loaded on first use only: when a query has a word the corpus lacks.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from importlib import resources
 # "trees", "drivers", "protect" stay themselves instead of becoming "tries", "diverse",
 # "product"; rare words ("bach" 162, "grads" 153) may still be corrected.
 COMMON_WORD_COUNT = 200
-MIN_TYPO_LENGTH = 5  # shorter unknown words are read as themselves, not as typos
+MIN_MISSPELLING_LENGTH = 5  # shorter unknown words are read as themselves, not as typos
 
 
 @cache
@@ -51,7 +51,7 @@ def rarity(word: str) -> float:
     counts = _counts()
     word = word.lower()
     count = counts.get(word)
-    if count is None and len(word) >= MIN_TYPO_LENGTH:  # "gelu" is jargon, not "glue"
+    if count is None and len(word) >= MIN_MISSPELLING_LENGTH:  # "gelu" is jargon, not "glue"
         count = max((counts.get(e, 0) for e in one_edit_away(word)), default=0)
     return 1.0 - math.log1p(count or 0) / _log_max_count()
 

@@ -105,22 +105,29 @@ class Lexicon:
             found = self._prefix_matches(word[:-1])  # plural truncation: "hyperparams"
         return found
 
+    def _prefix_range(self, prefix: str) -> tuple[int, int]:
+        """The [lo, hi) positions of the sorted corpus words that start with `prefix`."""
+        lo = bisect.bisect_left(self.words, prefix)
+        return lo, bisect.bisect_left(self.words, prefix + "\uffff", lo)
+
     def _prefix_matches(self, word: str) -> list[str]:
         """The most frequent corpus word that `word` is a prefix of ("class" -> "classification",
         not also "classic"), if the prefix is not ambiguous."""
         if len(word) < MIN_COMPLETION_LENGTH or word.isdigit():
             return []
-        lo = bisect.bisect_right(self.words, word)
-        hi = bisect.bisect_left(self.words, word + "\uffff")
+        lo, hi = self._prefix_range(word)
+        if lo < hi and self.words[lo] == word:
+            lo += 1  # a completion is longer than the word itself
         matches = self.words[lo:hi]
         if not matches or len({term(w) for w in matches[:50]}) > MAX_COMPLETION_STEMS:
             return []
         return [self.words[max(range(lo, hi), key=lambda i: self.counts[i])]]
 
     def _variant(self, word: str) -> list[str]:
-        """A corpus word of the same family the stemmer keeps apart: "early" -> "earlier"
-        (the stem is a prefix of a corpus word), "slowly" -> "slow" (a corpus term is the stem
-        without its last one or two letters)."""
+        """A corpus word of the same family the stemmer keeps apart: "dimensional" ->
+        "dimensionality" (the stem is a prefix of a corpus word), "hyperparametric" ->
+        "hyperparameters" (a corpus term is the stem without its last one or two letters);
+        a common word only loses a suffix ("slowly" -> "slow")."""
         stem = term(word)
         if len(stem) < MIN_COMPLETION_LENGTH:
             return []
@@ -132,8 +139,7 @@ class Lexicon:
         for cut in (1, 2):
             shorter = stem[:-cut]
             if len(shorter) >= MIN_COMPLETION_LENGTH and shorter in self.terms:
-                lo = bisect.bisect_left(self.words, shorter)
-                hi = bisect.bisect_left(self.words, shorter + "\uffff")
+                lo, hi = self._prefix_range(shorter)
                 same = [w for w in self.words[lo:hi] if term(w) == shorter]
                 if same:
                     return same[:1]
@@ -152,10 +158,10 @@ class Lexicon:
         # candidates by character n-gram TF-IDF, accepted by Damerau-Levenshtein distance
         if len(word) < MIN_TYPO_LENGTH or word.isdigit() or not self.words:
             return []
+        if is_common_word(word):  # a real word is not a typo
+            return []
         near = [w for w in one_edit_away(word) if w[0] == word[0] and w in self._word_set]
         if near:
-            if is_common_word(word):
-                return []
             return [max(near, key=lambda w: (self.counts[bisect.bisect_left(self.words, w)], w))]
         grams: dict[str, float] = {}
         for gram in word_ngrams(word):
@@ -172,9 +178,7 @@ class Lexicon:
             distance = edit_distance(word, candidate, limit)
             if distance <= limit and (best is None or (distance, -self.counts[i]) < best[:2]):
                 best = (distance, -int(self.counts[i]), candidate)
-        if best is None or is_common_word(word):  # a real word is not a typo
-            return []
-        return [best[2]]
+        return [best[2]] if best else []
 
     def expand(self, query: list[Token], phrases: PhraseTable | None = None) -> list[Token]:
         """Replace unknown content tokens of a query by the corpus words they most likely mean

@@ -76,8 +76,8 @@ _NO_SPELLING_CHANGE = frozenset({"four", "your", "hour", "pour", "tour", "sour",
 # Comparatives and superlatives the stemmer keeps apart from their adjective ("earlier
 # layers" / "early layers"): the adjectives that describe networks, gradients and training.
 _BASE_ADJECTIVE = {
-    f"{stem_}{suffix}": base
-    for base, stem_ in {
+    f"{spelled}{suffix}": base
+    for base, spelled in {  # the adjective as spelled before -er / -est
         "early": "earli",
         "easy": "easi",
         "fast": "fast",
