@@ -93,7 +93,7 @@ def _hit_block(hit: Hit, detail: str, full: bool) -> str:
 def format_entries(entries: Sequence[Entry]) -> str:
     """One line per question, unanswered ones marked; grouped under their document's name
     when the corpus has several (each document numbers its questions from Q1)."""
-    several = len({e.id.rsplit(":", 1)[0] for e in entries}) > 1
+    several = len({e.source.path for e in entries}) > 1
     out: list[str] = []
     document = None
     for e in entries:

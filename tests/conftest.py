@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 CORPUS_DIR = REPO_ROOT / "corpus"
 SEED = CORPUS_DIR / "deep-learning-interview-questions.txt"
 SEED_PREFIX = "deep-learning-interview-questions"
+QABOT = Path(sys.executable).with_name("qabot")  # the console script of this environment
 
 
 @pytest.fixture(autouse=True)
@@ -52,4 +55,19 @@ def make_entry(number: int, question: str, answer: str, path: str = "notes.txt")
         question=question,
         answer=answer,
         source=Source(path=path, line_start=number, line_end=number),
+    )
+
+
+def run_qabot(
+    *args: str, stdin: str | None = None, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed `qabot` console script (in the test's environment unless `env`)."""
+    return subprocess.run(
+        [str(QABOT), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
     )

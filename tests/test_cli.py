@@ -5,16 +5,14 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import seed_id
+from conftest import QABOT, run_qabot, seed_id
 
 from qabot.models import Answer
 
-QABOT = Path(sys.executable).parent / "qabot"
 Run = Callable[..., "subprocess.CompletedProcess[str]"]
 HIT_KEYS = {
     "question",
@@ -40,15 +38,7 @@ def qabot(cache_dir: Path, tmp_path: Path) -> Run:
     env |= {"XDG_CACHE_HOME": str(cache_dir), "XDG_CONFIG_HOME": str(tmp_path / "config")}
 
     def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [str(QABOT), *args],
-            input=stdin,
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=tmp_path,
-            timeout=120,
-        )
+        return run_qabot(*args, stdin=stdin, env=env, cwd=tmp_path)
 
     return run
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_qabot
 
 from qabot import cli
 from qabot.config import ConfigError, config_path, read_config, resolve
 
-QABOT = Path(sys.executable).with_name("qabot")
 FAQ = "## What is dropout?\nRandomly zeroing activations.\n"
 
 
@@ -88,7 +87,7 @@ def test_config_corpus_is_used_by_the_chat(tmp_path: Path, monkeypatch: pytest.M
 
 def test_malformed_config_exits_2_with_one_line_from_the_console_script() -> None:
     path = write_config("corpus = [\n")
-    result = subprocess.run([str(QABOT), "list"], capture_output=True, text=True, timeout=120)
+    result = run_qabot("list")
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith(f"qabot: error: {path}: malformed config")

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_qabot
 
 from qabot import cli
 from qabot.errors import CorpusError
@@ -16,7 +15,6 @@ from qabot.parse import load_corpus, merge_duplicates
 from qabot.parse.common import read_lines
 
 FOLDER = Path(__file__).parent / "fixtures" / "folder"
-QABOT = Path(sys.executable).with_name("qabot")
 
 
 def test_folder_mixing_formats_loads_every_supported_file_with_sources() -> None:
@@ -153,12 +151,6 @@ def test_ask_and_index_never_write_into_the_corpus_folder(
     assert cli.main(["list", "--corpus", str(corpus)]) == 0
     assert folder_digest(corpus) == before
     assert "broken.csv:1" in capsys.readouterr().err
-
-
-def run_qabot(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(QABOT), *args], capture_output=True, text=True, timeout=120, env=os.environ.copy()
-    )
 
 
 def test_index_of_a_large_folder_prints_progress_on_stderr(
