@@ -139,9 +139,9 @@ class Retriever:
         """Answer a query; `context` is the previous turn, used when the query leans on it.
 
         A short query (at most VAGUE_TERMS content terms) is read with the previous turn when
-        it says "it", "that", "and ..." ("how do I fix it?"), or when that reading is more
-        confident ("what are the types?"); so is a query that has no answer alone, when the
-        merged reading is more confident.  A full question stands alone.
+        it says "it", "that", "and ..." ("how do I fix it?"), or when that reading answers it
+        with more confidence ("what are the types?"); so is a query that has no answer alone.
+        A full question stands alone, and so does a query that no reading answers.
         """
         text = check_query(query)
         k = max(1, int(k))
@@ -153,7 +153,8 @@ class Retriever:
         if not short and alone.answered:  # a full question stands alone, even with "it"
             return alone
         merged = self._answer(text, k, self.analyze(text, check_query(context)))
-        if (short and is_anaphoric(text)) or merged.confidence > alone.confidence:
+        leans = merged.answered and merged.confidence > alone.confidence
+        if (short and is_anaphoric(text)) or leans:
             merged.resolved_query = f"{context.strip()} / {text}"
             return merged
         return alone

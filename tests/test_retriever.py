@@ -124,3 +124,13 @@ def test_entries_without_answer_text_are_an_empty_corpus_error() -> None:
         Retriever.from_entries([make_entry(1, "What is dropout?", "")])
     with pytest.raises(EmptyCorpusError):
         Retriever.from_entries([])
+
+
+def test_an_unanswerable_query_is_not_read_with_the_previous_turn(
+    seed_retriever: Retriever,
+) -> None:
+    # the merged reading is more confident than the query alone, but still no answer:
+    # saying "read as: <previous turn> / ..." would only confuse
+    answer = seed_retriever.ask("what is the capital of france", context="exploding gradients")
+    assert not answer.answered
+    assert answer.resolved_query is None
