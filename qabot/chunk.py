@@ -22,6 +22,8 @@ MAX_INTRO_WORDS = 25  # an introducing line longer than this is a passage of its
 _LABEL = re.compile(
     r"^\s*(?:[-*+\u2022]\s*|\d{1,3}[.)]\s*|[a-zA-Z][.)]{1,2}\s*)?\**([^:]{1,80}?)\**\s*:"
 )
+# "- Encoder - Compresses the input ...": a list item labelled with a dash instead of a colon
+_DASH_LABEL = re.compile(r"^\s*[-*+\u2022]\s*([^:\n]{1,60}?)\s+[-\u2013\u2014]\s+\S")
 _DEFINITION = re.compile(r"^\s*([A-Za-z][\w\s/-]{0,60}?)\s+(?:is|are|refers to|means)\s", re.I)
 MAX_HEAD_WORDS = 6
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
@@ -133,7 +135,11 @@ def passage_head(text: str) -> str:
     """
     heads = []
     for number, line in enumerate(text.splitlines()):
-        match = _LABEL.match(line) or (_DEFINITION.match(line) if number == 0 else None)
+        match = (
+            _LABEL.match(line)
+            or _DASH_LABEL.match(line)
+            or (_DEFINITION.match(line) if number == 0 else None)
+        )
         if match and len(match.group(1).split()) <= MAX_HEAD_WORDS:
             heads.append(match.group(1).strip())
     return "\n".join(heads)

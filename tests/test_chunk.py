@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from qabot.chunk import chunk_answer
+from qabot.chunk import chunk_answer, passage_head
 from qabot.retriever import Retriever
 
 SHORT_LIST = """Some ways to fix it are:
@@ -88,3 +88,24 @@ def test_momentum_item_is_its_own_passage(seed_passages: dict[int, list[str]]) -
     assert len(momentum) == 1
     assert "Adagrad" not in momentum[0]
     assert "Dropout rate" not in momentum[0]
+
+
+@pytest.mark.parametrize(
+    ("passage", "head"),
+    [
+        ("- Leaky ReLU:\nF(x)= ax, x<0", "Leaky ReLU"),
+        ("Batch normalization is a technique for training", "Batch normalization"),
+        ("- Encoder - Compresses the input data", "Encoder"),
+        ("- Latent Space/ Bottleneck \u2013 Compact summary", "Latent Space/ Bottleneck"),
+        ("- Use skip/residual connections.", ""),
+        ("- Well-known trick-based methods are listed below", ""),
+    ],
+)
+def test_passage_head_reads_colon_dash_and_definition_labels(passage: str, head: str) -> None:
+    assert passage_head(passage) == head
+
+
+def test_dash_labelled_list_item_is_found_by_its_label(seed_retriever: Retriever) -> None:
+    top = seed_retriever.ask("what is the bottleneck layer in an autoencoder").results[0]
+    assert top.question_id.endswith("q1")
+    assert "Bottleneck/ Code - Compact summary" in top.passage
