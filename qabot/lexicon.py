@@ -17,7 +17,7 @@ import numpy as np
 
 from qabot.english import is_common_word, one_edit_away
 from qabot.index import TermIndex, build_tfidf, tfidf_query
-from qabot.text import STOP_WORDS, PhraseTable, Token, term, words
+from qabot.text import STOP_WORDS, PhraseTable, Token, term, tokens, words
 
 MAX_COMPLETION_STEMS = 3  # a truncation matching more distinct words than this is ambiguous
 MIN_COMPLETION_LENGTH = 4  # "per", "act", "div" are words, not truncations of corpus words
@@ -181,9 +181,11 @@ class Lexicon:
         return [best[2]] if best else []
 
     def expand(self, query: list[Token], phrases: PhraseTable | None = None) -> list[Token]:
-        """Replace unknown content tokens of a query by the corpus words they most likely mean
-        (analyzed with `phrases`, so a correction to "relu" becomes its canonical term)."""
+        """Replace unknown content tokens of a query by the corpus words they most likely mean,
+        then analyze the corrected query with `phrases` again (so a correction to "relu"
+        becomes its canonical term and "explodng gradient" the phrase "exploding gradient")."""
         out: list[Token] = []
+        changed = False
         i = 0
         while i < len(query):
             tok = query[i]
@@ -194,15 +196,19 @@ class Lexicon:
             )
             if split_word and joined not in STOP_WORDS and self.known(joined):
                 out.extend(_analyzed([joined], phrases))  # "drop out", "auto encoder"
+                changed = True
                 i += 1
             elif tok.stop or tok.term in self.terms:
                 out.append(tok)
             else:
                 resolved = self.resolve(tok.surface)
                 out.extend(_analyzed(resolved, phrases))
+                changed = changed or bool(resolved)
                 if not resolved:
                     out.append(tok)
             i += 1
+        if changed and phrases is not None:  # "explodng gradient" is a phrase once corrected
+            return tokens(" ".join(t.surface for t in out if not t.part), phrases)
         return out
 
 

@@ -129,3 +129,11 @@ def test_a_correction_is_analyzed_like_corpus_text() -> None:
     lex = Lexicon.build([text], terms(text, phrases))
     expanded = lex.expand(tokens("rleu", phrases), phrases)
     assert [t.term for t in expanded] == ["rectifi_linear_unit"]
+
+
+def test_a_corrected_word_joins_its_neighbour_in_a_phrase() -> None:
+    phrases = PhraseTable([["exploding gradient", "gradient explosion"]])
+    text = "Exploding gradients make the weights grow."
+    lex = Lexicon.build([text], terms(text, phrases))
+    expanded = lex.expand(tokens("explodng gradient", phrases), phrases)
+    assert "explod_gradient" in [t.term for t in expanded]
