@@ -18,6 +18,9 @@ from qabot.models import Entry
 from qabot.text import PhraseTable, find_acronyms, terms, word_features
 
 BUILTIN_SYNONYMS = Path(__file__).with_name("synonyms.txt")
+# Words naming what a question asks about its subject rather than the subject: in "How to
+# know whether ... exploding gradients?" (know whether = sign) the signs are the point.
+ASK_WORDS = "sign fix reason type example difference effect"
 
 
 @dataclass
@@ -45,13 +48,16 @@ class CorpusIndex:
         return int(lo), int(hi)
 
     def topic_terms(self, entry: int) -> frozenset[str]:
-        """The terms of an entry's main question (see `main_question`) and alternates: what
-        every passage of its answer is about.  Computed on first use, then kept."""
+        """The terms of an entry's main question (see `main_question`) and alternates, but
+        its `ASK_WORDS`: what every passage of its answer is about.  Computed on first use, then kept."""
         topic = self._topics.get(entry)
         if topic is None:
             e = self.entries[entry]
             texts = [main_question(e.question), *e.alternates]
-            topic = frozenset(t for text in texts for t in terms(text, self.phrases))
+            asks = set(terms(ASK_WORDS, self.phrases))
+            topic = frozenset(
+                t for text in texts for t in terms(text, self.phrases) if t not in asks
+            )
             self._topics[entry] = topic
         return topic
 

@@ -275,3 +275,27 @@ def test_the_previous_turn_s_terms_do_not_pick_the_passage(layered: Retriever) -
     fused = score(index, query, config).fused
     chosen = choose_passage(index, query, fused, 0, config)
     assert index.passage_texts[chosen].startswith("Rebuilder:")
+
+
+@pytest.fixture(scope="module")
+def asked_for_signs() -> Retriever:
+    """A question asking for the signs of its subject, whose answer defines it first."""
+    answer = (
+        "Widget drift is when the widget output slowly moves away from its target value.\n\n"
+        "Signs of widget drift: the output trends upward and the alarms fire more often."
+    )
+    return Retriever.from_entries(
+        [
+            make_entry(1, "What are the signs of widget drift?", answer),
+            make_entry(2, "What is a gizmo?", "A gizmo is a small device with one button."),
+        ]
+    )
+
+
+def test_the_ask_of_a_question_is_a_point_not_topic(asked_for_signs: Retriever) -> None:
+    # "signs" asks about the subject: a query for them gets the signs, the bare subject
+    # still gets the opening definition
+    assert "sign" not in asked_for_signs.index.topic_terms(0)
+    best = asked_for_signs.ask("how can I tell if there is widget drift").results[0]
+    assert best.passage.startswith("Signs of widget drift")
+    assert asked_for_signs.ask("widget drift").results[0].passage.startswith("Widget drift is")
