@@ -125,6 +125,16 @@ def test_reciprocal_rank_fusion_gives_unmatched_documents_nothing() -> None:
     assert fused[1] == pytest.approx(2 / 61)
 
 
+def _with_a_gizmo(question: str, answer: str) -> Retriever:
+    """A corpus of one answer under test and one unrelated entry."""
+    return Retriever.from_entries(
+        [
+            make_entry(1, question, answer),
+            make_entry(2, "What is a gizmo?", "A gizmo is a small device with one button."),
+        ]
+    )
+
+
 @pytest.fixture(scope="module")
 def layered() -> Retriever:
     """One answer whose opening names every layer and whose later passages define one each."""
@@ -134,12 +144,7 @@ def layered() -> Retriever:
         "Rebuilder: grows the short code back into the intake.\n\n"
         "Widget networks are used for denoising images."
     )
-    return Retriever.from_entries(
-        [
-            make_entry(1, "What is a widget network?", answer),
-            make_entry(2, "What is a gizmo?", "A gizmo is a small device with one button."),
-        ]
-    )
+    return _with_a_gizmo("What is a widget network?", answer)
 
 
 def test_the_point_of_a_query_picks_the_passage_inside_the_answer(layered: Retriever) -> None:
@@ -284,12 +289,7 @@ def asked_for_signs() -> Retriever:
         "Widget drift is when the widget output slowly moves away from its target value.\n\n"
         "Signs of widget drift: the output trends upward and the alarms fire more often."
     )
-    return Retriever.from_entries(
-        [
-            make_entry(1, "What are the signs of widget drift?", answer),
-            make_entry(2, "What is a gizmo?", "A gizmo is a small device with one button."),
-        ]
-    )
+    return _with_a_gizmo("What are the signs of widget drift?", answer)
 
 
 def test_the_ask_of_a_question_is_a_point_not_topic(asked_for_signs: Retriever) -> None:
