@@ -199,13 +199,17 @@ def test_a_generic_phrase_does_not_outweigh_the_topic_word(seed_retriever: Retri
         ("loss is not going down", 10),
         ("what knobs do you tune when training a network", 6),
         ("what happens after the conv layers", 8),
+        ("what does the layout of a vision model look like", 8),
+        ("my gradients keep shrinking to nothing, what now", 9),
+        ("why does my model generalize poorly to new data", 3),
     ],
 )
 def test_colloquial_phrasing_reaches_the_corpus_vocabulary(
     seed_retriever: Retriever, query: str, number: int
 ) -> None:
     # built-in synonyms: blow up = explode, disappear = vanish, go down = decrease,
-    # knob = hyperparameter, conv = convolutional
+    # knob = hyperparameter, conv = convolutional, vision model = CNN, layout = architecture,
+    # go to zero = vanish, generalize poorly = overfit
     assert seed_retriever.ask(query).results[0].question_id == seed_id(number)
 
 
