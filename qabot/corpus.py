@@ -49,7 +49,8 @@ class CorpusIndex:
 
     def topic_terms(self, entry: int) -> frozenset[str]:
         """The terms of an entry's main question (see `main_question`) and alternates, but
-        its `ASK_WORDS`: what every passage of its answer is about.  Computed on first use, then kept."""
+        its `ASK_WORDS`: what every passage of its answer is about.  Computed on first use,
+        then kept."""
         topic = self._topics.get(entry)
         if topic is None:
             e = self.entries[entry]
