@@ -63,7 +63,18 @@ def test_plural_and_singular_share_a_stem() -> None:
     assert terms("gradients") == terms("gradient")
 
 
-@pytest.mark.parametrize("phrasing", ["what is", "how do I", "can you explain", "tell me about"])
+@pytest.mark.parametrize(
+    "phrasing",
+    [
+        "what is",
+        "how do I",
+        "can you explain",
+        "tell me about",
+        "the interviewer asked me: why'd",
+        "what should I say about",
+        "can't you'd we've",
+    ],
+)
 def test_question_phrasing_is_dropped(phrasing: str) -> None:
     assert terms(f"{phrasing} dropout") == terms("dropout")
 
