@@ -1,6 +1,6 @@
 """Confidence: how likely the top answer is right, from features of the ranking.
 
-The features are query-agnostic (coverage, cosine, margin, unknown words, question echo); a
+The features are query-agnostic (coverage, cosine, unknown words, question echo); a
 logistic function fit on the tune split (scripts/calibrate.py) maps them to 0..1, and the
 Retriever abstains below a threshold.
 """
@@ -16,7 +16,7 @@ from qabot.english import rarity
 from qabot.query import QueryTerms, RankedEntry
 
 # the features of a query that matches nothing
-NO_MATCH_FEATURES = (0.0, 0.0, 0.0, 0.0, 1.0, 0.0)
+NO_MATCH_FEATURES = (0.0, 0.0, 0.0, 1.0, 0.0)
 
 
 def coverage(index: CorpusIndex, query: QueryTerms, entry: int) -> tuple[float, float]:
@@ -45,10 +45,13 @@ def coverage(index: CorpusIndex, query: QueryTerms, entry: int) -> tuple[float, 
 
 
 def unknown_share(index: CorpusIndex, query: QueryTerms) -> float:
-    """Share of the query's terms that appear nowhere in the corpus (even after resolution)."""
+    """Share of the query's terms that appear nowhere in the corpus (even after resolution),
+    each counted by its English rarity: "gelu" counts fully, "formula" about half."""
     terms = list(query.weights)
-    unknown = sum(1 for t in terms if t not in index.lexicon.terms)
-    return unknown / len(terms) if terms else 1.0
+    if not terms:
+        return 1.0
+    unknown = [t for t in terms if t not in index.lexicon.terms]
+    return sum(rarity(query.words.get(t, t)) for t in unknown) / len(terms)
 
 
 def confidence(features: tuple[float, ...], calibration: tuple[float, ...]) -> float:
@@ -67,19 +70,17 @@ def confidence_features(
     question_weight: float,
 ) -> tuple[float, ...]:
     """The inputs of `confidence`: (coverage of the query by the top entry, its TF-IDF
-    cosine, margin over the runner-up, matched IDF mass, share of query terms unknown to the
-    corpus, share of the query in the top entry's question)."""
+    cosine, matched IDF mass, share of query terms unknown to the corpus, share of the query
+    in the top entry's question).  The margin over the runner-up was one until its weight,
+    cross-validated on the tune split, proved to hurt (scripts/calibrate.py)."""
     if not ranked:
         return NO_MATCH_FEATURES
-    entry, passage, top = ranked[0]
+    entry, passage, _ = ranked[0]
     cosine = min(float(tfidf[passage]) / (1 + question_weight), 1.0)
-    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-    margin = (top - runner_up) / top if top > 0 else 0.0
     share, mass = coverage(index, query, entry)
     return (
         share,
         cosine,
-        margin,
         mass,
         unknown_share(index, query),
         question_share(index, query, entry),

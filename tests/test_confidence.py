@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from qabot.confidence import confidence, coverage, question_share
+from qabot.confidence import confidence, coverage, question_share, unknown_share
 from qabot.query import analyze_query
 from qabot.retriever import Retriever
 
@@ -35,3 +35,16 @@ def test_question_share_is_the_weighted_share_of_query_terms_in_the_question(
     assert question_share(index, analyze_query(index, "covariate shift"), 3) == 0.0
     half = question_share(index, analyze_query(index, "batch normalization covariate"), 3)
     assert 0.0 < half < 1.0
+
+
+def test_unknown_share_counts_a_missing_word_by_its_english_rarity(
+    seed_retriever: Retriever,
+) -> None:
+    index = seed_retriever.index
+
+    def unknown(query: str) -> float:
+        return unknown_share(index, analyze_query(index, query))
+
+    assert unknown("autoencoder") == 0.0
+    assert 0.0 < unknown("autoencoder walk") < unknown("autoencoder diffusion") <= 0.5
+    assert unknown("word2vec") == 1.0  # absent from the English list: fully unknown
