@@ -160,22 +160,30 @@ class PhraseTable:
     def __init__(self, groups: Iterable[Sequence[str]] = ()) -> None:
         self._map: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._first_terms: set[str] = set()  # positions starting with another term are skipped
+        self._exact: dict[str, tuple[str, ...]] = {}  # '"settings"': that word form only
         self.groups: list[list[str]] = []
         self.max_len = 0
         for group in groups:
             self.add(group)
 
     def add(self, group: Sequence[str]) -> None:
-        """Add a group of equivalent phrases; the first one is canonical."""
+        """Add a group of equivalent phrases; the first one is canonical.
+
+        A word in double quotes matches that form only, not its stem: '"settings"' means
+        hyperparameters without making every "set" one."""
         phrases = [p.strip() for p in group if p.strip()]
         if len(phrases) < 2:
             return
-        canonical = _raw_terms(phrases[0])
+        canonical = _raw_terms(phrases[0].strip('"'))
         if not canonical:
             return
         self.groups.append(phrases)
         for phrase in phrases:
-            key = _raw_terms(phrase)
+            exact = words(phrase.strip('"')) if phrase[0] == phrase[-1] == '"' else []
+            if len(exact) == 1:
+                self._exact.setdefault(exact[0], canonical)
+                continue
+            key = _raw_terms(phrase.strip('"'))
             if key and key not in self._map and (len(key) > 1 or key != canonical):
                 self._map[key] = canonical
                 self._first_terms.add(key[0])
@@ -188,11 +196,16 @@ class PhraseTable:
         "batch normalization" still matches "normalization"; an acronym ("bn", "gru") gives
         only its canonical term, so "relu" and "gru" do not meet on "unit".
         """
-        if not self._map:
+        if not self._map and not self._exact:
             return tokens
         out: list[Token] = []
         i = 0
         while i < len(tokens):
+            exact = self._exact.get(tokens[i].surface)
+            if exact is not None:
+                out.append(Token(tokens[i].surface, "_".join(exact), False))
+                i += 1
+                continue
             if tokens[i].term not in self._first_terms:
                 out.append(tokens[i])
                 i += 1

@@ -202,6 +202,7 @@ def test_a_generic_phrase_does_not_outweigh_the_topic_word(seed_retriever: Retri
         ("what does the layout of a vision model look like", 8),
         ("my gradients keep shrinking to nothing, what now", 9),
         ("why does my model generalize poorly to new data", 3),
+        ("what settings are chosen before training starts", 6),
     ],
 )
 def test_colloquial_phrasing_reaches_the_corpus_vocabulary(

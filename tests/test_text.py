@@ -169,3 +169,10 @@ def test_comparatives_share_the_term_of_their_adjective(comparative: str, base: 
 def test_deeper_keeps_its_own_term() -> None:
     # "deep" is the generic word of the field; "deeper layers" is a specific notion
     assert term("deeper") != term("deep")
+
+
+def test_a_quoted_synonym_matches_its_word_form_only() -> None:
+    table = PhraseTable([["hyperparameter", "knob", '"settings"']])
+    assert terms("which settings", table) == terms("hyperparameter")
+    assert terms("knobs", table) == terms("hyperparameter")  # unquoted: any form
+    assert terms("the training set", table) == ["train", "set"]  # same stem, other form
