@@ -129,9 +129,11 @@ def build_index(
     question_terms = [terms(q, phrases) for q in questions]
     bm25_passages = build_bm25(passage_terms)
     bm25_questions = build_bm25(question_terms)
-    lexicon = Lexicon.build(
-        [*passage_texts, *questions], [*bm25_passages.vocabulary, *bm25_questions.vocabulary]
-    )
+    vocabulary = [*bm25_passages.vocabulary, *bm25_questions.vocabulary]
+    known = set(vocabulary)
+    # a typo of a synonym the corpus can use ("batchnrom") is corrected like a corpus word
+    aliases = [w for w in phrases.single_words() if known.issuperset(terms(w, phrases))]
+    lexicon = Lexicon.build([*passage_texts, *questions, " ".join(aliases)], vocabulary)
     cached = dict(zip(passage_texts, passage_terms, strict=True)) | dict(
         zip(questions, question_terms, strict=True)
     )

@@ -189,6 +189,11 @@ class PhraseTable:
                 self._first_terms.add(key[0])
                 self.max_len = max(self.max_len, len(key))
 
+    def single_words(self) -> list[str]:
+        """The one-word phrases of every group ("batchnorm", "knob"), for typo lookup."""
+        split = (words(phrase.strip('"')) for group in self.groups for phrase in group)
+        return sorted({w[0] for w in split if len(w) == 1})
+
     def rewrite(self, tokens: list[Token]) -> list[Token]:
         """Replace known phrases (longest first) by one canonical term, e.g. "bn" -> batch_normal.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qabot.lexicon import Lexicon
+from qabot.retriever import Retriever
 from qabot.text import PhraseTable, terms, tokens
 
 TEXTS = [
@@ -137,3 +138,9 @@ def test_a_corrected_word_joins_its_neighbour_in_a_phrase() -> None:
     lex = Lexicon.build([text], terms(text, phrases))
     expanded = lex.expand(tokens("explodng gradient", phrases), phrases)
     assert "explod_gradient" in [t.term for t in expanded]
+
+
+def test_a_typo_of_a_synonym_resolves_through_the_synonym(seed_retriever: Retriever) -> None:
+    # "batchnorm" is a built-in synonym of batch normalization, not a corpus word
+    assert seed_retriever.analyze("batchnrom").weights == {"batch_normal": 1.0}
+    assert seed_retriever.index.phrases.single_words().count("batchnorm") == 1
