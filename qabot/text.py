@@ -167,16 +167,15 @@ class PhraseTable:
             self.add(group)
 
     def add(self, group: Sequence[str]) -> None:
-        """Add a group of equivalent phrases; the first one is canonical.
+        """Add a group of equivalent phrases; the first one is canonical (a group may be one
+        multiword phrase: "random forest" is then one term, besides its words).
 
         A word in double quotes matches that form only, not its stem: '"settings"' means
         hyperparameters without making every "set" one."""
         phrases = [p.strip() for p in group if p.strip()]
-        if len(phrases) < 2:
-            return
-        canonical = _raw_terms(phrases[0].strip('"'))
-        if not canonical:
-            return
+        canonical = _raw_terms(phrases[0].strip('"')) if phrases else ()
+        if len(canonical) < (2 if len(phrases) < 2 else 1):
+            return  # a lone phrase of several words is a concept named as a whole
         self.groups.append(phrases)
         for phrase in phrases:
             exact = words(phrase.strip('"')) if phrase[0] == phrase[-1] == '"' else []

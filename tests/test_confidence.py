@@ -48,3 +48,15 @@ def test_unknown_share_counts_a_missing_word_by_its_english_rarity(
     assert unknown("autoencoder") == 0.0
     assert 0.0 < unknown("autoencoder walk") < unknown("autoencoder diffusion") <= 0.5
     assert unknown("word2vec") == 1.0  # absent from the English list: fully unknown
+
+
+def test_a_concept_the_corpus_lacks_is_not_covered_by_its_words(
+    seed_retriever: Retriever,
+) -> None:
+    # "positional" and "encoding" stem like the corpus's "positive" and "encoder"; the
+    # built-in thesaurus names the concept as a whole, which Q1 does not contain
+    index = seed_retriever.index
+    query = analyze_query(index, "positional encoding")
+    assert query.weights["posit_encod"] == 1.0
+    assert coverage(index, query, 0)[0] < 0.5
+    assert not seed_retriever.ask("what is positional encoding in transformers").answered

@@ -7,7 +7,7 @@ from conftest import SEED, seed_id
 
 from qabot.corpus import BUILTIN_SYNONYMS, read_synonyms
 from qabot.retriever import Retriever
-from qabot.text import PhraseTable, find_acronyms, normalize, term, terms, words
+from qabot.text import PhraseTable, find_acronyms, normalize, term, terms, tokens, words
 
 
 @pytest.fixture(scope="module")
@@ -176,3 +176,10 @@ def test_a_quoted_synonym_matches_its_word_form_only() -> None:
     assert terms("which settings", table) == terms("hyperparameter")
     assert terms("knobs", table) == terms("hyperparameter")  # unquoted: any form
     assert terms("the training set", table) == ["train", "set"]  # same stem, other form
+
+
+def test_a_lone_multiword_phrase_is_a_concept_named_as_a_whole() -> None:
+    table = PhraseTable([["random forest"], ["forest"]])  # a lone single word adds nothing
+    analyzed = [(t.term, t.part) for t in tokens("random forest", table)]
+    assert analyzed == [("random_forest", False), ("random", True), ("forest", True)]
+    assert table.groups == [["random forest"]]
