@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from qabot.corpus import CorpusIndex
 from qabot.text import Token, tokens, word_features
 
+_QUESTION_NUMBER = re.compile(
+    r"^\s*(?:(?:show(?:\s+me)?|tell\s+me\s+about|what\s+is|what'?s|open|read|go\s+to|"
+    r"answer(?:\s+to)?)\s+)?(?:the\s+)?(?:q|question|#)\s*(\d{1,5})\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
 ANAPHORA = frozenset("it its this that these those they them their one ones there such".split())
 
 
@@ -73,3 +79,10 @@ def is_anaphoric(query: str) -> bool:
     """Whether a query leans on an earlier turn ("how do I fix it?", "and the other one?")."""
     words = [w.strip("?!.,;:'\"").lower() for w in query.split()]
     return bool(words) and (any(w in ANAPHORA for w in words) or words[0] in {"and", "also"})
+
+
+def question_number(query: str) -> int | None:
+    """The number of the question a query refers to by number ("Q4", "question 4", "show
+    me #4"), or None when it asks something else."""
+    match = _QUESTION_NUMBER.match(query)
+    return int(match.group(1)) if match else None

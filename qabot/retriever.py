@@ -13,7 +13,7 @@ from qabot.corpus import BUILTIN_SYNONYMS, CorpusIndex, build_index
 from qabot.errors import CorpusError, EmptyCorpusError, QueryError
 from qabot.models import Answer, Entry, Hit
 from qabot.parse import Corpus, corpus_fingerprint, load_corpus
-from qabot.query import QueryTerms, analyze_query, is_anaphoric
+from qabot.query import QueryTerms, analyze_query, is_anaphoric, question_number
 from qabot.rank import RankConfig, rank
 from qabot.text import tokens
 
@@ -145,6 +145,9 @@ class Retriever:
         """
         text = check_query(query)
         k = max(1, int(k))
+        number = question_number(text)
+        if number is not None:
+            return self._by_number(text, number, k)
         terms = self.analyze(text)
         alone = self._answer(text, k, terms)
         if not context or not context.strip():
@@ -169,6 +172,21 @@ class Retriever:
             context_weight=config.context_weight,
             part_weight=config.part_weight,
         )
+
+    def _by_number(self, text: str, number: int, k: int) -> Answer:
+        """The answer to "Q4": that question's entry, then the questions nearest to it.  Where
+        several documents have a question 4, they are offered as suggestions instead."""
+        suffix = f":q{number}"
+        found = [i for i, e in enumerate(self.index.entries) if e.id.endswith(suffix)]
+        if len(found) != 1:
+            hits = [self._hit(i, self.index.passage_range(i)[0], 1.0, QueryTerms()) for i in found]
+            return Answer(query=text, answered=False, confidence=0.0, results=hits[:k])
+        entry = found[0]
+        own = self._hit(entry, self.index.passage_range(entry)[0], 1.0, QueryTerms())
+        question = self.index.entries[entry].question
+        near = self._answer(question, k + 1, self.analyze(question)).results
+        related = [h for h in near if h.question_id != own.question_id][: k - 1]
+        return Answer(query=text, answered=True, confidence=1.0, results=[own, *related])
 
     def _answer(self, text: str, k: int, query: QueryTerms) -> Answer:
         if not query.weights:

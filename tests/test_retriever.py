@@ -134,3 +134,30 @@ def test_an_unanswerable_query_is_not_read_with_the_previous_turn(
     answer = seed_retriever.ask("what is the capital of france", context="exploding gradients")
     assert not answer.answered
     assert answer.resolved_query is None
+
+
+def test_a_question_number_answers_that_question_with_related_ones(
+    seed_retriever: Retriever,
+) -> None:
+    answer = seed_retriever.ask("Q4", k=3)
+    assert answer.answered and answer.confidence == 1.0
+    ids = [h.question_id for h in answer.results]
+    assert ids[0] == seed_id(4) and len(ids) == 3 and len(set(ids)) == 3
+    assert answer.results[0].passage.startswith("Batch normalization is a technique")
+
+
+def test_a_question_number_the_corpus_lacks_has_no_answer(seed_retriever: Retriever) -> None:
+    answer = seed_retriever.ask("question 11")
+    assert not answer.answered and answer.results == []
+
+
+def test_a_number_several_documents_share_is_offered_as_suggestions() -> None:
+    retriever = Retriever.from_entries(
+        [
+            make_entry(1, "What is a widget?", "A widget is a part.", "a.txt"),
+            make_entry(1, "What is a gizmo?", "A gizmo is a device.", "b.txt"),
+        ]
+    )
+    answer = retriever.ask("Q1")
+    assert not answer.answered
+    assert [h.question_id for h in answer.results] == ["a:q1", "b:q1"]

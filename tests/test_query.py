@@ -1,0 +1,36 @@
+"""Query analysis helpers: references to a question by its number, anaphora."""
+
+from __future__ import annotations
+
+import pytest
+
+from qabot.query import is_anaphoric, question_number
+
+
+@pytest.mark.parametrize(
+    ("query", "number"),
+    [
+        ("Q4", 4),
+        ("q 4", 4),
+        ("question 7?", 7),
+        ("show me #2", 2),
+        ("tell me about question 9", 9),
+        ("what is Q10?", 10),
+        ("read the question 3", 3),
+    ],
+)
+def test_a_question_named_by_its_number_is_recognized(query: str, number: int) -> None:
+    assert question_number(query) == number
+
+
+@pytest.mark.parametrize(
+    "query", ["Q4 batch norm", "why batch norm", "what are the 3 types", "q", "layer 4"]
+)
+def test_other_queries_are_no_question_reference(query: str) -> None:
+    assert question_number(query) is None
+
+
+def test_pronouns_and_a_leading_and_lean_on_the_previous_turn() -> None:
+    assert is_anaphoric("how do I fix it?")
+    assert is_anaphoric("and the other one")
+    assert not is_anaphoric("how do I fix exploding gradients")
