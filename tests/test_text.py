@@ -183,3 +183,9 @@ def test_a_lone_multiword_phrase_is_a_concept_named_as_a_whole() -> None:
     analyzed = [(t.term, t.part) for t in tokens("random forest", table)]
     assert analyzed == [("random_forest", False), ("random", True), ("forest", True)]
     assert table.groups == [["random forest"]]
+
+
+def test_minimize_means_fix_but_minimal_and_minima_do_not(phrases: PhraseTable) -> None:
+    # the three stem alike ("minim"): only the verb forms are quoted in the thesaurus
+    assert terms("minimise overfitting", phrases) == terms("fix overfitting", phrases)
+    assert "fix" not in terms("the minimal value at a local minima", phrases)
