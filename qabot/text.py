@@ -1,10 +1,10 @@
 """Text analysis: the single place that decides what a term is, for documents and queries alike.
 
-Pipeline: normalize (NFKC, quotes, case) -> words (hyphenated words give the joined form and
-its parts) -> American spelling -> Snowball stem -> synonym/acronym phrases rewritten to a
-canonical phrase -> stop words and question phrasing dropped.  Queries additionally resolve
-out-of-vocabulary words against the corpus lexicon (joined/split compounds, truncations such
-as "norm", and typos), see `Lexicon.expand`.
+Pipeline: normalize (NFKC, quotes, case) -> words (hyphenated words give their parts, but a
+bound prefix joins: "non-linearity") -> American spelling -> Snowball stem -> synonym and
+acronym phrases rewritten to a canonical phrase -> stop words and question phrasing dropped.
+Queries additionally resolve out-of-vocabulary words against the corpus lexicon (joined or
+split compounds, truncations such as "norm", and typos), see `Lexicon.expand`.
 """
 
 from __future__ import annotations
@@ -39,6 +39,9 @@ STOP_WORDS: frozenset[str] = frozenset(
     shouldve wouldve couldve ask asked asking say interview interviewer
     """.split()
 )
+
+# Prefixes that are not words: "non-linearity" and "under-fitting" are one word each.
+BOUND_PREFIXES = frozenset("non un under over pre re co sub multi semi anti inter mis".split())
 
 # Curly quotes, dashes, multiplication signs and friends, mapped before matching.
 _CHAR_MAP = str.maketrans(
@@ -132,15 +135,22 @@ def term(word: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Normalized surface words; hyphenated words give their parts ("under-fitting").
+    """Normalized surface words; hyphenated words give their parts ("max-pooling"), except
+    after a prefix that is no word ("non-linearity", "under-fitting": one word each).
 
-    Queries that join or split such words ("underfitting", "non linearity") are resolved
+    Queries that join or split such words ("maxpooling", "non linearity") are resolved
     against the corpus lexicon, so documents are not indexed twice for one word.
     """
     out: list[str] = []
     for match in _WORD.finditer(normalize(text)):
         token = match.group().replace("'", "")
-        out.extend(p for p in token.split("-") if p) if "-" in token else out.append(token)
+        if "-" not in token:
+            out.append(token)
+            continue
+        parts = [p for p in token.split("-") if p]
+        if len(parts) > 1 and parts[0] in BOUND_PREFIXES:  # "non-linearity" is one word
+            parts = ["".join(parts[:2]), *parts[2:]]
+        out.extend(parts)
     return out
 
 

@@ -37,7 +37,20 @@ def test_multiplication_sign_reads_as_x() -> None:
 
 
 def test_hyphenated_word_gives_its_parts() -> None:
-    assert {"under", "fitting"} <= set(words("under-fitting"))
+    assert words("max-pooling per mini-batch") == ["max", "pooling", "per", "mini", "batch"]
+
+
+def test_a_hyphen_after_a_bound_prefix_joins_one_word() -> None:
+    assert words("under-fitting and non-linearity") == ["underfitting", "and", "nonlinearity"]
+    assert terms("non-linearity") == terms("nonlinearity") == terms("nonlinear")
+
+
+@pytest.mark.parametrize("query", ["nonlinearity", "non linearity", "why non-linear activations"])
+def test_nonlinearity_finds_the_answer_that_says_non_linearity(
+    seed_retriever: Retriever, query: str
+) -> None:
+    # Q2 says "non-linearity" throughout; Q1 lists a "Nonlinear version of PCA" once
+    assert seed_retriever.ask(query).results[0].question_id == seed_id(2)
 
 
 def test_hyphenated_word_is_matched_by_its_joined_spelling(seed_retriever: Retriever) -> None:
