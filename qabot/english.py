@@ -9,7 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 # A word seen at least this often in pyspellchecker's English list is a word, not a typo:
@@ -42,6 +42,7 @@ def _log_max_count() -> float:
     return math.log1p(max(_counts().values(), default=1))
 
 
+@lru_cache(maxsize=8192)  # coverage and the unknown share ask for the same words
 def rarity(word: str) -> float:
     """0 for the most common English word, 1 for a word absent from the list ("word2vec").
 
