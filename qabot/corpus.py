@@ -133,7 +133,7 @@ def build_index(
     known = set(vocabulary)
     # a typo of a synonym the corpus can use ("batchnrom") is corrected like a corpus word
     aliases = [w for w in phrases.single_words() if known.issuperset(terms(w, phrases))]
-    lexicon = Lexicon.build([*passage_texts, *questions, " ".join(aliases)], vocabulary)
+    lexicon = Lexicon.build([*passage_texts, *questions], vocabulary, aliases)
     cached = dict(zip(passage_texts, passage_terms, strict=True)) | dict(
         zip(questions, question_terms, strict=True)
     )

@@ -60,13 +60,20 @@ class Lexicon:
     char_index: TermIndex
 
     @classmethod
-    def build(cls, texts: Iterable[str], index_terms: Iterable[str]) -> Lexicon:
-        """Collect content words of `texts`; `index_terms` are the terms the indexes know."""
+    def build(
+        cls, texts: Iterable[str], index_terms: Iterable[str], aliases: Iterable[str] = ()
+    ) -> Lexicon:
+        """Collect content words of `texts`; `index_terms` are the terms the indexes know.
+
+        `aliases` (synonyms the corpus can use, "batchnorm") join with a count of 0: typo
+        correction may land on them ("batchnrom"), completions and word families may not."""
         counts: dict[str, int] = {}
         for text in texts:
             for word in words(text):
                 if word not in STOP_WORDS and len(word) > 1 and not word.isdigit():
                     counts[word] = counts.get(word, 0) + 1
+        for alias in aliases:
+            counts.setdefault(alias, 0)
         ordered = sorted(counts)
         char_index = build_tfidf(ordered, word_ngrams)
         return cls(
@@ -118,10 +125,10 @@ class Lexicon:
         lo, hi = self._prefix_range(word)
         if lo < hi and self.words[lo] == word:
             lo += 1  # a completion is longer than the word itself
-        matches = self.words[lo:hi]
-        if not matches or len({term(w) for w in matches[:50]}) > MAX_COMPLETION_STEMS:
+        found = [i for i in range(lo, hi) if self.counts[i] > 0]  # corpus words, not aliases
+        if not found or len({term(self.words[i]) for i in found[:50]}) > MAX_COMPLETION_STEMS:
             return []
-        return [self.words[max(range(lo, hi), key=lambda i: self.counts[i])]]
+        return [self.words[max(found, key=lambda i: self.counts[i])]]
 
     def _variant(self, word: str) -> list[str]:
         """A corpus word of the same family the stemmer keeps apart: "dimensional" ->
@@ -140,7 +147,11 @@ class Lexicon:
             shorter = stem[:-cut]
             if len(shorter) >= MIN_COMPLETION_LENGTH and shorter in self.terms:
                 lo, hi = self._prefix_range(shorter)
-                same = [w for w in self.words[lo:hi] if term(w) == shorter]
+                same = [
+                    w
+                    for w, n in zip(self.words[lo:hi], self.counts[lo:hi], strict=True)
+                    if n > 0 and term(w) == shorter
+                ]
                 if same:
                     return same[:1]
         return []
@@ -190,6 +201,8 @@ class Lexicon:
         while i < len(query):
             tok = query[i]
             nxt = query[i + 1] if i + 1 < len(query) and not query[i + 1].stop else None
+            if tok.part or (nxt is not None and nxt.part):  # a phrase's words stay with it
+                nxt = None
             joined = tok.surface + nxt.surface if nxt is not None else ""
             split_word = nxt is not None and (
                 tok.stop or nxt.term not in self.terms or tok.term not in self.terms
@@ -198,7 +211,7 @@ class Lexicon:
                 out.extend(_analyzed([joined], phrases))  # "drop out", "auto encoder"
                 changed = True
                 i += 1
-            elif tok.stop or tok.term in self.terms:
+            elif tok.stop or tok.part or tok.term in self.terms:  # a part: its phrase counts
                 out.append(tok)
             else:
                 resolved = self.resolve(tok.surface)

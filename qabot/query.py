@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from qabot.corpus import CorpusIndex
-from qabot.text import Token, tokens, word_features
+from qabot.text import Token, normalize, tokens, word_features
 
 _QUESTION_NUMBER = re.compile(
     r"^\s*(?:(?:show(?:\s+me)?|tell\s+me\s+about|what\s+is|what'?s|open|read|go\s+to|"
-    r"answer(?:\s+to)?)\s+)?(?:the\s+)?(?:q|question|#)\s*(\d{1,5})\s*[?.!]*\s*$",
+    r"answer(?:\s+to)?)\s+)?(?:the\s+)?(?:q|question|#)\s*(?:(?:number|no\.?)\s*)?"
+    r"(\d{1,5})\s*[?.!:]*\s*$",
     re.IGNORECASE,
 )
 ANAPHORA = frozenset("it its this that these those they them their one ones there such".split())
@@ -84,5 +85,5 @@ def is_anaphoric(query: str) -> bool:
 def question_number(query: str) -> int | None:
     """The number of the question a query refers to by number ("Q4", "question 4", "show
     me #4"), or None when it asks something else."""
-    match = _QUESTION_NUMBER.match(query)
+    match = _QUESTION_NUMBER.match(normalize(query))
     return int(match.group(1)) if match else None

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from qabot import __version__
-from qabot.corpus import BUILTIN_SYNONYMS, CorpusIndex, build_index
+from qabot.corpus import BUILTIN_SYNONYMS, CorpusIndex, build_index, main_question
 from qabot.errors import CorpusError, EmptyCorpusError, QueryError
 from qabot.models import Answer, Entry, Hit
 from qabot.parse import Corpus, corpus_fingerprint, load_corpus
@@ -141,13 +141,16 @@ class Retriever:
         A short query (at most VAGUE_TERMS content terms) is read with the previous turn when
         it says "it", "that", "and ..." ("how do I fix it?"), or when that reading answers it
         with more confidence ("what are the types?"); so is a query that has no answer alone.
-        A full question stands alone, and so does a query that no reading answers.
+        A full question stands alone, and so does a query that no reading answers.  A query
+        that names a question ("Q4", "question 4", its id "notes:q4") gets that question.
         """
         text = check_query(query)
         k = max(1, int(k))
-        number = question_number(text)
-        if number is not None:
-            return self._by_number(text, number, k)
+        found = self._referenced(text)
+        if found is not None:
+            return self._by_reference(text, found, k)
+        if context and (named := self._referenced(context)):  # "Q9", then "how to fix it?"
+            context = main_question(self.index.entries[named[0]].question)
         terms = self.analyze(text)
         alone = self._answer(text, k, terms)
         if not context or not context.strip():
@@ -173,20 +176,46 @@ class Retriever:
             part_weight=config.part_weight,
         )
 
-    def _by_number(self, text: str, number: int, k: int) -> Answer:
-        """The answer to "Q4": that question's entry, then the questions nearest to it.  Where
-        several documents have a question 4, they are offered as suggestions instead."""
+    def _referenced(self, text: str) -> list[int] | None:
+        """The entries a query names by id ("notes:q4") or number ("Q4", "question 4"), or
+        None when it names none."""
+        wanted = text.strip().lower()
+        exact = [i for i, e in enumerate(self.index.entries) if e.id.lower() == wanted]
+        if exact:
+            return exact
+        number = question_number(text)
+        if number is None:
+            return None
         suffix = f":q{number}"
-        found = [i for i, e in enumerate(self.index.entries) if e.id.endswith(suffix)]
-        if len(found) != 1:
-            hits = [self._hit(i, self.index.passage_range(i)[0], 1.0, QueryTerms()) for i in found]
-            return Answer(query=text, answered=False, confidence=0.0, results=hits[:k])
-        entry = found[0]
-        own = self._hit(entry, self.index.passage_range(entry)[0], 1.0, QueryTerms())
-        question = self.index.entries[entry].question
+        return [i for i, e in enumerate(self.index.entries) if e.id.endswith(suffix)]
+
+    def _by_reference(self, text: str, found: list[int], k: int) -> Answer:
+        """The answer to "Q4": that question's opening passage, then the questions nearest to
+        it.  A number several documents share, or a question its document leaves
+        unanswered, gives suggestions instead."""
+        if len(found) != 1 or not self.index.entries[found[0]].answered:
+            hits = [self._opening(i, 0.0) for i in found[:k]]
+            return Answer(query=text, answered=False, confidence=0.0, results=hits)
+        question = self.index.entries[found[0]].question
         near = self._answer(question, k + 1, self.analyze(question)).results
-        related = [h for h in near if h.question_id != own.question_id][: k - 1]
+        related = [h for h in near if h.question_id != self.index.entries[found[0]].id][: k - 1]
+        own = self._opening(found[0], max([1.0, *(h.score for h in related)]))  # best first
         return Answer(query=text, answered=True, confidence=1.0, results=[own, *related])
+
+    def _opening(self, entry: int, score: float) -> Hit:
+        """A hit showing an entry's first passage (an empty one if the answer has none)."""
+        lo, hi = self.index.passage_range(entry)
+        if lo < hi:
+            return self._hit(entry, lo, score, QueryTerms())
+        e = self.index.entries[entry]
+        return Hit(
+            question=e.question,
+            question_id=e.id,
+            passage="",
+            answer=e.answer,
+            score=score,
+            source=e.source,
+        )
 
     def _answer(self, text: str, k: int, query: QueryTerms) -> Answer:
         if not query.weights:

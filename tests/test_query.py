@@ -17,6 +17,9 @@ from qabot.query import is_anaphoric, question_number
         ("tell me about question 9", 9),
         ("what is Q10?", 10),
         ("read the question 3", 3),
+        ("what\u2019s Q4", 4),
+        ("Question 4:", 4),
+        ("question number 12", 12),
     ],
 )
 def test_a_question_named_by_its_number_is_recognized(query: str, number: int) -> None:

@@ -144,6 +144,17 @@ def test_a_question_number_answers_that_question_with_related_ones(
     ids = [h.question_id for h in answer.results]
     assert ids[0] == seed_id(4) and len(ids) == 3 and len(set(ids)) == 3
     assert answer.results[0].passage.startswith("Batch normalization is a technique")
+    scores = [h.score for h in answer.results]
+    assert scores == sorted(scores, reverse=True)  # best first, as the JSON contract says
+    assert [h.question_id for h in seed_retriever.ask("Q4", k=1).results] == [seed_id(4)]
+
+
+def test_a_follow_up_to_a_question_number_leans_on_that_question(
+    seed_retriever: Retriever,
+) -> None:
+    answer = seed_retriever.ask("how do I fix it?", context="Q9")
+    assert answer.answered and answer.results[0].question_id == seed_id(9)
+    assert answer.results[0].passage.startswith("Some ways to fix it are")
 
 
 def test_a_question_number_the_corpus_lacks_has_no_answer(seed_retriever: Retriever) -> None:
@@ -161,3 +172,18 @@ def test_a_number_several_documents_share_is_offered_as_suggestions() -> None:
     answer = retriever.ask("Q1")
     assert not answer.answered
     assert [h.question_id for h in answer.results] == ["a:q1", "b:q1"]
+    chosen = retriever.ask("b:q1")  # the full id picks one
+    assert chosen.answered and chosen.results[0].passage == "A gizmo is a device."
+
+
+def test_a_question_number_its_document_leaves_unanswered_is_no_answer() -> None:
+    retriever = Retriever.from_entries(
+        [
+            make_entry(1, "What is a widget?", "A widget is a part."),
+            make_entry(2, "What is a sprocket?", ""),
+            make_entry(3, "What is a gizmo?", "A gizmo is a device."),
+        ]
+    )
+    answer = retriever.ask("Q2")
+    assert not answer.answered
+    assert [(h.question_id, h.passage) for h in answer.results] == [("notes:q2", "")]
