@@ -17,7 +17,7 @@ import numpy as np
 
 from qabot.english import is_common_word, one_edit_away
 from qabot.index import TermIndex, build_tfidf, tfidf_query
-from qabot.text import STOP_WORDS, PhraseTable, Token, term, tokens, words
+from qabot.text import BOUND_PREFIXES, STOP_WORDS, PhraseTable, Token, term, tokens, words
 
 MAX_COMPLETION_STEMS = 3  # a truncation matching more distinct words than this is ambiguous
 MIN_COMPLETION_LENGTH = 4  # "per", "act", "div" are words, not truncations of corpus words
@@ -100,10 +100,11 @@ class Lexicon:
     def _split(self, word: str) -> list[str]:
         for i in range(2, len(word) - 2):
             left, right = word[:i], word[i:]
-            if self.known(left) or left in STOP_WORDS:
+            if self.known(left) or left in STOP_WORDS or left in BOUND_PREFIXES:
                 tail = [right] if self.known(right) else self._completions(right)
                 if tail and not is_common_word(word):  # "inside" is not "in" + "side"
-                    return [w for w in (left, *tail) if w not in STOP_WORDS]
+                    # "preprocessing" -> "processing": a prefix that is no word is dropped
+                    return [w for w in (left, *tail) if w not in STOP_WORDS | BOUND_PREFIXES]
         return []
 
     def _completions(self, word: str) -> list[str]:
@@ -221,7 +222,10 @@ class Lexicon:
                     out.append(tok)
             i += 1
         if changed and phrases is not None:  # "explodng gradient" is a phrase once corrected
-            return tokens(" ".join(t.surface for t in out if not t.part), phrases)
+            surfaces = [t.surface for t in out if not t.part]
+            # "pre-processing" gave "preprocessing", resolved to "processing", then its base
+            kept = [w for i, w in enumerate(surfaces) if i == 0 or w != surfaces[i - 1]]
+            return tokens(" ".join(kept), phrases)
         return out
 
 

@@ -40,8 +40,9 @@ STOP_WORDS: frozenset[str] = frozenset(
     """.split()
 )
 
-# Prefixes that are not words: "non-linearity" and "under-fitting" are one word each.
-BOUND_PREFIXES = frozenset("non un under over pre re co sub multi semi anti inter mis".split())
+# Prefixes that are not words: "non-linearity" is one word (plus its base, "linearity").
+# "re" and "co" stay out: "re-center" joined would stem to "recent".
+BOUND_PREFIXES = frozenset("non un under over pre sub multi semi anti inter mis".split())
 
 # Curly quotes, dashes, multiplication signs and friends, mapped before matching.
 _CHAR_MAP = str.maketrans(
@@ -136,7 +137,7 @@ def term(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Normalized surface words; hyphenated words give their parts ("max-pooling"), except
-    after a prefix that is no word ("non-linearity", "under-fitting": one word each).
+    after a prefix that is no word: "non-linearity" gives "nonlinearity" and "linearity".
 
     Queries that join or split such words ("maxpooling", "non linearity") are resolved
     against the corpus lexicon, so documents are not indexed twice for one word.
@@ -148,8 +149,8 @@ def words(text: str) -> list[str]:
             out.append(token)
             continue
         parts = [p for p in token.split("-") if p]
-        if len(parts) > 1 and parts[0] in BOUND_PREFIXES:  # "non-linearity" is one word
-            parts = ["".join(parts[:2]), *parts[2:]]
+        if len(parts) > 1 and parts[0] in BOUND_PREFIXES:  # "non-linearity" is one word,
+            parts = ["".join(parts[:2]), *parts[1:]]  # and its base: "linearity"
         out.extend(parts)
     return out
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SEED, seed_id
+from conftest import SEED, make_entry, seed_id
 
 from qabot.corpus import BUILTIN_SYNONYMS, read_synonyms
 from qabot.retriever import Retriever
@@ -40,9 +40,27 @@ def test_hyphenated_word_gives_its_parts() -> None:
     assert words("max-pooling per mini-batch") == ["max", "pooling", "per", "mini", "batch"]
 
 
-def test_a_hyphen_after_a_bound_prefix_joins_one_word() -> None:
-    assert words("under-fitting and non-linearity") == ["underfitting", "and", "nonlinearity"]
-    assert terms("non-linearity") == terms("nonlinearity") == terms("nonlinear")
+def test_a_hyphen_after_a_bound_prefix_joins_one_word_and_keeps_its_base() -> None:
+    assert words("under-fitting, non-linearity") == [
+        "underfitting",
+        "fitting",
+        "nonlinearity",
+        "linearity",
+    ]
+    assert terms("nonlinearity")[0] == terms("non-linearity")[0] == "nonlinear"
+    assert words("re-center") == ["re", "center"]  # "recenter" would stem to "recent"
+
+
+def test_a_prefixed_query_word_finds_its_base_once() -> None:
+    retriever = Retriever.from_entries(
+        [
+            make_entry(1, "What is data processing?", "Processing cleans the data."),
+            make_entry(2, "What is a gizmo?", "A gizmo is a device."),
+        ]
+    )
+    for query in ("pre-processing", "preprocessing"):
+        assert retriever.analyze(query).weights == {"process": 1.0}
+        assert retriever.ask(query).results[0].question_id == "notes:q1"
 
 
 @pytest.mark.parametrize("query", ["nonlinearity", "non linearity", "why non-linear activations"])
