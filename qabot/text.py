@@ -190,8 +190,9 @@ class PhraseTable:
         self.groups.append(phrases)
         for phrase in phrases:
             exact = words(phrase.strip('"')) if phrase[0] == phrase[-1] == '"' else []
-            if len(exact) == 1:
-                self._exact.setdefault(exact[0], canonical)
+            if len(exact) == 1:  # (a quoted phrase of several words matches by stems)
+                if exact[0] not in STOP_WORDS:
+                    self._exact.setdefault(exact[0], canonical)
                 continue
             key = _raw_terms(phrase.strip('"'))
             if key and key not in self._map and (len(key) > 1 or key != canonical):
@@ -216,29 +217,29 @@ class PhraseTable:
         out: list[Token] = []
         i = 0
         while i < len(tokens):
-            exact = self._exact.get(tokens[i].surface)
-            if exact is not None:
-                out.append(Token(tokens[i].surface, "_".join(exact), False))
-                i += 1
-                continue
-            if tokens[i].term not in self._first_terms:
+            length, canonical = self._match(tokens, i)
+            if canonical is None:
                 out.append(tokens[i])
                 i += 1
                 continue
-            for length in range(min(self.max_len, len(tokens) - i), 0, -1):
-                key = tuple(t.term for t in tokens[i : i + length])
-                canonical = self._map.get(key)
-                if canonical is not None:
-                    surface = " ".join(t.surface for t in tokens[i : i + length])
-                    out.append(Token(surface, "_".join(canonical), False))
-                    if length > 1 and len(canonical) > 1:
-                        out.extend(Token(surface, part, False, part=True) for part in canonical)
-                    i += length
-                    break
-            else:
-                out.append(tokens[i])
-                i += 1
+            surface = " ".join(t.surface for t in tokens[i : i + length])
+            out.append(Token(surface, "_".join(canonical), False))
+            if length > 1 and len(canonical) > 1:
+                out.extend(Token(surface, part, False, part=True) for part in canonical)
+            i += length
         return out
+
+    def _match(self, tokens: list[Token], i: int) -> tuple[int, tuple[str, ...] | None]:
+        """The longest phrase starting at `i` (a quoted word form counts as one word)."""
+        if tokens[i].term in self._first_terms:
+            for length in range(min(self.max_len, len(tokens) - i), 1, -1):
+                canonical = self._map.get(tuple(t.term for t in tokens[i : i + length]))
+                if canonical is not None:
+                    return length, canonical
+        exact = self._exact.get(tokens[i].surface)
+        if exact is not None:
+            return 1, exact
+        return 1, self._map.get((tokens[i].term,))
 
 
 def _raw_terms(text: str) -> tuple[str, ...]:

@@ -220,3 +220,10 @@ def test_minimize_means_fix_but_minimal_and_minima_do_not(phrases: PhraseTable) 
     # the three stem alike ("minim"): only the verb forms are quoted in the thesaurus
     assert terms("minimise overfitting", phrases) == terms("fix overfitting", phrases)
     assert "fix" not in terms("the minimal value at a local minima", phrases)
+
+
+def test_a_longer_phrase_wins_over_a_quoted_word_and_a_quoted_stop_word_is_ignored() -> None:
+    table = PhraseTable([["hyperparameter", '"settings"'], ["settings menu", "config screen"]])
+    table.add(["nothing", '"the"'])
+    assert terms("settings menu", table)[0] == terms("config screen", table)[0]
+    assert terms("the model", table) == ["model"]
