@@ -6,6 +6,7 @@ import dataclasses
 import os
 import sys
 from collections.abc import Sequence
+from functools import cached_property
 from pathlib import Path
 
 from qabot import __version__
@@ -180,14 +181,18 @@ class Retriever:
         """The entries a query names by id ("notes:q4") or number ("Q4", "question 4"), or
         None when it names none."""
         wanted = text.strip().lower()
-        exact = [i for i, e in enumerate(self.index.entries) if e.id.lower() == wanted]
-        if exact:
-            return exact
+        if ":" in wanted and (exact := self._ids.get(wanted)) is not None:
+            return [exact]
         number = question_number(text)
         if number is None:
             return None
         suffix = f":q{number}"
         return [i for i, e in enumerate(self.index.entries) if e.id.endswith(suffix)]
+
+    @cached_property
+    def _ids(self) -> dict[str, int]:
+        """Entry index by lowercased id (built on first use)."""
+        return {e.id.lower(): i for i, e in enumerate(self.index.entries)}
 
     def _by_reference(self, text: str, found: list[int], k: int) -> Answer:
         """The answer to "Q4": that question's opening passage, then the questions nearest to
