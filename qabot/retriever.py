@@ -195,17 +195,26 @@ class Retriever:
         return {e.id.lower(): i for i, e in enumerate(self.index.entries)}
 
     def _by_reference(self, text: str, found: list[int], k: int) -> Answer:
-        """The answer to "Q4": that question's opening passage, then the questions nearest to
-        it.  A number several documents share, or a question its document leaves
-        unanswered, gives suggestions instead."""
+        """The answer to "Q4": the passage of that question that answers it as asked (ranked
+        with its main question: "Q5", "How to know whether ...?", shows the signs), then the
+        questions nearest to it.  A number several documents share, or a question its
+        document leaves unanswered, gives suggestions instead."""
         if len(found) != 1 or not self.index.entries[found[0]].answered:
             hits = [self._opening(i, 0.0) for i in found[:k]]
             return Answer(query=text, answered=False, confidence=0.0, results=hits)
-        question = self.index.entries[found[0]].question
-        near = self._answer(question, k + 1, self.analyze(question)).results
-        related = [h for h in near if h.question_id != self.index.entries[found[0]].id][: k - 1]
-        own = self._opening(found[0], max([1.0, *(h.score for h in related)]))  # best first
+        entry = self.index.entries[found[0]]
+        near = self._answer(entry.question, k + 1, self.analyze(entry.question)).results
+        related = [h for h in near if h.question_id != entry.id][: k - 1]
+        own = self._as_asked(found[0], max([1.0, *(h.score for h in related)]))  # best first
         return Answer(query=text, answered=True, confidence=1.0, results=[own, *related])
+
+    def _as_asked(self, entry: int, score: float) -> Hit:
+        """A hit showing the passage an entry's main question itself would get."""
+        main = main_question(self.index.entries[entry].question)
+        ranked = rank(self.index, self.analyze(main), self.config, 1).ranked
+        if ranked and ranked[0].entry == entry:
+            return self._hit(entry, ranked[0].passage, score, QueryTerms())
+        return self._opening(entry, score)
 
     def _opening(self, entry: int, score: float) -> Hit:
         """A hit showing an entry's first passage (an empty one if the answer has none)."""

@@ -149,6 +149,13 @@ def test_a_question_number_answers_that_question_with_related_ones(
     assert [h.question_id for h in seed_retriever.ask("Q4", k=1).results] == [seed_id(4)]
 
 
+def test_a_question_number_shows_the_passage_that_answers_it_as_asked(
+    seed_retriever: Retriever,
+) -> None:
+    # Q5 asks "How to know whether ... exploding gradients?": its signs, not its opening
+    assert seed_retriever.ask("Q5").results[0].passage.startswith("There are some subtle signs")
+
+
 def test_a_follow_up_to_a_question_number_leans_on_that_question(
     seed_retriever: Retriever,
 ) -> None:
