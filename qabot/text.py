@@ -105,10 +105,14 @@ _BASE_ADJECTIVE = {
 }
 
 
+_DIMENSIONS = re.compile(r"\b(\d+)\s*(?:x|X|by|\*)\s*(\d+)\b")
+
+
 def normalize(text: str) -> str:
     """Normalize text for matching: NFKC (bold math letters become plain), quotes, case."""
     text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
     text = _ACRONYM_PLURAL.sub(r"\1", text)  # "LSTMs" -> "LSTM"
+    text = _DIMENSIONS.sub(r"\1x\2", text)  # "3 by 3", "3 x 3" and "3×3" -> "3x3"
     return text.casefold()
 
 

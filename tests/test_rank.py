@@ -203,6 +203,7 @@ def test_a_generic_phrase_does_not_outweigh_the_topic_word(seed_retriever: Retri
         ("my gradients keep shrinking to nothing, what now", 9),
         ("why does my model generalize poorly to new data", 3),
         ("what settings are chosen before training starts", 6),
+        ("why do the first layers of my deep model train so slowly", 9),
     ],
 )
 def test_colloquial_phrasing_reaches_the_corpus_vocabulary(

@@ -176,6 +176,9 @@ def test_phrase_table_without_a_second_phrase_is_ignored() -> None:
         ("reusing weights", "sharing weights"),
         ("so few weights", "so few parameters"),
         ("benefits of batch norm", "effects of batch norm"),
+        ("weight init to zero", "weight initialization to 0"),
+        ("the squashing function", "the sigmoid"),
+        ("the bottom layers", "the earlier layers"),
     ],
 )
 def test_builtin_thesaurus_maps_user_words_to_the_same_terms(
@@ -227,3 +230,8 @@ def test_a_longer_phrase_wins_over_a_quoted_word_and_a_quoted_stop_word_is_ignor
     table.add(["nothing", '"the"'])
     assert terms("settings menu", table)[0] == terms("config screen", table)[0]
     assert terms("the model", table) == ["model"]
+
+
+@pytest.mark.parametrize("written", ["3 by 3", "3 x 3", "3×3", "3*3", "3X3"])
+def test_dimensions_are_written_one_way(written: str) -> None:
+    assert normalize(f"a {written} kernel") == "a 3x3 kernel"
