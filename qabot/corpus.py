@@ -115,6 +115,11 @@ def phrase_table(entries: Sequence[Entry], synonym_groups: Sequence[Sequence[str
     return table
 
 
+# "(e.g. tanh, sigmoid, softmax)": names given as examples in passing, not what a passage is
+# about; they are shown but not indexed, so the answer that defines them ranks first
+_EXAMPLES = re.compile(r"\((?:e\.?\s?g\.?|for example|for instance|such as)[\s,:][^()]*\)", re.I)
+
+
 def build_index(
     entries: Sequence[Entry], synonym_groups: Sequence[Sequence[str]] = ()
 ) -> CorpusIndex:
@@ -124,7 +129,7 @@ def build_index(
     passages = chunk_entries([e.answer for e in entries])
     passage_texts = [p.text for p in passages]
     questions = [question_text(e) for e in entries]
-    passage_terms = [terms(t, phrases) for t in passage_texts]
+    passage_terms = [terms(_EXAMPLES.sub(" ", t), phrases) for t in passage_texts]
     if not any(passage_terms):
         raise EmptyCorpusError("no answer has any text to index")
     question_terms = [terms(q, phrases) for q in questions]

@@ -305,3 +305,21 @@ def test_the_ask_of_a_question_is_a_point_not_topic(asked_for_signs: Retriever) 
     best = asked_for_signs.ask("how can I tell if there is widget drift").results[0]
     assert best.passage.startswith("Signs of widget drift")
     assert asked_for_signs.ask("widget drift").results[0].passage.startswith("Widget drift is")
+
+
+def test_names_given_as_examples_in_passing_do_not_make_a_passage_about_them() -> None:
+    retriever = Retriever.from_entries(
+        [
+            make_entry(
+                1,
+                "What are the common widget shapes?",
+                "There are many shapes of widgets used in practice today:\n"
+                "- Sprocket: a round widget with teeth along its rim, used to drive chains "
+                "in bicycles, printers, conveyor belts and many other machines.",
+            ),
+            make_entry(2, "What is a gizmo?", "A gizmo holds parts (e.g. sprocket, gear)."),
+        ]
+    )
+    assert retriever.ask("sprocket").results[0].question_id == "notes:q1"
+    gizmo = retriever.ask("gizmo").results[0]
+    assert "(e.g. sprocket, gear)" in gizmo.passage  # shown as written
