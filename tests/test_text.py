@@ -179,6 +179,7 @@ def test_phrase_table_without_a_second_phrase_is_ignored() -> None:
         ("weight init to zero", "weight initialization to 0"),
         ("the squashing function", "the sigmoid"),
         ("the bottom layers", "the earlier layers"),
+        ("the middle layer", "the bottleneck"),
     ],
 )
 def test_builtin_thesaurus_maps_user_words_to_the_same_terms(
