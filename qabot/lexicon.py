@@ -196,19 +196,22 @@ class Lexicon:
         """Replace unknown content tokens of a query by the corpus words they most likely mean,
         then analyze the corrected query with `phrases` again (so a correction to "relu"
         becomes its canonical term and "explodng gradient" the phrase "exploding gradient")."""
+        out, changed = self._resolved(query, phrases)
+        if changed and phrases is not None:
+            return _reanalyzed(out, phrases)
+        return out
+
+    def _resolved(
+        self, query: list[Token], phrases: PhraseTable | None
+    ) -> tuple[list[Token], bool]:
+        """The query with unknown words resolved, and whether any was."""
         out: list[Token] = []
         changed = False
         i = 0
         while i < len(query):
             tok = query[i]
-            nxt = query[i + 1] if i + 1 < len(query) and not query[i + 1].stop else None
-            if tok.part or (nxt is not None and nxt.part):  # a phrase's words stay with it
-                nxt = None
-            joined = tok.surface + nxt.surface if nxt is not None else ""
-            split_word = nxt is not None and (
-                tok.stop or nxt.term not in self.terms or tok.term not in self.terms
-            )
-            if split_word and joined not in STOP_WORDS and self.known(joined):
+            joined = self._joined(tok, query[i + 1] if i + 1 < len(query) else None)
+            if joined:
                 out.extend(_analyzed([joined], phrases))  # "drop out", "auto encoder"
                 changed = True
                 i += 1
@@ -216,17 +219,28 @@ class Lexicon:
                 out.append(tok)
             else:
                 resolved = self.resolve(tok.surface)
-                out.extend(_analyzed(resolved, phrases))
+                out.extend(_analyzed(resolved, phrases) if resolved else [tok])
                 changed = changed or bool(resolved)
-                if not resolved:
-                    out.append(tok)
             i += 1
-        if changed and phrases is not None:  # "explodng gradient" is a phrase once corrected
-            surfaces = [t.surface for t in out if not t.part]
-            # "pre-processing" gave "preprocessing", resolved to "processing", then its base
-            kept = [w for i, w in enumerate(surfaces) if i == 0 or w != surfaces[i - 1]]
-            return tokens(" ".join(kept), phrases)
-        return out
+        return out, changed
+
+    def _joined(self, tok: Token, nxt: Token | None) -> str:
+        """The corpus word two query words make when written together ("auto encoder"), or
+        ""; a phrase's words stay with their phrase."""
+        if nxt is None or nxt.stop or tok.part or nxt.part:
+            return ""
+        if not (tok.stop or nxt.term not in self.terms or tok.term not in self.terms):
+            return ""
+        joined = tok.surface + nxt.surface
+        return joined if joined not in STOP_WORDS and self.known(joined) else ""
+
+
+def _reanalyzed(out: list[Token], phrases: PhraseTable) -> list[Token]:
+    """A resolved query analyzed again, so corrected words can form phrases; a word repeated
+    by the resolution ("pre-processing" -> "processing" twice) counts once."""
+    surfaces = [t.surface for t in out if not t.part]
+    kept = [w for i, w in enumerate(surfaces) if i == 0 or w != surfaces[i - 1]]
+    return tokens(" ".join(kept), phrases)
 
 
 def _analyzed(words: list[str], phrases: PhraseTable | None) -> list[Token]:
