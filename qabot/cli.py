@@ -234,7 +234,11 @@ def build_parser() -> argparse.ArgumentParser:
         epilog='examples: qabot ask "why batch norm"; '
         'printf "what is momentum\\n" | qabot ask --json -',
     )
-    ask.add_argument("query", help='the question, or "-" to read one query per line from stdin')
+    ask.add_argument(
+        "query",
+        help='the question (or a question number, "Q4"), or "-" to read one query per line '
+        "from stdin",
+    )
     ask.add_argument("-k", type=int, default=None, metavar="N", help="show the top N hits")
     ask.add_argument("--full", action="store_true", help="print the whole answer")
     ask.add_argument("--json", action="store_true", help="print JSON (JSON Lines for stdin)")
