@@ -261,6 +261,12 @@ class HistoryInput(Input):
         self.cursor_position = len(self.value)
 
 
+ASKING_HINT = (
+    'Ask in your own words ("why batch norm"), follow up ("how do I fix it?"),\n'
+    'or name a question by its number ("Q4").'
+)
+
+
 class HelpScreen(ModalScreen[None]):
     """Every key binding of the chat, in one table."""
 
@@ -276,4 +282,5 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help"):
             yield Static(Content("qabot chat: keys"), classes="help-title")
             yield Static(Content(lines), id="help-keys")
+            yield Static(Content(ASKING_HINT), id="help-asking", classes="hint")
             yield Static(Content("escape closes this help"), classes="hint")

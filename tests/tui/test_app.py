@@ -372,6 +372,7 @@ def test_help_lists_every_binding(retriever: Retriever) -> None:
         for binding in app._own_bindings():
             assert (binding.tooltip or binding.description) in keys
         assert "up / down" in keys
+        assert "Q4" in app.screen.query_one("#help-asking", Static).visual.plain
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 
