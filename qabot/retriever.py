@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import sys
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path
 
-from qabot import __version__
-from qabot.corpus import BUILTIN_SYNONYMS, CorpusIndex, build_index, main_question
-from qabot.errors import CorpusError, EmptyCorpusError, QueryError
+from qabot import cache as index_cache
+from qabot.corpus import CorpusIndex, build_index, main_question
+from qabot.errors import QueryError
 from qabot.models import Answer, Entry, Hit
-from qabot.parse import Corpus, corpus_fingerprint, load_corpus
+from qabot.parse import Corpus, load_corpus
 from qabot.query import QueryTerms, analyze_query, is_anaphoric, question_number
 from qabot.rank import RankConfig, rank
 from qabot.text import tokens
@@ -93,8 +92,7 @@ class Retriever:
         root = Path(path) if path is not None else default_corpus_path()
         if not cache:
             return cls.from_corpus(load_corpus(root), config=config, cache=False)
-        location = _index_location(root, Path(index_dir) if index_dir else None)
-        index = _load_cached(*location) or _build_and_save(load_corpus(root), *location)
+        index = index_cache.cached_index(root, Path(index_dir) if index_dir else None)
         return cls._over(index, root, config)
 
     @classmethod
@@ -107,11 +105,11 @@ class Retriever:
         cache: bool = True,
     ) -> Retriever:
         """A retriever over an already loaded corpus, reusing a cached index when `cache`."""
+        directory = Path(index_dir) if index_dir else None
         if cache:
-            location = _index_location(corpus.root, Path(index_dir) if index_dir else None)
-            index = _load_cached(*location) or _build_and_save(corpus, *location)
+            index = index_cache.cached_index(corpus.root, directory, corpus)
         else:
-            index = _build(corpus)
+            index = index_cache.build(corpus)
         return cls._over(index, corpus.root, config)
 
     @classmethod
@@ -268,73 +266,3 @@ class Retriever:
             source=entry.source,
             matched_terms=matched,
         )
-
-
-def _build(corpus: Corpus) -> CorpusIndex:
-    try:
-        index = build_index(corpus.entries, corpus.synonyms)
-    except EmptyCorpusError as exc:
-        raise CorpusError(corpus.root, str(exc)) from None
-    index.problems = [str(p) for p in corpus.problems]
-    index.notices = list(corpus.notices)
-    return index
-
-
-def _index_location(root: Path, index_dir: Path | None) -> tuple[Path, str]:
-    """Where the index of the corpus at `root` is cached, and its key (from bytes, no parsing)."""
-    from qabot import store
-
-    # the root is part of the key: entries store their source path for display
-    files = [
-        *corpus_fingerprint(root),
-        ("<builtin synonyms>", BUILTIN_SYNONYMS.read_bytes()),
-        ("<root>", str(root.resolve()).encode()),
-        *_indexing_code(),
-    ]
-    key = store.corpus_key(files, __version__)
-    return (index_dir or store.default_index_dir()) / f"{key}.npz", key
-
-
-INDEXING_MODULES = (
-    "chunk.py",
-    "corpus.py",
-    "index.py",
-    "lexicon.py",
-    "models.py",
-    "store.py",
-    "text.py",
-)
-
-
-def _indexing_code() -> list[tuple[str, bytes]]:
-    """The source of the modules that decide what an index holds (parsing, chunking, text
-    analysis, index layout): a change there must rebuild cached indexes even within one
-    version.  Ranking and interface modules are left out, so changing them keeps the cache."""
-    package = Path(__file__).parent
-    modules = [package / name for name in INDEXING_MODULES]
-    modules += sorted((package / "parse").glob("*.py"))
-    return [(f"<code {m.relative_to(package)}>", m.read_bytes()) for m in modules if m.exists()]
-
-
-def _load_cached(path: Path, key: str) -> CorpusIndex | None:
-    """The cached index, or None (with a one-line notice if a bad file is being replaced)."""
-    from qabot import store
-
-    try:
-        return store.load(path, key)
-    except store.StaleIndex as exc:
-        if path.exists():
-            print(f"qabot: rebuilding index ({exc})", file=sys.stderr)
-        return None
-
-
-def _build_and_save(corpus: Corpus, path: Path, key: str) -> CorpusIndex:
-    """Build the index of `corpus` and cache it at `path` (a failure to write only warns)."""
-    from qabot import store
-
-    index = _build(corpus)
-    try:
-        store.save(index, path, key)
-    except OSError as exc:
-        print(f"qabot: index not cached ({exc.strerror or exc})", file=sys.stderr)
-    return index

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from conftest import make_entry
 
-import qabot.retriever as retriever_module
+import qabot.cache as cache_module
 from qabot import store
 from qabot.corpus import build_index
 from qabot.models import Entry, Source
@@ -41,13 +41,13 @@ def index_files(index_dir: Path) -> list[Path]:
 
 def counting_build(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     calls: list[int] = []
-    real = retriever_module.build_index
+    real = cache_module.build_index
 
     def build(*args: object, **kwargs: object) -> object:
         calls.append(1)
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(retriever_module, "build_index", build)
+    monkeypatch.setattr(cache_module, "build_index", build)
     return calls
 
 
@@ -60,7 +60,7 @@ def test_second_load_reuses_the_cached_index(
     def fail(*args: object, **kwargs: object) -> None:
         raise AssertionError("index rebuilt although the cache is valid")
 
-    monkeypatch.setattr(retriever_module, "build_index", fail)
+    monkeypatch.setattr(cache_module, "build_index", fail)
     again = Retriever.from_path(corpus, index_dir=index_dir)
     assert again.ask("what is dropout").best.question_id == "faq:q1"  # type: ignore[union-attr]
 
@@ -259,17 +259,17 @@ def test_unsorted_postings_are_a_stale_index(tmp_path: Path) -> None:
 def test_a_change_to_the_indexing_code_changes_the_cache_key(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from qabot import retriever
+    from qabot import cache
 
     corpus = tmp_path / "notes"
     corpus.mkdir()
     (corpus / "a.md").write_text("## What is dropout?\n\nIt zeroes units.\n", encoding="utf-8")
-    before = retriever._index_location(corpus, tmp_path)
-    real = retriever._indexing_code()
+    before = cache.index_location(corpus, tmp_path)
+    real = cache.indexing_code()
     assert any(name == "<code text.py>" for name, _ in real)
     changed = [(n, b + b"\n# edited" if n == "<code text.py>" else b) for n, b in real]
-    monkeypatch.setattr(retriever, "_indexing_code", lambda: changed)
-    assert retriever._index_location(corpus, tmp_path) != before
+    monkeypatch.setattr(cache, "indexing_code", lambda: changed)
+    assert cache.index_location(corpus, tmp_path) != before
 
 
 def test_passages_out_of_entry_order_are_a_stale_index(tmp_path: Path) -> None:
@@ -288,8 +288,8 @@ def test_passages_out_of_entry_order_are_a_stale_index(tmp_path: Path) -> None:
 
 
 def test_the_cache_key_covers_parsing_and_analysis_but_not_ranking() -> None:
-    from qabot import retriever
+    from qabot import cache
 
-    names = {name for name, _ in retriever._indexing_code()}
+    names = {name for name, _ in cache.indexing_code()}
     assert {"<code text.py>", "<code chunk.py>", "<code parse/text.py>"} <= names
     assert "<code rank.py>" not in names and "<code cli.py>" not in names

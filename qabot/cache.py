@@ -1,0 +1,89 @@
+"""The persisted index of a corpus: where it lives, its key, and loading or building it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from qabot import __version__
+from qabot.corpus import BUILTIN_SYNONYMS, CorpusIndex, build_index
+from qabot.errors import CorpusError, EmptyCorpusError
+from qabot.parse import Corpus, corpus_fingerprint, load_corpus
+
+
+def cached_index(root: Path, index_dir: Path | None, corpus: Corpus | None = None) -> CorpusIndex:
+    """The index of the corpus at `root`: loaded from the cache when its key matches (nothing
+    is parsed then), else built from `corpus` (or the files) and cached."""
+    location = index_location(root, index_dir)
+    return load_cached(*location) or build_and_save(corpus or load_corpus(root), *location)
+
+
+def build(corpus: Corpus) -> CorpusIndex:
+    """The index of a loaded corpus, with what loading it reported (CorpusError if empty)."""
+    try:
+        index = build_index(corpus.entries, corpus.synonyms)
+    except EmptyCorpusError as exc:
+        raise CorpusError(corpus.root, str(exc)) from None
+    index.problems = [str(p) for p in corpus.problems]
+    index.notices = list(corpus.notices)
+    return index
+
+
+def index_location(root: Path, index_dir: Path | None) -> tuple[Path, str]:
+    """Where the index of the corpus at `root` is cached, and its key (from bytes, no parsing)."""
+    from qabot import store
+
+    # the root is part of the key: entries store their source path for display
+    files = [
+        *corpus_fingerprint(root),
+        ("<builtin synonyms>", BUILTIN_SYNONYMS.read_bytes()),
+        ("<root>", str(root.resolve()).encode()),
+        *indexing_code(),
+    ]
+    key = store.corpus_key(files, __version__)
+    return (index_dir or store.default_index_dir()) / f"{key}.npz", key
+
+
+INDEXING_MODULES = (
+    "chunk.py",
+    "corpus.py",
+    "index.py",
+    "lexicon.py",
+    "models.py",
+    "store.py",
+    "text.py",
+)
+
+
+def indexing_code() -> list[tuple[str, bytes]]:
+    """The source of the modules that decide what an index holds (parsing, chunking, text
+    analysis, index layout): a change there must rebuild cached indexes even within one
+    version.  Ranking and interface modules are left out, so changing them keeps the cache."""
+    package = Path(__file__).parent
+    modules = [package / name for name in INDEXING_MODULES]
+    modules += sorted((package / "parse").glob("*.py"))
+    return [(f"<code {m.relative_to(package)}>", m.read_bytes()) for m in modules if m.exists()]
+
+
+def load_cached(path: Path, key: str) -> CorpusIndex | None:
+    """The cached index, or None (with a one-line notice if a bad file is being replaced)."""
+    from qabot import store
+
+    try:
+        return store.load(path, key)
+    except store.StaleIndex as exc:
+        if path.exists():
+            print(f"qabot: rebuilding index ({exc})", file=sys.stderr)
+        return None
+
+
+def build_and_save(corpus: Corpus, path: Path, key: str) -> CorpusIndex:
+    """Build the index of `corpus` and cache it at `path` (a failure to write only warns)."""
+    from qabot import store
+
+    index = build(corpus)
+    try:
+        store.save(index, path, key)
+    except OSError as exc:
+        print(f"qabot: index not cached ({exc.strerror or exc})", file=sys.stderr)
+    return index
