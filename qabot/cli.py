@@ -11,7 +11,7 @@ import json
 import re
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TextIO
 
 from qabot import __version__
@@ -226,13 +226,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    ask = sub.add_parser(
+    def command(
+        name: str, func: Callable[..., int], summary: str, description: str, example: str
+    ) -> argparse.ArgumentParser:
+        """One subcommand with the common options."""
+        parsed = sub.add_parser(
+            name, parents=[common], help=summary, description=description, epilog=example
+        )
+        parsed.set_defaults(func=func)
+        return parsed
+
+    ask = command(
         "ask",
-        parents=[common],
-        help="answer one question (or many from stdin)",
-        description="Answer a question from the corpus.",
-        epilog='examples: qabot ask "why batch norm"; '
-        'printf "what is momentum\\n" | qabot ask --json -',
+        cmd_ask,
+        "answer one question (or many from stdin)",
+        "Answer a question from the corpus.",
+        'examples: qabot ask "why batch norm"; printf "what is momentum\\n" | qabot ask --json -',
     )
     ask.add_argument(
         "query",
@@ -242,35 +251,28 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("-k", type=int, default=None, metavar="N", help="show the top N hits")
     ask.add_argument("--full", action="store_true", help="print the whole answer")
     ask.add_argument("--json", action="store_true", help="print JSON (JSON Lines for stdin)")
-    ask.set_defaults(func=cmd_ask)
-
-    lst = sub.add_parser(
+    lst = command(
         "list",
-        parents=[common],
-        help="list the questions of the corpus",
-        description="List the corpus questions.",
-        epilog="example: qabot list --json",
+        cmd_list,
+        "list the questions of the corpus",
+        "List the corpus questions.",
+        "example: qabot list --json",
     )
     lst.add_argument("--json", action="store_true", help="print the full entries as JSON Lines")
-    lst.set_defaults(func=cmd_list)
-
-    index = sub.add_parser(
+    command(
         "index",
-        parents=[common],
-        help="build and cache the index",
-        description="Build the index of a corpus and cache it.",
-        epilog="example: qabot index --corpus ~/notes",
+        cmd_index,
+        "build and cache the index",
+        "Build the index of a corpus and cache it.",
+        "example: qabot index --corpus ~/notes",
     )
-    index.set_defaults(func=cmd_index)
-
-    chat = sub.add_parser(
+    command(
         "chat",
-        parents=[common],
-        help="open the terminal chat",
-        description="Chat with the corpus in a terminal UI.",
-        epilog="example: qabot chat",
+        cmd_chat,
+        "open the terminal chat",
+        "Chat with the corpus in a terminal UI.",
+        "example: qabot chat",
     )
-    chat.set_defaults(func=cmd_chat)
     return parser
 
 
