@@ -71,3 +71,12 @@ def run_qabot(
         cwd=cwd,
         timeout=120,
     )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str]) -> None:
+    """Bad input: exit code 2 and one `qabot: error: ...` line on stderr, no traceback."""
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("qabot: error:")

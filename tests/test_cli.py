@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import QABOT, run_qabot, seed_id
+from conftest import QABOT, assert_one_line_error, run_qabot, seed_id
 
 from qabot.models import Answer
 
@@ -41,14 +41,6 @@ def qabot(cache_dir: Path, tmp_path: Path) -> Run:
         return run_qabot(*args, stdin=stdin, env=env, cwd=tmp_path)
 
     return run
-
-
-def _assert_bad_input(result: subprocess.CompletedProcess[str]) -> None:
-    assert result.returncode == 2, result.stderr
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("qabot: error:")
 
 
 def test_console_script_is_installed() -> None:
@@ -144,12 +136,12 @@ def test_list_json_prints_entries(qabot: Run) -> None:
     ids=["empty", "blank", "huge", "escape", "bell"],
 )
 def test_bad_query_exits_2_with_a_one_line_error(qabot: Run, query: str) -> None:
-    _assert_bad_input(qabot("ask", query))
+    assert_one_line_error(qabot("ask", query))
 
 
 def test_missing_corpus_exits_2_with_a_one_line_error(qabot: Run) -> None:
     result = qabot("ask", "--corpus", "/nonexistent", "why batch norm")
-    _assert_bad_input(result)
+    assert_one_line_error(result)
     assert "/nonexistent" in result.stderr
 
 
@@ -158,7 +150,7 @@ def test_corpus_whose_answers_are_all_empty_exits_2_naming_it(qabot: Run, tmp_pa
     folder.mkdir()
     (folder / "a.md").write_text("## What is dropout?\n\n## What is momentum?\n", encoding="utf-8")
     result = qabot("ask", "--corpus", str(folder), "dropout")
-    _assert_bad_input(result)
+    assert_one_line_error(result)
     assert str(folder) in result.stderr and "no answer" in result.stderr
 
 
@@ -173,7 +165,7 @@ def test_bad_corpus_file_exits_2_with_a_one_line_error(
     path = tmp_path / name
     path.write_bytes(data)
     result = qabot("ask", "--corpus", str(path), "dropout")
-    _assert_bad_input(result)
+    assert_one_line_error(result)
     assert name in result.stderr
 
 

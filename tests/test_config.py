@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import run_qabot
+from conftest import assert_one_line_error, run_qabot
 
 from qabot import cli
 from qabot.config import ConfigError, config_path, read_config, resolve
@@ -88,7 +88,7 @@ def test_config_corpus_is_used_by_the_chat(tmp_path: Path, monkeypatch: pytest.M
 def test_malformed_config_exits_2_with_one_line_from_the_console_script() -> None:
     path = write_config("corpus = [\n")
     result = run_qabot("list")
-    assert result.returncode == 2
+    assert_one_line_error(result)
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith(f"qabot: error: {path}: malformed config")
 
