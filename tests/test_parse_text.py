@@ -175,13 +175,15 @@ def test_shuffled_copy_gives_each_question_its_own_answer(seed: list[Entry]) -> 
     ]
 
 
-def test_answers_align_by_content_when_answer_labels_are_removed(seed: list[Entry]) -> None:
-    entries = _parse(_without_markers(_lines(), headers=False, labels=True))
-    assert [e.answer for e in entries] == [e.answer for e in seed]
-
-
-def test_answers_align_by_content_when_headers_are_removed(seed: list[Entry]) -> None:
-    entries = _parse(_without_markers(_lines(), headers=True, labels=False))
+@pytest.mark.parametrize(
+    ("headers", "labels"),
+    [(False, True), (True, False), (True, True)],
+    ids=["answer-labels-removed", "headers-removed", "every-marker-removed"],
+)
+def test_answers_align_by_content_when_markers_are_removed(
+    seed: list[Entry], headers: bool, labels: bool
+) -> None:
+    entries = _parse(_without_markers(_lines(), headers=headers, labels=labels))
     assert [e.answer for e in entries] == [e.answer for e in seed]
 
 
@@ -190,11 +192,6 @@ def test_answers_align_by_content_with_only_the_first_header_left(seed: list[Ent
     stripped = _without_markers(lines, headers=True, labels=True)
     first_header = next(line for line in lines[TOC_SIZE:] if HEADER.match(line))
     entries = _parse([*stripped[:TOC_SIZE], first_header, *stripped[TOC_SIZE:]])
-    assert [e.answer for e in entries] == [e.answer for e in seed]
-
-
-def test_answers_align_by_content_when_every_marker_is_removed(seed: list[Entry]) -> None:
-    entries = _parse(_without_markers(_lines(), headers=True, labels=True))
     assert [e.answer for e in entries] == [e.answer for e in seed]
 
 
