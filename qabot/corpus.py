@@ -56,12 +56,16 @@ class CorpusIndex:
         if topic is None:
             e = self.entries[entry]
             texts = [main_question(e.question), *e.alternates]
-            asks = set(terms(ASK_WORDS, self.phrases))
-            topic = frozenset(
-                t for text in texts for t in terms(text, self.phrases) if t not in asks
+            topic = frozenset(t for text in texts for t in terms(text, self.phrases)).difference(
+                self._ask_terms
             )
             self._topics[entry] = topic
         return topic
+
+    @cached_property
+    def _ask_terms(self) -> frozenset[str]:
+        """The terms of `ASK_WORDS` under this corpus's phrase table (derived once)."""
+        return frozenset(terms(ASK_WORDS, self.phrases))
 
     @cached_property
     def passage_first(self) -> np.ndarray:
