@@ -118,6 +118,10 @@ class Lexicon:
         lo = bisect.bisect_left(self.words, prefix)
         return lo, bisect.bisect_left(self.words, prefix + "\uffff", lo)
 
+    def _corpus_words(self, lo: int, hi: int) -> list[int]:
+        """Positions in [lo, hi) of words the corpus has (synonym aliases have a count of 0)."""
+        return [i for i in range(lo, hi) if self.counts[i] > 0]
+
     def _prefix_matches(self, word: str) -> list[str]:
         """The most frequent corpus word that `word` is a prefix of ("class" -> "classification",
         not also "classic"), if the prefix is not ambiguous."""
@@ -126,7 +130,7 @@ class Lexicon:
         lo, hi = self._prefix_range(word)
         if lo < hi and self.words[lo] == word:
             lo += 1  # a completion is longer than the word itself
-        found = [i for i in range(lo, hi) if self.counts[i] > 0]  # corpus words, not aliases
+        found = self._corpus_words(lo, hi)
         if not found or len({term(self.words[i]) for i in found[:50]}) > MAX_COMPLETION_STEMS:
             return []
         return [self.words[max(found, key=lambda i: self.counts[i])]]
@@ -148,11 +152,8 @@ class Lexicon:
             shorter = stem[:-cut]
             if len(shorter) >= MIN_COMPLETION_LENGTH and shorter in self.terms:
                 lo, hi = self._prefix_range(shorter)
-                same = [
-                    w
-                    for w, n in zip(self.words[lo:hi], self.counts[lo:hi], strict=True)
-                    if n > 0 and term(w) == shorter
-                ]
+                family = (self.words[i] for i in self._corpus_words(lo, hi))
+                same = [w for w in family if term(w) == shorter]
                 if same:
                     return same[:1]
         return []
