@@ -68,6 +68,11 @@ class CorpusIndex:
         return frozenset(terms(ASK_WORDS, self.phrases))
 
     @cached_property
+    def head_sizes(self) -> np.ndarray:
+        """Distinct terms in each passage's head (0 without one), derived once."""
+        return np.bincount(self.passage_heads.scorer.indices, minlength=len(self.passage_texts))
+
+    @cached_property
     def passage_first(self) -> np.ndarray:
         """True for the first passage of each answer (derived once, used by every query)."""
         first = np.ones(len(self.passage_entry), dtype=bool)

@@ -40,6 +40,9 @@ class RankConfig:
     # query terms the entry's question does not already cover (see `choose_passage`)
     topic_weight: float = 0.5
     point_head_weight: float = 0.5  # the same bonus for heads, when choosing inside an answer
+    # the same, for a head that is exactly the query's point ("relu" is "- Relu: ...", not
+    # "- Leaky ReLU: ..."): weight of the head's Jaccard overlap with the point
+    exact_head_weight: float = 0.5
     context_weight: float = 0.5  # weight of the previous turn's terms in a follow-up
     part_weight: float = 0.5  # query weight of each word of a phrase ("neural", "network")
     threshold: float = 0.45  # abstain below this (tune split: 0.824 OOD abstention, 0.049 false)
@@ -177,9 +180,9 @@ def choose_passage(
     Every passage of an answer inherits its main question's topic ("Some ways to fix it are:"
     is about the vanishing gradient of its question), and in a follow-up the previous turn's
     topic too, so those terms cannot tell its passages apart.  The rest of the query (its
-    point) picks the passage, helped by passage heads ("- Momentum: ...") and with the fused
-    score (`topic_weight`) as a tie-breaker; a query that is all topic gets the answer's
-    opening.
+    point) picks the passage, helped by passage heads ("- Momentum: ...", most of all a head
+    naming exactly the point) and with the fused score (`topic_weight`) as a tie-breaker; a
+    query that is all topic gets the answer's opening.
     """
     lo, hi = index.passage_range(entry)
     topic = index.topic_terms(entry) | query.context
@@ -198,9 +201,26 @@ def choose_passage(
     heads = index.passage_heads.scorer.range_scores(*index.passage_heads.ids(point), lo, hi)
     if heads.max(initial=0.0) > 0:
         mix = mix + config.point_head_weight * (heads / heads.max()) ** 2
+    if config.exact_head_weight:
+        mix = mix + config.exact_head_weight * head_overlap(index, point, lo, hi) ** 2
     local = fused[lo:hi]
     mix = mix + config.topic_weight * local / max(float(local.max()), 1e-12)
     return lo + int(np.argmax(mix))
+
+
+def head_overlap(index: CorpusIndex, point: dict[str, float], lo: int, hi: int) -> np.ndarray:
+    """Per passage in [lo, hi), the Jaccard overlap of its head's terms with `point`'s (0
+    without a head): 1 when the head names exactly what the query asks about."""
+    heads = index.passage_heads
+    matched = np.zeros(hi - lo)
+    for term in point:
+        i = heads.vocabulary.get(term)
+        if i is not None:
+            docs, _ = heads.scorer.range_postings(i, lo, hi)
+            matched[docs - lo] += 1
+    sizes = index.head_sizes[lo:hi]
+    union = sizes + len(point) - matched
+    return np.divide(matched, union, out=np.zeros(hi - lo), where=sizes > 0)
 
 
 @dataclass

@@ -279,6 +279,35 @@ def test_a_point_term_with_zero_bm25_idf_still_picks_its_passage() -> None:
     assert best.passage.startswith("The keep probability")
 
 
+@pytest.mark.parametrize(
+    ("query", "head"),
+    [("what is the gizmo", "- Gizmo:"), ("gizmo", "- Gizmo:"), ("turbo gizmo", "- Turbo gizmo:")],
+)
+def test_a_head_naming_exactly_the_point_beats_a_longer_head(query: str, head: str) -> None:
+    # shaped like the seed's "- Relu:" and "- Leaky ReLU:" items: the longer head's item
+    # names "gizmo" twice, the exact head's once
+    answer = (
+        "There are a lot of widget parts:\n"
+        "- Gizmo: g(x) = max(0, x)\nit returns 0 if the input is negative and the input "
+        "itself otherwise. It is fast because the rule is simple.\n"
+        "- Turbo gizmo:\ng(x) = ax for x < 0, g(x) = x otherwise\nIt keeps a small value on "
+        "the negative side and does the same thing as a gizmo on the positive side.\n"
+        "- Casing: it holds every part of the widget together and protects them from the "
+        "weather outside."
+    )
+    retriever = Retriever.from_entries([make_entry(1, "What are the parts of a widget?", answer)])
+    assert (
+        retriever.ask(query)
+        .results[0]
+        .passage.startswith(f"There are a lot of widget parts:\n{head}")
+    )
+
+
+@pytest.mark.parametrize("query", ["relu", "what is relu", "explain the relu function"])
+def test_seed_relu_gets_the_relu_item_not_leaky_relu(seed_retriever: Retriever, query: str) -> None:
+    assert "- Relu: f(x)" in seed_retriever.ask(query).results[0].passage
+
+
 def test_the_previous_turn_s_terms_do_not_pick_the_passage(layered: Retriever) -> None:
     # even weighted far above the new turn, "squeezer" from the previous turn is topic only
     index, config = layered.index, layered.config
