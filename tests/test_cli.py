@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -45,6 +46,17 @@ def qabot(cache_dir: Path, tmp_path: Path) -> Run:
 
 def test_console_script_is_installed() -> None:
     assert QABOT.is_file()
+
+
+def test_python_dash_m_qabot_is_the_same_command(cache_dir: Path, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "QABOT_CORPUS"}
+    env |= {"XDG_CACHE_HOME": str(cache_dir), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    command = [sys.executable, "-m", "qabot", "ask", "--json", "why batch norm"]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["results"][0]["question_id"] == seed_id(4)
+    empty = subprocess.run([*command[:-1], "  "], capture_output=True, text=True, env=env)
+    assert_one_line_error(empty)
 
 
 def test_ask_prints_the_question_and_its_passage(qabot: Run) -> None:

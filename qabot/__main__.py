@@ -1,0 +1,7 @@
+"""`python -m qabot`: the same command line as the `qabot` console script."""
+
+import sys
+
+from qabot.cli import main
+
+sys.exit(main())
