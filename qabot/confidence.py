@@ -31,6 +31,8 @@ def coverage(index: CorpusIndex, query: QueryTerms, entry: int) -> tuple[float, 
     lo, hi = index.passage_range(entry)
     total = found = 0.0
     for term, weight in query.weights.items():
+        if term in index.ask_terms:
+            continue
         i = index.bm25_passages.vocabulary.get(term)
         if term not in index.lexicon.terms:
             w = weight * unknown_idf * rarity(query.words.get(term, term))

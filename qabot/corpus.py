@@ -57,13 +57,13 @@ class CorpusIndex:
             e = self.entries[entry]
             texts = [main_question(e.question), *e.alternates]
             topic = frozenset(t for text in texts for t in terms(text, self.phrases)).difference(
-                self._ask_terms
+                self.ask_terms
             )
             self._topics[entry] = topic
         return topic
 
     @cached_property
-    def _ask_terms(self) -> frozenset[str]:
+    def ask_terms(self) -> frozenset[str]:
         """The terms of `ASK_WORDS` under this corpus's phrase table (derived once)."""
         return frozenset(terms(ASK_WORDS, self.phrases))
 

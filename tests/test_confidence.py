@@ -60,3 +60,17 @@ def test_a_concept_the_corpus_lacks_is_not_covered_by_its_words(
     assert query.weights["posit_encod"] == 1.0
     assert coverage(index, query, 0)[0] < 0.5
     assert not seed_retriever.ask("what is positional encoding in transformers").answered
+
+
+def test_words_naming_the_kind_of_question_neither_add_nor_remove_coverage(
+    seed_retriever: Retriever,
+) -> None:
+    # "fix" asks for a remedy: Q9 (vanishing gradient) has "Some ways to fix it", Q1
+    # (autoencoders) no remedy at all; neither says more or less about the subject
+    index = seed_retriever.index
+
+    def share(query: str, entry: int) -> float:
+        return coverage(index, analyze_query(index, query), entry)[0]
+
+    assert share("how to fix autoencoder", 0) == share("autoencoder", 0) == 1.0
+    assert share("how to fix a leaky faucet", 8) == share("leaky faucet", 8)

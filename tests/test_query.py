@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qabot.query import is_anaphoric, question_number
+from qabot.retriever import Retriever
 
 
 @pytest.mark.parametrize(
@@ -37,3 +38,19 @@ def test_pronouns_and_a_leading_and_lean_on_the_previous_turn() -> None:
     assert is_anaphoric("how do I fix it?")
     assert is_anaphoric("and the other one")
     assert not is_anaphoric("how do I fix exploding gradients")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "how do I stop my gradients from vanishing",
+        "how can i keep the gradients from vanishing",
+        "my gradients vanish, what can I do about it",
+        "gradients vanish, what should I try",
+    ],
+)
+def test_a_request_for_a_remedy_asks_for_a_fix(seed_retriever: Retriever, query: str) -> None:
+    terms = seed_retriever.analyze(query)
+    assert "fix" in terms.weights
+    assert not {"stop", "keep", "tri"} & set(terms.weights)  # the frame's verbs are no topic
+    assert seed_retriever.ask(query).results[0].passage.startswith("Some ways to fix it are:")
