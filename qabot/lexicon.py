@@ -22,6 +22,10 @@ from qabot.text import BOUND_PREFIXES, STOP_WORDS, PhraseTable, Token, term, tok
 MAX_COMPLETION_STEMS = 3  # a truncation matching more distinct words than this is ambiguous
 MIN_COMPLETION_LENGTH = 4  # "per", "act", "div" are words, not truncations of corpus words
 MIN_TYPO_LENGTH = 4
+# A common word is a truncation only of a much longer word ("norm", "grad", "arch"), not of one a
+# few letters longer ("late" is no "latent", "mode" no "model", "moment" no "momentum")
+MIN_COMMON_WORD_COMPLETION = 4
+INFLECTIONS = frozenset({"s", "es", "d", "ed", "n", "en", "ing", "ly"})
 DERIVATIONAL_SUFFIXES = ("ly", "ness")
 TYPO_CANDIDATES = 20  # nearest words by character n-grams, then checked by edit distance
 
@@ -111,6 +115,8 @@ class Lexicon:
         found = self._prefix_matches(word)
         if not found and len(word) > MIN_COMPLETION_LENGTH and word.endswith("s"):
             found = self._prefix_matches(word[:-1])  # plural truncation: "hyperparams"
+        if found and is_common_word(word) and not _truncation_of(word, found[0]):
+            return []
         return found
 
     def _prefix_range(self, prefix: str) -> tuple[int, int]:
@@ -234,6 +240,13 @@ class Lexicon:
             return ""
         joined = tok.surface + nxt.surface
         return joined if joined not in STOP_WORDS and self.known(joined) else ""
+
+
+def _truncation_of(word: str, completion: str) -> bool:
+    """Whether a common word may stand for `completion`: an inflection of it ("weights",
+    "chosen") or a clipped form of a much longer word ("norm" for "normalization")."""
+    added = completion[len(word) :]
+    return added in INFLECTIONS or len(added) >= MIN_COMMON_WORD_COMPLETION
 
 
 def _reanalyzed(out: list[Token], phrases: PhraseTable) -> list[Token]:

@@ -90,6 +90,25 @@ def test_truncation_gives_one_word_per_term() -> None:
     assert lex.resolve("norm") == ["normalization"]
 
 
+@pytest.mark.parametrize("word", ["late", "mode", "moment", "line"])
+def test_a_common_word_is_no_truncation_of_a_slightly_longer_word(word: str) -> None:
+    text = "The latent model uses momentum on linear layers."
+    lex = Lexicon.build([text], terms(text))
+    assert lex.resolve(word) == []
+
+
+@pytest.mark.parametrize(
+    ("word", "full"),
+    [("norm", "normalization"), ("grad", "gradients"), ("chose", "chosen")],
+)
+def test_a_common_word_still_stands_for_a_long_word_or_its_own_inflection(
+    word: str, full: str
+) -> None:
+    text = "Normalization of gradients was chosen."
+    lex = Lexicon.build([text], terms(text))
+    assert lex.resolve(word) == [full]
+
+
 def test_common_word_is_not_split_into_a_stop_word_and_a_corpus_word() -> None:
     lex = Lexicon.build(["The side of the layer."], ["side", "layer"])
     assert lex.resolve("inside") == []
