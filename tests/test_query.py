@@ -54,3 +54,11 @@ def test_a_request_for_a_remedy_asks_for_a_fix(seed_retriever: Retriever, query:
     assert "fix" in terms.weights
     assert not {"stop", "keep", "tri"} & set(terms.weights)  # the frame's verbs are no topic
     assert seed_retriever.ask(query).results[0].passage.startswith("Some ways to fix it are:")
+
+
+@pytest.mark.parametrize(
+    "query", ["how do I know my gradients are exploding", "how can I tell my gradients explode"]
+)
+def test_asking_how_to_know_asks_for_the_signs(seed_retriever: Retriever, query: str) -> None:
+    assert "sign" in seed_retriever.analyze(query).weights
+    assert "subtle signs" in seed_retriever.ask(query).results[0].passage
