@@ -199,10 +199,10 @@ def choose_passage(
         point_scores = tfidf.scorer.range_scores(*tfidf_query(tfidf, point), lo, hi)
     mix = point_scores / max(float(point_scores.max()), 1e-12)
     heads = index.passage_heads.scorer.range_scores(*index.passage_heads.ids(point), lo, hi)
-    if heads.max(initial=0.0) > 0:
+    if heads.max(initial=0.0) > 0:  # (no head has a point term: no overlap either)
         mix = mix + config.point_head_weight * (heads / heads.max()) ** 2
-    if config.exact_head_weight:
-        mix = mix + config.exact_head_weight * head_overlap(index, point, lo, hi) ** 2
+        if config.exact_head_weight:
+            mix = mix + config.exact_head_weight * head_overlap(index, point, lo, hi) ** 2
     local = fused[lo:hi]
     mix = mix + config.topic_weight * local / max(float(local.max()), 1e-12)
     return lo + int(np.argmax(mix))
