@@ -27,6 +27,7 @@ TOP_QUESTION = [
     ("exploding gradiants", 5),
     ("BN", 4),
     ("CNN architecture", 8),
+    ("when does a neuron fire", 2),
 ]
 TOP_PASSAGE = [
     ("what is leaky relu", "Leaky ReLU:"),
@@ -37,6 +38,8 @@ OUT_OF_DOMAIN = [
     "what's the capital of France",
     "explain k-means clustering",
     "what is a random forest",
+    "how to start a fire",
+    "why was he fired from his job",
 ]
 
 
