@@ -81,7 +81,10 @@ class Lexicon:
         ordered = sorted(counts)
         char_index = build_tfidf(ordered, word_ngrams)
         return cls(
-            ordered, np.array([counts[w] for w in ordered]), frozenset(index_terms), char_index
+            ordered,
+            np.array([counts[w] for w in ordered], dtype=np.int64),
+            frozenset(index_terms),
+            char_index,
         )
 
     @cached_property

@@ -166,6 +166,17 @@ def test_corpus_whose_answers_are_all_empty_exits_2_naming_it(qabot: Run, tmp_pa
     assert str(folder) in result.stderr and "no answer" in result.stderr
 
 
+def test_a_corpus_of_one_letter_words_is_indexed_and_persisted(qabot: Run, tmp_path: Path) -> None:
+    # no word long enough for a character n-gram: the typo index is empty, not an error
+    corpus = tmp_path / "tiny.txt"
+    corpus.write_text("Q1: What is X?\nAnswer: Y\n", encoding="utf-8")
+    first = qabot("ask", "--json", "--corpus", str(corpus), "what is x")
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["results"][0]["answer"] == "Y"
+    again = qabot("ask", "--corpus", str(corpus), "what is x")
+    assert again.returncode == 0 and again.stderr == ""  # loaded, not rebuilt
+
+
 @pytest.mark.parametrize(
     ("name", "data"),
     [("empty.txt", b""), ("binary.txt", b"Q1: What?\nA: \x00\x01\x02\n")],
