@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import re
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from qabot import __version__
 from qabot.errors import QabotError
@@ -196,7 +197,13 @@ def cmd_index(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 def cmd_chat(args: argparse.Namespace, out: TextIO) -> int:
+    if not _interactive():  # Textual would spin at full CPU without a terminal
+        raise QabotError("chat needs an interactive terminal; in scripts use: qabot ask --json -")
     from qabot.config import resolve
     from qabot.tui.app import run  # Textual: imported only for the chat
 
@@ -204,15 +211,44 @@ def cmd_chat(args: argparse.Namespace, out: TextIO) -> int:
     return run(corpus=settings.corpus, index_dir=settings.index_dir)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with qabot's one-line usage errors (exit 2), for the subcommands too."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"qabot: error: {message} (see: {self.prog} --help)\n")
+
+
+def _probability(text: str) -> float:
+    """A --threshold value: a number in 0..1."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0.0 <= value <= 1.0:  # (False for nan)
+        raise argparse.ArgumentTypeError(f"must be a number in 0..1, not {text!r}")
+    return value
+
+
+def _positive(text: str) -> int:
+    """A -k value: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the `qabot` command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="qabot",
         description="Answer questions from Q&A documents, without a generative model.",
         epilog='example: qabot ask "why batch norm"',
     )
     parser.add_argument("--version", action="version", version=f"qabot {__version__}")
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--corpus",
         metavar="PATH",
@@ -222,7 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common.add_argument("--index-dir", metavar="DIR", help="where to cache the index")
     common.add_argument(
-        "--threshold", type=float, metavar="T", help="abstain below this confidence (0..1)"
+        "--threshold", type=_probability, metavar="T", help="abstain below this confidence (0..1)"
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -248,7 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
         help='the question (or a question number, "Q4"), or "-" to read one query per line '
         "from stdin",
     )
-    ask.add_argument("-k", type=int, default=None, metavar="N", help="show the top N hits")
+    ask.add_argument("-k", type=_positive, default=None, metavar="N", help="show the top N hits")
     ask.add_argument("--full", action="store_true", help="print the whole answer")
     ask.add_argument("--json", action="store_true", help="print JSON (JSON Lines for stdin)")
     lst = command(
@@ -280,8 +316,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `qabot` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "k", 0) is not None and getattr(args, "k", 1) < 1:
-        parser.error("-k must be at least 1")
     if hasattr(args, "k"):
         args.k_given = args.k is not None
         args.k = args.k or 5

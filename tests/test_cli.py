@@ -151,6 +151,37 @@ def test_bad_query_exits_2_with_a_one_line_error(qabot: Run, query: str) -> None
     assert_one_line_error(qabot("ask", query))
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["ask", "-k", "0", "x"],
+        ["ask", "-k", "abc", "x"],
+        ["ask", "--threshold", "nan", "x"],
+        ["ask", "--threshold", "2", "x"],
+        ["list", "--bogus"],
+        ["frobnicate"],
+        [],
+    ],
+    ids=[
+        "k-zero",
+        "k-text",
+        "threshold-nan",
+        "threshold-2",
+        "unknown-option",
+        "unknown-command",
+        "none",
+    ],
+)
+def test_a_usage_error_is_one_line_and_exit_2(qabot: Run, args: list[str]) -> None:
+    assert_one_line_error(qabot(*args))
+
+
+def test_chat_without_a_terminal_exits_2_instead_of_spinning(qabot: Run) -> None:
+    result = qabot("chat", stdin="")  # stdin and stdout are pipes here
+    assert_one_line_error(result)
+    assert "terminal" in result.stderr
+
+
 def test_missing_corpus_exits_2_with_a_one_line_error(qabot: Run) -> None:
     result = qabot("ask", "--corpus", "/nonexistent", "why batch norm")
     assert_one_line_error(result)

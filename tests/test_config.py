@@ -81,6 +81,7 @@ def test_config_corpus_is_used_by_the_chat(tmp_path: Path, monkeypatch: pytest.M
         return 0
 
     monkeypatch.setattr(qabot.tui.app, "run", fake_run)
+    monkeypatch.setattr(cli, "_interactive", lambda: True)  # as in a terminal
     assert cli.main(["chat"]) == 0
     assert opened == [(tmp_path / "docs", tmp_path / "idx")]
 
