@@ -75,8 +75,8 @@ def confidence_features(
     cosine, matched IDF mass, share of query terms unknown to the corpus, share of the query
     in the top entry's question).  The margin over the runner-up was one until its weight,
     cross-validated on the tune split, proved to hurt (scripts/calibrate.py)."""
-    if not ranked:
-        return NO_MATCH_FEATURES
+    if not ranked or index.ask_terms.issuperset(query.weights):  # "how do I fix it?" alone:
+        return NO_MATCH_FEATURES  # what kind of answer, but about no subject
     entry, passage, _ = ranked[0]
     cosine = min(float(tfidf[passage]) / (1 + question_weight), 1.0)
     share, mass = coverage(index, query, entry)

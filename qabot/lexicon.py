@@ -17,7 +17,16 @@ import numpy as np
 
 from qabot.english import is_common_word, one_edit_away
 from qabot.index import TermIndex, build_tfidf, tfidf_query
-from qabot.text import BOUND_PREFIXES, STOP_WORDS, PhraseTable, Token, term, tokens, words
+from qabot.text import (
+    BOUND_PREFIXES,
+    STOP_WORDS,
+    PhraseTable,
+    Token,
+    is_stop_word,
+    term,
+    tokens,
+    words,
+)
 
 MAX_COMPLETION_STEMS = 3  # a truncation matching more distinct words than this is ambiguous
 MIN_COMPLETION_LENGTH = 4  # "per", "act", "div" are words, not truncations of corpus words
@@ -102,6 +111,7 @@ class Lexicon:
             or self._completions(word)
             or self._variant(word)
             or self._correction(word)
+            or _misspelled_stop_word(word)
         )
 
     def _split(self, word: str) -> list[str]:
@@ -245,6 +255,19 @@ class Lexicon:
         return joined if joined not in STOP_WORDS and self.known(joined) else ""
 
 
+def _misspelled_stop_word(word: str) -> list[str]:
+    """The stop word an unknown word misspells ("waht", "whta", "wat", "teh"), if any: two
+    letters swapped, or one letter more or less than a stop word of 4+ letters.  A real word
+    is left alone ("hat" is no "that")."""
+    if len(word) < 3 or is_common_word(word):
+        return []
+    for stop in sorted(one_edit_away(word) & STOP_WORDS):
+        swapped = len(stop) == len(word) and sorted(stop) == sorted(word)
+        if swapped or (abs(len(stop) - len(word)) == 1 and len(stop) >= 4):
+            return [stop]
+    return []
+
+
 def _truncation_of(word: str, completion: str) -> bool:
     """Whether a common word may stand for `completion`: an inflection of it ("weights",
     "chosen") or a clipped form of a much longer word ("norm" for "normalization")."""
@@ -262,5 +285,5 @@ def _reanalyzed(out: list[Token], phrases: PhraseTable) -> list[Token]:
 
 def _analyzed(words: list[str], phrases: PhraseTable | None) -> list[Token]:
     """Tokens of corpus words found for a query word, rewritten by the phrase table."""
-    found = [Token(w, term(w), False) for w in words]
+    found = [Token(w, term(w), is_stop_word(w)) for w in words]
     return phrases.rewrite(found) if phrases is not None else found

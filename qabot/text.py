@@ -252,8 +252,13 @@ def _raw_terms(text: str) -> tuple[str, ...]:
 
 def tokens(text: str, phrases: PhraseTable | None = None) -> list[Token]:
     """Analyze text into tokens (stop words kept and flagged), with phrases rewritten."""
-    out = [Token(w, term(w), w in STOP_WORDS) for w in words(text)]
+    out = [Token(w, term(w), is_stop_word(w)) for w in words(text)]
     return phrases.rewrite(out) if phrases is not None else out
+
+
+def is_stop_word(word: str) -> bool:
+    """A stop word, or a single letter ("f(x)", "x"): neither says what a text is about."""
+    return word in STOP_WORDS or (len(word) == 1 and word.isalpha())
 
 
 def terms(text: str, phrases: PhraseTable | None = None) -> list[str]:

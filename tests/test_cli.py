@@ -197,14 +197,22 @@ def test_corpus_whose_answers_are_all_empty_exits_2_naming_it(qabot: Run, tmp_pa
     assert str(folder) in result.stderr and "no answer" in result.stderr
 
 
-def test_a_corpus_of_one_letter_words_is_indexed_and_persisted(qabot: Run, tmp_path: Path) -> None:
-    # no word long enough for a character n-gram: the typo index is empty, not an error
+def test_a_corpus_of_one_letter_words_exits_2_naming_it(qabot: Run, tmp_path: Path) -> None:
+    # single letters are not indexed ("f(x)"): this answer has nothing to find it by
     corpus = tmp_path / "tiny.txt"
     corpus.write_text("Q1: What is X?\nAnswer: Y\n", encoding="utf-8")
-    first = qabot("ask", "--json", "--corpus", str(corpus), "what is x")
+    result = qabot("ask", "--corpus", str(corpus), "what is x")
+    assert_one_line_error(result)
+    assert str(corpus) in result.stderr
+
+
+def test_a_corpus_of_short_answers_is_indexed_and_persisted(qabot: Run, tmp_path: Path) -> None:
+    corpus = tmp_path / "short.txt"
+    corpus.write_text("Q1: What is XY?\nAnswer: 42\n", encoding="utf-8")
+    first = qabot("ask", "--json", "--corpus", str(corpus), "what is xy")
     assert first.returncode == 0, first.stderr
-    assert json.loads(first.stdout)["results"][0]["answer"] == "Y"
-    again = qabot("ask", "--corpus", str(corpus), "what is x")
+    assert json.loads(first.stdout)["results"][0]["answer"] == "42"
+    again = qabot("ask", "--corpus", str(corpus), "what is xy")
     assert again.returncode == 0 and again.stderr == ""  # loaded, not rebuilt
 
 

@@ -176,3 +176,19 @@ def test_a_synonym_is_a_typo_target_but_no_completion() -> None:
     # "minimizes" (quoted: means fix) is an alias; "minimization" must not complete to it
     retriever = Retriever.from_entries([make_entry(1, "How to fix it?", "A fix solves it.")])
     assert "fix" not in retriever.analyze("loss minimization").weights
+
+
+@pytest.mark.parametrize(("typo", "word"), [("waht", "what"), ("whta", "what"), ("teh", "the")])
+def test_a_misspelled_stop_word_is_read_as_that_stop_word(
+    lexicon: Lexicon, typo: str, word: str
+) -> None:
+    assert lexicon.resolve(typo) == [word]
+    assert [t.stop for t in lexicon.expand(tokens(f"{typo} dropout"))] == [True, False]
+
+
+@pytest.mark.parametrize("word", ["hat", "gelu", "thew"])
+def test_a_real_or_unrelated_word_is_no_misspelled_stop_word(word: str) -> None:
+    # "hat" is a word one letter short of "that"; "thew" has one letter more than "the",
+    # too short a stop word to tell from a typo of something else; "gelu" is jargon
+    lex = Lexicon.build(["Dropout."], ["dropout"])
+    assert lex.resolve(word) == []

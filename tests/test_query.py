@@ -62,3 +62,25 @@ def test_a_request_for_a_remedy_asks_for_a_fix(seed_retriever: Retriever, query:
 def test_asking_how_to_know_asks_for_the_signs(seed_retriever: Retriever, query: str) -> None:
     assert "sign" in seed_retriever.analyze(query).weights
     assert "subtle signs" in seed_retriever.ask(query).results[0].passage
+
+
+def test_a_misspelled_question_word_does_not_cost_confidence(seed_retriever: Retriever) -> None:
+    right = seed_retriever.ask("what is dropout")
+    typo = seed_retriever.ask("waht is dropout")
+    assert typo.answered and typo.confidence == right.confidence
+    assert typo.results[0].question_id == right.results[0].question_id
+
+
+@pytest.mark.parametrize("query", ["x", "f", "a b c"])
+def test_single_letters_are_no_query(seed_retriever: Retriever, query: str) -> None:
+    # the seed's formulas say "f(x)": a letter alone matches them but asks nothing
+    answer = seed_retriever.ask(query)
+    assert not answer.answered and answer.results == []
+
+
+def test_a_kind_of_answer_without_a_subject_is_not_answered(seed_retriever: Retriever) -> None:
+    alone = seed_retriever.ask("how do I fix it?")
+    assert not alone.answered and alone.confidence < 0.05
+    followup = seed_retriever.ask("how do I fix it?", context="what is the vanishing gradient")
+    assert followup.answered
+    assert followup.results[0].passage.startswith("Some ways to fix it are:")

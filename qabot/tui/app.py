@@ -32,6 +32,9 @@ from qabot.tui.widgets import (
 RELATED = 3  # related questions shown under an answer
 
 
+HELP_WORDS = frozenset({"help", "/help", "?", ":help"})
+
+
 class QabotApp(App[int]):
     """Chat with a corpus: ask in the input, read sourced answers, follow related questions."""
 
@@ -127,6 +130,10 @@ class QabotApp(App[int]):
         query = event.value.strip()
         if not query:
             return
+        if query.lower() in HELP_WORDS:  # a user typing "help" wants the keys, not an answer
+            event.input.clear()
+            self.action_help()
+            return
         if self.retriever is None:
             self.notify(self.load_error or "Still loading the corpus…", severity="warning")
             return
@@ -179,6 +186,7 @@ class QabotApp(App[int]):
         except KeyError:
             return
         self.context = entry.question  # "how do I fix it?" now refers to this question
+        self.query_one("#query").focus()  # the next keys are a follow-up, not list moves
         pending = LoadingIndicator(classes="pending")
         self._say(pending)
         self._show_entry(entry, pending)
@@ -218,6 +226,7 @@ class QabotApp(App[int]):
         """Start a fresh conversation (the topic is forgotten too)."""
         self.query_one("#conversation", VerticalScroll).remove_children()
         self.context = None
+        self.query_one("#query").focus()  # the focused message may have been removed
 
     def action_toggle_sidebar(self) -> None:
         """Show or hide the list of corpus questions."""

@@ -196,6 +196,35 @@ def test_clear_forgets_messages_and_topic(retriever: Retriever) -> None:
     play(QabotApp(retriever=retriever), scenario)
 
 
+def test_clear_from_a_related_question_gives_the_keys_back_to_the_input(
+    retriever: Retriever,
+) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "why batch norm")
+        await pilot.press("shift+tab")  # onto the answer's related questions
+        assert isinstance(app.focused, OptionList)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await pilot.press(*"momentum")
+        assert app.query_one("#query").value == "momentum"
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+@pytest.mark.parametrize("typed", ["help", "Help", "?"])
+def test_typing_help_shows_the_help_instead_of_an_answer(retriever: Retriever, typed: str) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "what is the vanishing gradient problem")
+        app.query_one("#query").value = typed  # "?" typed alone opens help by itself
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        assert len(app.query(AnswerMessage)) == 1  # no answer to "help"
+        assert app.query_one("#query").value == ""
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
 def test_answer_arriving_after_clear_is_dropped(
     retriever: Retriever, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -272,6 +301,9 @@ def test_down_in_the_filter_moves_to_the_list_and_enter_picks(retriever: Retriev
         await settle(pilot)
         picked = questions.get_option_at_index(1).id
         assert app.query_one(AnswerMessage).entry_id == picked
+        assert app.focused is app.query_one("#query")  # typing goes on as a follow-up
+        await pilot.press(*"how")
+        assert app.query_one("#query").value == "how"
 
     play(QabotApp(retriever=retriever), scenario)
 
