@@ -11,6 +11,7 @@ from conftest import assert_one_line_error, run_qabot
 
 from qabot import cli
 from qabot.errors import CorpusError
+from qabot.models import Entry, Source
 from qabot.parse import load_corpus, merge_duplicates
 from qabot.parse.common import read_lines
 
@@ -64,20 +65,31 @@ def test_duplicate_with_a_different_answer_keeps_both_and_reports() -> None:
     assert any("both answers kept" in n for n in corpus.notices)
 
 
+def _entry(i: str, answer: str) -> Entry:
+    source = Source(path=i, line_start=1, line_end=1)
+    return Entry(id=i, question="What is X?", answer=answer, source=source)
+
+
 def test_answered_copy_replaces_an_earlier_unanswered_one() -> None:
-    from qabot.models import Entry, Source
-
-    def entry(i: str, answer: str) -> Entry:
-        return Entry(
-            id=i,
-            question="What is X?",
-            answer=answer,
-            source=Source(path=i, line_start=1, line_end=1),
-        )
-
-    kept, notices = merge_duplicates([entry("a", ""), entry("b", "X is x.")])
+    kept, notices = merge_duplicates([_entry("a", ""), _entry("b", "X is x.")])
     assert [e.id for e in kept] == ["b"]
     assert notices == ["a:1-1: unanswered question, answered at b:1-1"]
+
+
+def test_a_copy_of_any_kept_answer_is_dropped_not_only_of_the_first() -> None:
+    kept, notices = merge_duplicates(
+        [_entry("a", "Something else."), _entry("b", "X is x."), _entry("c", "X is x.")]
+    )
+    assert [e.id for e in kept] == ["a", "b"]
+    assert notices[-1] == "c:1-1: duplicate question, kept b:1-1"
+
+
+def test_documents_differing_only_in_suffix_keep_it_in_their_ids(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("Q1: What is dropout?\nAnswer: Zeroing units.\n")
+    (tmp_path / "notes.md").write_text("## What is relu?\n\nmax(0, x), a rectifier.\n")
+    (tmp_path / "other.md").write_text("## What is momentum?\n\nA running average.\n")
+    ids = sorted(e.id for e in load_corpus(tmp_path).entries)
+    assert ids == ["notes.md:q1", "notes.txt:q1", "other:q1"]
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,14 +56,16 @@ def corpus_files(root: Path) -> list[Path]:
     return files
 
 
-def parse_file(path: Path, root: Path) -> list[Entry]:
-    """Parse one document; ids are prefixed with its path relative to the corpus root."""
+def parse_file(path: Path, root: Path, keep_suffix: bool = False) -> list[Entry]:
+    """Parse one document; ids are prefixed with its path relative to the corpus root, without
+    its suffix unless another document has the same path but for it (`keep_suffix`)."""
     parser = PARSERS.get(path.suffix.lower())
     if parser is None:
         raise CorpusError(path, f"unsupported file type {path.suffix or '(none)'}")
     base = root if root.is_dir() else root.parent
     relative = path.relative_to(base)
-    return parser(path, str(path), relative.with_suffix("").as_posix())
+    prefix = relative if keep_suffix else relative.with_suffix("")
+    return parser(path, str(path), prefix.as_posix())
 
 
 def corpus_fingerprint(root: Path) -> list[tuple[str, bytes]]:
@@ -113,11 +116,12 @@ def load_corpus(root: Path | str, progress: Progress | None = None) -> Corpus:
     root = Path(root)
     corpus = Corpus(root=root, entries=[])
     paths = corpus_files(root)
+    stems = Counter(path.with_suffix("") for path in paths)  # notes.txt and notes.md: notes.txt:q1
     for done, path in enumerate(paths):
         if progress is not None:
             progress(done, len(paths), path)
         try:
-            corpus.entries.extend(parse_file(path, root))
+            corpus.entries.extend(parse_file(path, root, stems[path.with_suffix("")] > 1))
             corpus.paths.append(path)
         except CorpusError as exc:
             if root.is_file():
@@ -142,29 +146,35 @@ def load_corpus(root: Path | str, progress: Progress | None = None) -> Corpus:
 def merge_duplicates(entries: list[Entry]) -> tuple[list[Entry], list[str]]:
     """Resolve questions asked twice (in one file or across files); return entries and notices.
 
-    The answered copy wins over an unanswered one, and a copy with the same answer is dropped;
-    two different answers are both kept (each cites its own source) and reported.
+    The answered copy wins over an unanswered one, and a copy with the same answer as any kept
+    copy is dropped; different answers are all kept (each cites its own source) and reported.
     """
     kept: list[Entry | None] = []
-    first: dict[str, int] = {}
+    copies: dict[str, list[int]] = {}  # question key -> positions in `kept`
     notices: list[str] = []
     for entry in entries:
         key = question_key(entry.question)
-        if not key or key not in first:
-            first.setdefault(key, len(kept))
+        held = [i for i in copies.get(key, []) if kept[i] is not None] if key else []
+        if not held:
+            copies.setdefault(key, []).append(len(kept))
             kept.append(entry)
             continue
-        index = first[key]
-        other = kept[index]
-        assert other is not None
-        if not entry.answered or question_key(entry.answer) == question_key(other.answer):
-            notices.append(f"{entry.source}: duplicate question, kept {other.source}")
-        elif not other.answered:
-            notices.append(f"{other.source}: unanswered question, answered at {entry.source}")
-            kept[index] = None
-            first[key] = len(kept)
-            kept.append(entry)
-        else:
-            notices.append(f"{entry.source}: question also at {other.source}, both answers kept")
-            kept.append(entry)
+        others = [kept[i] for i in held if kept[i] is not None]
+        answer = question_key(entry.answer)
+        same = next((o for o in others if question_key(o.answer) == answer), None)
+        if not entry.answered or same is not None:
+            kept_copy = (same or others[0]).source
+            notices.append(f"{entry.source}: duplicate question, kept {kept_copy}")
+            continue
+        for i in held:
+            other = kept[i]
+            if other is not None and not other.answered:
+                notices.append(f"{other.source}: unanswered question, answered at {entry.source}")
+                kept[i] = None
+        still = [e for e in (kept[i] for i in held) if e is not None]
+        if still:
+            also = still[0].source
+            notices.append(f"{entry.source}: question also at {also}, both answers kept")
+        copies[key].append(len(kept))
+        kept.append(entry)
     return [e for e in kept if e is not None], notices
