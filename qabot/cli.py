@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from qabot.retriever import Retriever
 
 EXIT_BAD_INPUT = 2
+BATCH_SEPARATOR = "---"  # between text answers of `qabot ask -` (answers hold blank lines)
 _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # terminal escapes and control bytes
 
 
@@ -34,6 +35,12 @@ def safe(text: str) -> str:
 def label(entry_id: str) -> str:
     """The short label of an entry id: "deep-learning-interview-questions:q4" -> "Q4"."""
     return entry_id.rsplit(":", 1)[-1].upper()
+
+
+def shown_confidence(value: float) -> str:
+    """A confidence to two decimals, rounded down: 0.9985 under a threshold of 1 shows as
+    0.99, not as a 1.00 that reads like a pass."""
+    return f"{math.floor(value * 100 + 1e-9) / 100:.2f}"
 
 
 def confidence_band(value: float) -> str:
@@ -57,7 +64,9 @@ def _wrap(text: str, indent: str = "  ", width: int = 88) -> str:
 def format_answer(answer: Answer, k: int = 1, full: bool = False) -> str:
     """The terminal layout of an answer (source question, passage, confidence, related)."""
     out: list[str] = []
-    conf = f"confidence {answer.confidence:.2f} ({confidence_band(answer.confidence)})"
+    conf = (
+        f"confidence {shown_confidence(answer.confidence)} ({confidence_band(answer.confidence)})"
+    )
     if answer.resolved_query:
         out.append(f"(read as: {safe(answer.resolved_query)})")
     if not answer.answered:
@@ -133,18 +142,33 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _ask_batch(retriever: Retriever, args: argparse.Namespace, lines: TextIO, out: TextIO) -> int:
+    """One answer per stdin line, in order (JSON Lines with --json; text answers separated by a
+    "---" line otherwise); a bad line gets its error in its place and makes the exit status 2."""
     status = 0
-    for line in lines:
-        query = line.rstrip("\n")
+    for number, line in enumerate(lines, 1):
+        query = line.rstrip("\r\n").removeprefix("\ufeff")  # a BOM is no part of a query
         try:
             answer = retriever.ask(query, k=args.k)
             text = answer.model_dump_json() if args.json else format_answer(answer, full=args.full)
         except QabotError as exc:
             status = EXIT_BAD_INPUT
-            text = json.dumps({"query": query, "error": str(exc)}) if args.json else f"error: {exc}"
+            shown = _printable(query)
+            error = {"query": shown, "error": str(exc)}
+            text = (
+                json.dumps(error, ensure_ascii=False, separators=(",", ":"))
+                if args.json
+                else f'error: line {number} ("{safe(shown)}"): {exc}'
+            )
+        if number > 1 and not args.json:
+            out.write(BATCH_SEPARATOR + "\n")
         out.write(text + "\n")
         out.flush()
     return status
+
+
+def _printable(text: str) -> str:
+    """Text with undecodable input bytes (read as lone surrogates) shown as U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def cmd_list(args: argparse.Namespace, out: TextIO) -> int:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import QABOT, assert_one_line_error, run_qabot, seed_id
 
+from qabot.cli import shown_confidence
 from qabot.models import Answer
 
 Run = Callable[..., "subprocess.CompletedProcess[str]"]
@@ -109,6 +110,31 @@ def test_ask_json_batch_answers_each_stdin_line_in_order(qabot: Run) -> None:
     assert [a.query for a in answers] == queries
     tops = [a.results[0].question_id for a in answers]
     assert tops == [seed_id(4), seed_id(6), seed_id(1), seed_id(7)]  # "Q7" names question 7
+
+
+def test_batch_reads_a_bom_and_reports_undecodable_bytes_in_place(
+    cache_dir: Path, tmp_path: Path
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "QABOT_CORPUS"}
+    env |= {"XDG_CACHE_HOME": str(cache_dir), "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    stdin = b"\xef\xbb\xbfwhy batch norm\n\xff\xfe bad\nwhat is momentum\n"
+    command = [str(QABOT), "ask", "--json", "-"]
+    result = subprocess.run(command, input=stdin, capture_output=True, env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    first, bad, last = result.stdout.decode("utf-8").splitlines()
+    assert Answer.model_validate_json(first).query == "why batch norm"  # no BOM left
+    assert json.loads(bad) == {
+        "query": "\ufffd\ufffd bad",
+        "error": "query contains control or binary characters",
+    }
+    assert Answer.model_validate_json(last).results[0].question_id == seed_id(6)
+
+
+def test_text_batch_separates_answers_and_numbers_bad_lines(qabot: Run) -> None:
+    result = qabot("ask", "-", stdin="why batch norm\n\nwhat is momentum\n")
+    blocks = result.stdout.split("\n---\n")
+    assert result.returncode == 2
+    assert len(blocks) == 3 and blocks[1] == 'error: line 2 (""): query is empty'
 
 
 def test_list_prints_one_line_per_question(qabot: Run) -> None:
@@ -264,3 +290,11 @@ def test_help_exits_0_and_gives_an_example(qabot: Run, command: list[str]) -> No
     result = qabot(*command, "--help")
     assert result.returncode == 0, result.stderr
     assert "example" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [(0.9985, "0.99"), (1.0, "1.00"), (0.29, "0.29"), (0.4499, "0.44")]
+)
+def test_a_confidence_is_shown_rounded_down(value: float, shown: str) -> None:
+    # never "1.00" for a query that missed a threshold of 1, nor "0.45" for one under 0.45
+    assert shown_confidence(value) == shown

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, LoadingIndicator
 
-from qabot.cli import EXIT_BAD_INPUT, confidence_band
+from qabot.cli import EXIT_BAD_INPUT, confidence_band, shown_confidence
 from qabot.errors import QabotError
 from qabot.models import Answer, Entry
 from qabot.retriever import Retriever
@@ -162,7 +162,7 @@ class QabotApp(App[int]):
             band = confidence_band(answer.confidence)
             message: Widget = AnswerMessage(
                 answer.best,
-                badge=f"confidence {answer.confidence:.2f} · {band}",
+                badge=f"confidence {shown_confidence(answer.confidence)} · {band}",
                 band=band,
                 related=answer.results[1 : 1 + RELATED],
                 resolved_query=answer.resolved_query,

@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from qabot.cli import confidence_band, label, safe
+from qabot.cli import confidence_band, label, safe, shown_confidence
 from qabot.models import Answer, Entry, Hit
 
 # A term is bolded in Markdown only when it is letters/digits (and single spaces): such a
@@ -160,7 +160,7 @@ class AbstainMessage(Vertical):
 
     def compose(self) -> ComposeResult:
         a = self.answer
-        conf = f"confidence {a.confidence:.2f}, {confidence_band(a.confidence)}"
+        conf = f"confidence {shown_confidence(a.confidence)}, {confidence_band(a.confidence)}"
         text = f'No answer in this corpus for "{safe(a.query)}" ({conf}).'
         yield Static(Content(text), classes="question")
         if a.resolved_query:
