@@ -42,6 +42,21 @@ def emphasize(markdown: str, terms: Iterable[str]) -> str:
     return "`".join(pattern.sub(r"**\1**", p) if i % 2 == 0 else p for i, p in enumerate(parts))
 
 
+_LIST_START = re.compile(r"^\s*(?:[-*+\u2022]\s|\d{1,3}[.)]\s|[a-zA-Z][.)]\s)")
+
+
+def keep_line_breaks(markdown: str) -> str:
+    """Markdown source whose line breaks show as written: Markdown joins a line to the one
+    before it ("... value.\nWhen the ..." would read as one paragraph, and a line after a
+    list item as part of that item), so such lines get a hard break (two trailing spaces)."""
+    lines = markdown.split("\n")
+    for i in range(len(lines) - 1):
+        here, after = lines[i], lines[i + 1]
+        if here.strip() and after.strip() and not _LIST_START.match(after):
+            lines[i] = here.rstrip() + "  "
+    return "\n".join(lines)
+
+
 def plain(text: str, terms: Sequence[str] = ()) -> Text:
     """Corpus text as a plain Rich Text (never parsed as markup), with terms highlighted."""
     result = Text(safe(text))
@@ -141,7 +156,8 @@ class AnswerMessage(Vertical):
             )
 
     def _markdown(self) -> str:
-        return emphasize(safe(self.answer if self.full else self.passage), self.terms)
+        text = keep_line_breaks(safe(self.answer if self.full else self.passage))
+        return emphasize(text, self.terms)
 
     def action_toggle_full(self) -> None:
         """Switch between the best passage and the whole answer."""

@@ -22,6 +22,7 @@ from qabot.tui.widgets import (
     NoticeMessage,
     UserMessage,
     emphasize,
+    keep_line_breaks,
 )
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -168,6 +169,27 @@ def test_full_answer_key_expands_the_latest_message(retriever: Retriever) -> Non
         assert "Faster Training" not in passage
 
     play(QabotApp(retriever=retriever), scenario)
+
+
+def test_the_full_answer_keeps_the_document_s_line_breaks(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "what is the vanishing gradient problem")
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        shown = text_of(app.query_one(AnswerMessage))
+        # two lines of the document, which Markdown alone would join into one paragraph
+        first = "The vanishing gradient problem is encountered"
+        second = "When the neural network has many hidden layers"
+        assert first in shown and second in shown
+        between = shown[shown.index(first) : shown.index(second)]
+        assert between.endswith("\n")
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_keep_line_breaks_adds_hard_breaks_but_leaves_lists_and_blank_lines() -> None:
+    text = "One.\nTwo.\n\nList:\n- a\n- b\nAfter."
+    assert keep_line_breaks(text) == "One.  \nTwo.\n\nList:\n- a\n- b  \nAfter."
 
 
 def test_follow_up_question_resolves_to_previous_topic(retriever: Retriever) -> None:
