@@ -87,7 +87,7 @@ def format_answer(answer: Answer, k: int = 1, full: bool = False) -> str:
         out.append("")
         out.append("Related questions:")
         out.extend(f"  - {label(h.question_id)}: {safe(h.question)}" for h in related)
-    if not full:
+    if not full and any(h.passage != h.answer for h in shown):  # more to see
         out.append("")
         out.append("(use --full for the whole answer)")
     return "\n".join(out)

@@ -232,6 +232,15 @@ def test_a_corpus_of_one_letter_words_exits_2_naming_it(qabot: Run, tmp_path: Pa
     assert str(corpus) in result.stderr
 
 
+def test_the_full_answer_hint_shows_only_when_there_is_more(qabot: Run, tmp_path: Path) -> None:
+    corpus = tmp_path / "one.txt"
+    corpus.write_text("Q1: What is dropout?\nAnswer: Zeroing random units.\n", encoding="utf-8")
+    whole = qabot("ask", "--corpus", str(corpus), "what is dropout")
+    assert whole.returncode == 0 and "Zeroing random units." in whole.stdout
+    assert "--full" not in whole.stdout  # the passage is the whole answer
+    assert "(use --full for the whole answer)" in qabot("ask", "why batch norm").stdout
+
+
 def test_a_corpus_of_short_answers_is_indexed_and_persisted(qabot: Run, tmp_path: Path) -> None:
     corpus = tmp_path / "short.txt"
     corpus.write_text("Q1: What is XY?\nAnswer: 42\n", encoding="utf-8")

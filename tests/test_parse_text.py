@@ -306,3 +306,20 @@ def test_text_without_questions_is_a_corpus_error_naming_the_file(tmp_path: Path
     with pytest.raises(CorpusError) as info:
         load_corpus(path)
     assert "broken-notes.txt" in str(info.value)
+
+
+def test_a_question_line_may_carry_its_answer() -> None:
+    doc = [
+        "Q1: What is dropout? A: Randomly zeroing activations.",
+        "Q2: What is momentum? Answer: A running average of gradients.",
+        "It smooths the updates.",
+        "Q3: Why? Is this a question? It has no answer label.",
+        "Answer: Then the next line answers it.",
+    ]
+    entries = parse_text(doc, "notes.txt", "notes")
+    assert [(e.question, e.answer) for e in entries] == [
+        ("What is dropout?", "Randomly zeroing activations."),
+        ("What is momentum?", "A running average of gradients.\nIt smooths the updates."),
+        ("Why? Is this a question? It has no answer label.", "Then the next line answers it."),
+    ]
+    assert (entries[1].source.line_start, entries[1].source.line_end) == (2, 3)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,6 +68,8 @@ def parse_text(raw_lines: list[str], display: str, id_prefix: str) -> list[Entry
             pointer = index + 1
             body.units.append(Unit(lines=[], fixed=index))
             body.open_header = True
+            if line.answer:
+                _add_answer_label(body, line)
         elif line.answer is not None:
             _add_answer_label(body, line)
         elif not line.blank:
@@ -88,7 +91,14 @@ def _classify(number: int, text: str) -> _Line:
         line.question = match_question(text)
         if line.question is None:
             line.answer = match_answer_label(text)
+        elif inline := _INLINE_ANSWER.match(line.question[1]):  # "Q1: What is X? A: ..."
+            line.question = (line.question[0], inline.group(1))
+            line.answer = inline.group(2)
     return line
+
+
+# a question line that carries its answer: "Q1: What is dropout? A: Zeroing random units."
+_INLINE_ANSWER = re.compile(r"^(.*?\?)\s+(?:A|Ans|Answer)\s*[:.)\-]\s*(\S.*)$", re.IGNORECASE)
 
 
 def _question_list(lines: list[_Line]) -> tuple[list[_Question], int]:
@@ -101,8 +111,8 @@ def _question_list(lines: list[_Line]) -> tuple[list[_Question], int]:
     for i in range(first, len(lines)):
         if lines[i].blank:
             continue
-        if lines[i].question is None or _repeats(run, lines[i]):
-            break
+        if lines[i].question is None or lines[i].answer or _repeats(run, lines[i]):
+            break  # (a question with its answer on its line starts the body)
         run.append(lines[i])
         end = i + 1
     if len(run) < MIN_TOC_QUESTIONS:
