@@ -242,23 +242,6 @@ def test_question_and_a_labels_are_read_as_markers() -> None:
     assert (entries[1].source.line_start, entries[1].source.line_end) == (5, 6)
 
 
-def test_numbered_questions_are_read_as_headers() -> None:
-    doc = [
-        "Study notes",
-        "",
-        "1. What is dropout?",
-        "Dropout randomly zeroes activations during training.",
-        "",
-        "2. What is a learning rate?",
-        "The step size of gradient descent.",
-    ]
-    entries = parse_text(doc, "notes.txt", "notes")
-    assert [(e.question, e.answer) for e in entries] == [
-        ("What is dropout?", "Dropout randomly zeroes activations during training."),
-        ("What is a learning rate?", "The step size of gradient descent."),
-    ]
-
-
 def test_question_written_without_an_answer_is_unanswered() -> None:
     doc = [
         "Q1: What is dropout?",
@@ -308,18 +291,48 @@ def test_text_without_questions_is_a_corpus_error_naming_the_file(tmp_path: Path
     assert "broken-notes.txt" in str(info.value)
 
 
-def test_a_question_line_may_carry_its_answer() -> None:
-    doc = [
-        "Q1: What is dropout? A: Randomly zeroing activations.",
-        "Q2: What is momentum? Answer: A running average of gradients.",
-        "It smooths the updates.",
-        "Q3: Why? Is this a question? It has no answer label.",
-        "Answer: Then the next line answers it.",
-    ]
+NUMBERED = [
+    "Study notes",
+    "",
+    "1. What is dropout?",
+    "Dropout randomly zeroes activations during training.",
+    "",
+    "2. What is a learning rate?",
+    "The step size of gradient descent.",
+]
+INLINE = [
+    "Q1: What is dropout? A: Randomly zeroing activations.",
+    "Q2: What is momentum? Answer: A running average of gradients.",
+    "It smooths the updates.",
+    "Q3: Why? Is this a question? It has no answer label.",
+    "Answer: Then the next line answers it.",
+]
+
+
+@pytest.mark.parametrize(
+    ("doc", "expected"),
+    [
+        (
+            NUMBERED,
+            [
+                ("What is dropout?", "Dropout randomly zeroes activations during training."),
+                ("What is a learning rate?", "The step size of gradient descent."),
+            ],
+        ),
+        (
+            INLINE,
+            [
+                ("What is dropout?", "Randomly zeroing activations."),
+                ("What is momentum?", "A running average of gradients.\nIt smooths the updates."),
+                (
+                    "Why? Is this a question? It has no answer label.",
+                    "Then the next line answers it.",
+                ),
+            ],
+        ),
+    ],
+    ids=["numbered-questions-are-headers", "a-question-line-may-carry-its-answer"],
+)
+def test_question_layouts(doc: list[str], expected: list[tuple[str, str]]) -> None:
     entries = parse_text(doc, "notes.txt", "notes")
-    assert [(e.question, e.answer) for e in entries] == [
-        ("What is dropout?", "Randomly zeroing activations."),
-        ("What is momentum?", "A running average of gradients.\nIt smooths the updates."),
-        ("Why? Is this a question? It has no answer label.", "Then the next line answers it."),
-    ]
-    assert (entries[1].source.line_start, entries[1].source.line_end) == (2, 3)
+    assert [(e.question, e.answer) for e in entries] == expected
