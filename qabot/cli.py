@@ -74,7 +74,9 @@ def format_answer(answer: Answer, k: int = 1, full: bool = False) -> str:
         if answer.results:
             out.append("Closest questions:")
             out.extend(
-                f"  - {label(h.question_id)}: {safe(h.question)}" for h in answer.results[:3]
+                f"  - {label(h.question_id)}: {safe(h.question)}"
+                + ("" if h.answer else "  (unanswered in its document)")
+                for h in answer.results[:3]
             )
         return "\n".join(out)
     shown = answer.results[: max(1, k)]

@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 
 from qabot import cache as index_cache
+from qabot.confidence import question_share
 from qabot.corpus import CorpusIndex, build_index, main_question
 from qabot.errors import QueryError
 from qabot.models import Answer, Entry, Hit
@@ -19,6 +20,7 @@ from qabot.text import tokens
 
 MAX_QUERY_CHARS = 2000
 VAGUE_TERMS = 2  # a query with at most this many content terms may lean on the previous turn
+UNANSWERED_MATCH_SHARE = 0.5  # an unanswered question holding this share of a query is shown
 PACKAGE_CORPUS = Path(__file__).with_name("_corpus")
 SOURCE_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 CORPUS_ENV = "QABOT_CORPUS"
@@ -235,12 +237,28 @@ class Retriever:
         ranking = rank(self.index, query, self.config, k)
         conf = ranking.confidence
         hits = [self._hit(r.entry, r.passage, r.score, query) for r in ranking.ranked[:k]]
+        answered = bool(hits) and conf >= self.config.threshold
+        if not answered:  # the corpus may ask this very question and leave it unanswered
+            top = max((h.score for h in hits), default=0.0)  # (results stay best first)
+            hits = [*self._unanswered_matches(query, top), *hits][:k]
         return Answer(
             query=text,
-            answered=bool(hits) and conf >= self.config.threshold,
+            answered=answered,
             confidence=round(conf, 4),
             results=hits,
         )
+
+    def _unanswered_matches(self, query: QueryTerms, score: float) -> list[Hit]:
+        """Unanswered entries whose question holds most of the query, as suggestions."""
+        return [
+            self._opening(entry, score)
+            for entry in self._unanswered
+            if question_share(self.index, query, entry) >= UNANSWERED_MATCH_SHARE
+        ]
+
+    @cached_property
+    def _unanswered(self) -> list[int]:
+        return [i for i, e in enumerate(self.index.entries) if not e.answered]
 
     def _pairs(self, passage: int) -> list[tuple[str, str]]:
         """(surface word, term) of a passage's content tokens, analyzed once and kept."""

@@ -153,6 +153,9 @@ def test_one_megabyte_query_is_rejected_quickly() -> None:
     assert time.perf_counter() - start < 0.5
 
 
-def test_unanswered_question_is_never_returned_even_for_its_own_words() -> None:
+def test_unanswered_question_is_never_an_answer_only_a_marked_suggestion() -> None:
     answer = small_retriever().ask("what is a batch")
-    assert "t:q3" not in [hit.question_id for hit in answer.results]
+    assert not answer.answered
+    assert [(h.question_id, h.passage, h.answer) for h in answer.results] == [("t:q3", "", "")]
+    other = small_retriever().ask("what is dropout")
+    assert "t:q3" not in [hit.question_id for hit in other.results]

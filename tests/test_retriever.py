@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import make_entry, seed_id
 
+from qabot.cli import format_answer
 from qabot.errors import EmptyCorpusError, QueryError
 from qabot.retriever import MAX_QUERY_CHARS, Retriever
 
@@ -194,3 +195,23 @@ def test_a_question_number_its_document_leaves_unanswered_is_no_answer() -> None
     answer = retriever.ask("Q2")
     assert not answer.answered
     assert [(h.question_id, h.passage) for h in answer.results] == [("notes:q2", "")]
+
+
+def test_a_question_its_document_leaves_unanswered_is_suggested_when_asked_in_words() -> None:
+    retriever = Retriever.from_entries(
+        [
+            make_entry(1, "What is a widget?", "A widget is a part of a drive."),
+            make_entry(2, "What is a sprocket?", ""),
+            make_entry(3, "What is a gizmo?", "A gizmo is a device."),
+        ]
+    )
+    answer = retriever.ask("what is a sprocket")
+    assert not answer.answered
+    first = answer.results[0]
+    assert (first.question_id, first.answer) == ("notes:q2", "")
+    scores = [h.score for h in answer.results]
+    assert scores == sorted(scores, reverse=True)
+    shown = format_answer(answer)
+    assert "Q2: What is a sprocket?  (unanswered in its document)" in shown
+    # an answered query gets no unanswered suggestion
+    assert all(h.answer for h in retriever.ask("what is a gizmo").results)
