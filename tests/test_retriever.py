@@ -184,27 +184,30 @@ def test_a_number_several_documents_share_is_offered_as_suggestions() -> None:
     assert chosen.answered and chosen.results[0].passage == "A gizmo is a device."
 
 
-def test_a_question_number_its_document_leaves_unanswered_is_no_answer() -> None:
-    retriever = Retriever.from_entries(
+@pytest.fixture(scope="module")
+def sprocket_unanswered() -> Retriever:
+    """Three questions; the document leaves the second, about sprockets, unanswered."""
+    return Retriever.from_entries(
         [
             make_entry(1, "What is a widget?", "A widget is a part."),
             make_entry(2, "What is a sprocket?", ""),
             make_entry(3, "What is a gizmo?", "A gizmo is a device."),
         ]
     )
-    answer = retriever.ask("Q2")
+
+
+def test_a_question_number_its_document_leaves_unanswered_is_no_answer(
+    sprocket_unanswered: Retriever,
+) -> None:
+    answer = sprocket_unanswered.ask("Q2")
     assert not answer.answered
     assert [(h.question_id, h.passage) for h in answer.results] == [("notes:q2", "")]
 
 
-def test_a_question_its_document_leaves_unanswered_is_suggested_when_asked_in_words() -> None:
-    retriever = Retriever.from_entries(
-        [
-            make_entry(1, "What is a widget?", "A widget is a part of a drive."),
-            make_entry(2, "What is a sprocket?", ""),
-            make_entry(3, "What is a gizmo?", "A gizmo is a device."),
-        ]
-    )
+def test_a_question_its_document_leaves_unanswered_is_suggested_when_asked_in_words(
+    sprocket_unanswered: Retriever,
+) -> None:
+    retriever = sprocket_unanswered
     answer = retriever.ask("what is a sprocket")
     assert not answer.answered
     first = answer.results[0]
