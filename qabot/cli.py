@@ -174,12 +174,20 @@ def _printable(text: str) -> str:
 
 
 def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
-    retriever = _retriever(args)
+    """The corpus's questions, parsed without building an index (so a document whose
+    questions are all unanswered is listed too)."""
+    from qabot.config import resolve
+    from qabot.parse import load_corpus
+    from qabot.retriever import default_corpus_path
+
+    settings = resolve(args.corpus, args.index_dir)
+    corpus = load_corpus(settings.corpus or default_corpus_path())
+    _report(corpus.problems, corpus.notices)
     if args.json:
-        for entry in retriever.entries:
+        for entry in corpus.entries:
             out.write(entry.model_dump_json(include={"id", "question", "answer", "source"}) + "\n")
     else:
-        out.write(format_entries(retriever.entries) + "\n")
+        out.write(format_entries(corpus.entries) + "\n")
     return 0
 
 

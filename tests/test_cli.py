@@ -307,3 +307,17 @@ def test_help_exits_0_and_gives_an_example(qabot: Run, command: list[str]) -> No
 def test_a_confidence_is_shown_rounded_down(value: float, shown: str) -> None:
     # never "1.00" for a query that missed a threshold of 1, nor "0.45" for one under 0.45
     assert shown_confidence(value) == shown
+
+
+def test_list_shows_a_document_whose_questions_are_all_unanswered(
+    qabot: Run, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "todo.txt"
+    corpus.write_text("Q1: What is dropout?\nQ2: What is relu?\n", encoding="utf-8")
+    listed = qabot("list", "--corpus", str(corpus))
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.splitlines() == [
+        "   Q1  What is dropout?  (unanswered)",
+        "   Q2  What is relu?  (unanswered)",
+    ]
+    assert_one_line_error(qabot("ask", "--corpus", str(corpus), "relu"))  # nothing to answer

@@ -67,6 +67,8 @@ def test_config_corpus_is_used_by_the_cli(
     write_config(f'corpus = "{tmp_path / "docs"}"\nindex_dir = "{tmp_path / "idx"}"\n')
     assert cli.main(["list"]) == 0
     assert "What is dropout?" in capsys.readouterr().out
+    assert not (tmp_path / "idx").exists()  # listing parses, it builds no index
+    assert cli.main(["index"]) == 0
     assert list((tmp_path / "idx").glob("*.npz"))
 
 
