@@ -73,11 +73,7 @@ def format_answer(answer: Answer, k: int = 1, full: bool = False) -> str:
         out.append(f'No answer in this corpus for "{safe(answer.query)}" ({conf}).')
         if answer.results:
             out.append("Closest questions:")
-            out.extend(
-                f"  - {label(h.question_id)}: {safe(h.question)}"
-                + ("" if h.answer else "  (unanswered in its document)")
-                for h in answer.results[:3]
-            )
+            out.extend(_question_lines(answer.results[:3]))
         return "\n".join(out)
     shown = answer.results[: max(1, k)]
     for rank, hit in enumerate(shown, 1):
@@ -88,11 +84,25 @@ def format_answer(answer: Answer, k: int = 1, full: bool = False) -> str:
     if related:
         out.append("")
         out.append("Related questions:")
-        out.extend(f"  - {label(h.question_id)}: {safe(h.question)}" for h in related)
+        out.extend(_question_lines(related, shown))
     if not full and any(h.passage != h.answer for h in shown):  # more to see
         out.append("")
         out.append("(use --full for the whole answer)")
     return "\n".join(out)
+
+
+def _question_lines(hits: Sequence[Hit], shown: Sequence[Hit] = ()) -> list[str]:
+    """One "  - Q4: question" line per hit; with the document's name when its label is also
+    another hit's, here or among the `shown` ones (each document numbers its questions from
+    Q1), and marked when its document leaves it unanswered."""
+    labels = [label(h.question_id) for h in hits]
+    taken = labels + [label(h.question_id) for h in shown]
+    return [
+        f"  - {lab}: {safe(h.question)}"
+        + (f"  ({safe(h.source.path)})" if taken.count(lab) > 1 else "")
+        + ("" if h.answer else "  (unanswered in its document)")
+        for lab, h in zip(labels, hits, strict=True)
+    ]
 
 
 def _hit_block(hit: Hit, detail: str, full: bool) -> str:

@@ -56,6 +56,9 @@ def read_config(path: Path) -> Settings:
         raise ConfigError(f"{path}: cannot read config ({exc.strerror or exc})") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: malformed config ({_one_line(exc)})") from None
+    unknown = sorted(set(data) - set(KEYS))
+    if unknown:  # a misspelt key would otherwise silently fall back to the defaults
+        raise ConfigError(f"{path}: unknown key {unknown[0]!r} (known: {', '.join(KEYS)})")
     return Settings(**{key: _path_value(data, key, path) for key in KEYS})
 
 
@@ -65,7 +68,7 @@ def _path_value(data: dict[str, object], key: str, path: Path) -> Path | None:
         return None
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(f"{path}: {key} must be a non-empty string (a path)")
-    return path.parent / Path(value).expanduser()
+    return Path(os.path.normpath(path.parent / Path(value).expanduser()))  # "a/../b" -> "b"
 
 
 def _one_line(exc: Exception) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import operator
 import os
 from collections.abc import Sequence
 from functools import cached_property
@@ -48,6 +49,17 @@ def check_query(query: str) -> str:
     ):
         raise QueryError("query contains control or binary characters")
     return " ".join(text.split())
+
+
+def _whole_k(k: object) -> int:
+    """A result count: a whole number (numpy's too) of at least 1, not a bool or a float."""
+    try:
+        value = operator.index(k)  # type: ignore[arg-type]
+    except TypeError:
+        value = 0
+    if isinstance(k, bool) or value < 1:
+        raise QueryError(f"k must be a whole number of at least 1, not {k!r}")
+    return value
 
 
 class Retriever:
@@ -146,7 +158,7 @@ class Retriever:
         that names a question ("Q4", "question 4", its id "notes:q4") gets that question.
         """
         text = check_query(query)
-        k = max(1, int(k))
+        k = _whole_k(k)
         found = self._referenced(text)
         if found is not None:
             return self._by_reference(text, found, k)

@@ -321,3 +321,16 @@ def test_list_shows_a_document_whose_questions_are_all_unanswered(
         "   Q2  What is relu?  (unanswered)",
     ]
     assert_one_line_error(qabot("ask", "--corpus", str(corpus), "relu"))  # nothing to answer
+
+
+def test_suggestions_sharing_a_label_name_their_documents(qabot: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Q1: What is dropout?\nAnswer: Zeroing random units.\n")
+    (folder / "b.txt").write_text("Q1: What is dropout?\nAnswer: A regularizer.\n")
+    (folder / "c.txt").write_text("Q1: What is momentum?\nAnswer: An average of updates.\n")
+    numbered = qabot("ask", "--corpus", str(folder), "Q1").stdout
+    assert "  - Q1: What is dropout?  (" in numbered and "a.txt)" in numbered
+    assert "b.txt)" in numbered and "c.txt)" in numbered
+    related = qabot("ask", "--corpus", str(folder), "dropout").stdout.split("Related questions:")
+    assert "b.txt)" in related[1]  # another "Q1" than the one shown above it

@@ -27,9 +27,9 @@ def test_config_path_follows_xdg_config_home(isolated_environment: Path) -> None
 
 
 def test_config_file_values_are_read_relative_to_its_folder() -> None:
-    path = write_config('corpus = "docs"\nindex_dir = "/abs/idx"\n')
+    path = write_config('corpus = "../qabot/docs"\nindex_dir = "/abs/x/../idx"\n')
     settings = read_config(path)
-    assert settings.corpus == path.parent / "docs"
+    assert settings.corpus == path.parent / "docs"  # (written "../qabot/docs", normalized)
     assert settings.index_dir == Path("/abs/idx")
 
 
@@ -47,7 +47,13 @@ def test_precedence_is_flag_then_env_then_config_file(monkeypatch: pytest.Monkey
 
 @pytest.mark.parametrize(
     "text",
-    ['corpus = "unterminated\n', "corpus = 3\n", 'corpus = ""\n', b"\xff\xfe".decode("latin-1")],
+    [
+        'corpus = "unterminated\n',
+        "corpus = 3\n",
+        'corpus = ""\n',
+        b"\xff\xfe".decode("latin-1"),
+        'corpuss = "docs"\n',  # a misspelt key would silently leave the bundled corpus
+    ],
 )
 def test_malformed_config_is_a_config_error_naming_the_file(text: str) -> None:
     path = write_config(text)

@@ -218,3 +218,9 @@ def test_a_question_its_document_leaves_unanswered_is_suggested_when_asked_in_wo
     assert "Q2: What is a sprocket?  (unanswered in its document)" in shown
     # an answered query gets no unanswered suggestion
     assert all(h.answer for h in retriever.ask("what is a gizmo").results)
+
+
+@pytest.mark.parametrize("k", [0, -3, 2.5, True])
+def test_a_k_below_one_or_not_whole_is_a_query_error(seed_retriever: Retriever, k: object) -> None:
+    with pytest.raises(QueryError, match="k must be"):
+        seed_retriever.ask("why batch norm", k=k)  # type: ignore[arg-type]
