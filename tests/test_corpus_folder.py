@@ -176,3 +176,11 @@ def test_index_of_a_large_folder_prints_progress_on_stderr(
     assert captured.out == "indexed 25 entries, 25 passages\n"
     assert "qabot: reading documents 25/25" in captured.err
     assert "qabot: indexing 25 entries" in captured.err
+
+
+def test_a_broken_link_in_a_folder_is_reported_not_silently_dropped(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("Q1: What is dropout?\nAnswer: Zeroing units.\n")
+    (tmp_path / "gone.md").symlink_to(tmp_path / "missing.md")
+    corpus = load_corpus(tmp_path)
+    assert [e.id for e in corpus.entries] == ["notes:q1"]
+    assert [str(p) for p in corpus.problems] == [f"{tmp_path / 'gone.md'}: no such file"]
