@@ -15,9 +15,9 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, LoadingIndicator
 
 from qabot.cli import EXIT_BAD_INPUT, confidence_band, shown_confidence
-from qabot.errors import QabotError
+from qabot.errors import QabotError, QueryError
 from qabot.models import Answer, Entry
-from qabot.retriever import Retriever
+from qabot.retriever import Retriever, check_query
 from qabot.tui.widgets import (
     AbstainMessage,
     AnswerMessage,
@@ -54,6 +54,7 @@ class QabotApp(App[int]):
     EXTRA_KEYS: ClassVar[
         list[tuple[str, str]]
     ] = [  # keys handled by widgets, listed in the help screen
+        ("enter", "ask the question in the input"),
         ("up / down", "previous / next query (in the input)"),
         ("shift+tab / tab", "to the latest related questions and back; enter opens one"),
         ("f", "full answer of the focused message"),
@@ -136,6 +137,11 @@ class QabotApp(App[int]):
             return
         if self.retriever is None:
             self.notify(self.load_error or "Still loading the corpus…", severity="warning")
+            return
+        try:
+            check_query(query)
+        except QueryError as exc:  # said at once, not echoed; the text stays in the input to fix
+            self._say(NoticeMessage(str(exc), error=True))
             return
         event.input.remember(query)
         event.input.clear()

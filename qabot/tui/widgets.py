@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -293,10 +294,13 @@ class HelpScreen(ModalScreen[None]):
         self.rows = rows
 
     def compose(self) -> ComposeResult:
-        width = max(len(key) for key, _ in self.rows)
-        lines = "\n".join(f"{key:<{width}}  {what}" for key, what in self.rows)
+        keys = Table.grid(padding=(0, 2))  # descriptions wrap under themselves when narrow
+        keys.add_column(no_wrap=True)
+        keys.add_column()
+        for key, what in self.rows:
+            keys.add_row(Text(key), Text(what))
         with Vertical(id="help"):
             yield Static(Content("qabot chat: keys"), classes="help-title")
-            yield Static(Content(lines), id="help-keys")
+            yield Static(keys, id="help-keys")
             yield Static(Content(ASKING_HINT), id="help-asking", classes="hint")
             yield Static(Content("escape closes this help"), classes="hint")

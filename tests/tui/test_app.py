@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Markdown, OptionList, Static
@@ -62,11 +64,11 @@ def tiny() -> Retriever:
     )
 
 
-def play(app: QabotApp, scenario: Scenario) -> None:
+def play(app: QabotApp, scenario: Scenario, size: tuple[int, int] = SIZE) -> None:
     """Run a pilot scenario to completion (no pytest-asyncio here)."""
 
     async def main() -> None:
-        async with app.run_test(size=SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             await settle(pilot)
             await scenario(app, pilot)
 
@@ -81,6 +83,13 @@ async def settle(pilot: Pilot) -> None:
 async def ask(pilot: Pilot, query: str) -> None:
     await pilot.press(*query, "enter")
     await settle(pilot)
+
+
+def as_text(renderable: object, width: int = 200) -> str:
+    """What a Rich renderable prints, as plain text."""
+    console = Console(width=width, file=io.StringIO(), record=True)
+    console.print(renderable)
+    return console.export_text()
 
 
 def text_of(widget: Widget) -> str:
@@ -367,6 +376,8 @@ def test_query_error_is_shown_in_the_chat(retriever: Retriever) -> None:
         notice = app.query_one(NoticeMessage)
         assert "too long" in notice.visual.plain
         assert notice.has_class("error")
+        assert not app.query(UserMessage)  # 2001 characters are not echoed into the chat
+        assert app.query_one("#query").value == "x" * 2001  # left to shorten
 
     play(QabotApp(retriever=retriever), scenario)
 
@@ -422,7 +433,7 @@ def test_help_lists_every_binding(retriever: Retriever) -> None:
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        keys = app.screen.query_one("#help-keys", Static).visual.plain
+        keys = as_text(app.screen.query_one("#help-keys", Static).content)
         for binding in app._own_bindings():
             assert (binding.tooltip or binding.description) in keys
         assert "up / down" in keys
@@ -431,6 +442,19 @@ def test_help_lists_every_binding(retriever: Retriever) -> None:
         assert not isinstance(app.screen, HelpScreen)
 
     play(QabotApp(retriever=retriever), scenario)
+
+
+def test_help_wraps_its_descriptions_in_a_narrow_terminal(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await pilot.press("f1")
+        await pilot.pause()
+        box = app.screen.query_one("#help").region
+        keys = app.screen.query_one("#help-keys", Static)
+        assert box.right <= app.size.width
+        assert keys.region.right <= box.right  # not cut off by the box
+        assert keys.region.height > len(app.screen.rows)  # some descriptions took two lines
+
+    play(QabotApp(retriever=retriever), scenario, size=(60, 34))
 
 
 def test_question_mark_opens_help_only_when_input_is_empty(retriever: Retriever) -> None:
