@@ -72,3 +72,20 @@ def test_csv_loads_as_a_corpus_on_its_own() -> None:
     corpus = load_corpus(FIXTURES / "faq.csv")
     assert len(corpus.entries) == 3
     assert corpus.entries[0].source.path == str(FIXTURES / "faq.csv")
+
+
+def test_an_unclosed_quote_is_an_error_at_its_row_not_a_swallowed_file() -> None:
+    rows = [
+        "question,answer",
+        "What is dropout?,Zeroing.",
+        'What is relu?,"max(0, x)',
+        "What is SGD?,Steps.",
+    ]
+    text = "\n".join(rows) + "\n"
+    with pytest.raises(CorpusError, match=r"^t\.csv:3: unterminated quote"):
+        parse_table(text, "t.csv", "t", None)
+
+
+def test_a_lone_quote_inside_an_unquoted_field_is_kept() -> None:
+    text = 'question,answer\nWhat is a 3.5" disk?,A floppy disk.\n'
+    assert [e.question for e in parse_table(text, "t.csv", "t", None)] == ['What is a 3.5" disk?']

@@ -33,18 +33,24 @@ def parse_table(text: str, display: str, id_prefix: str, delimiter: str | None) 
         delimiter = _sniff(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     entries: list[Entry] = []
+    last_start = 1  # first line of the last row read: where an unclosed quote swallowed the rest
     try:
         header = next(reader, [])
         columns = _columns(header, display)
         previous_end = reader.line_num
         for row in reader:
             start, end = previous_end + 1, reader.line_num
-            previous_end = end
+            previous_end, last_start = end, start
             entry = _entry(row, columns, display, id_prefix, len(entries) + 1, start, end)
             if entry is not None:
                 entries.append(entry)
     except csv.Error as exc:
         raise CorpusError(display, f"malformed table ({exc})", reader.line_num or 1) from None
+    # csv reads an unclosed quote to the end of the file, silently: a last row running over
+    # several lines in a text with an odd number of quotes (a lone '3.5" disk' stays fine)
+    if previous_end > last_start and text.count('"') % 2:
+        message = 'unterminated quote: a field opened with " never closes'
+        raise CorpusError(display, message, last_start)
     if not entries:
         raise CorpusError(display, "no Q&A rows (every row has an empty question)")
     return entries
