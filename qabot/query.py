@@ -34,6 +34,7 @@ class QueryTerms:
     sequences: list[tuple[list[str], float]] = field(default_factory=list)
     words: dict[str, str] = field(default_factory=dict)  # term -> the first word that gave it
     context: set[str] = field(default_factory=set)  # terms that came from the previous turn
+    named: set[str] = field(default_factory=set)  # terms of whole tokens (not phrase parts)
 
     def add(self, query_tokens: list[Token], weight: float, part_weight: float = 1.0) -> None:
         """Add the content tokens of one text with a weight (`part_weight` times less for the
@@ -41,11 +42,17 @@ class QueryTerms:
         content = [t.term for t in query_tokens if not t.stop]
         for tok in query_tokens:
             if not tok.stop:
+                if not tok.part:
+                    self.named.add(tok.term)
                 share = weight * (part_weight if tok.part else 1.0)
                 self.weights[tok.term] = self.weights.get(tok.term, 0.0) + share
                 self.words.setdefault(tok.term, tok.surface)
         if content:
             self.sequences.append((content, weight))
+
+    def size(self) -> int:
+        """How many terms a query names, a phrase ("learning rate") counting once."""
+        return len(self.named)
 
     def features(self) -> dict[str, float]:
         """Weighted TF-IDF features (unigrams and bigrams within each text)."""
@@ -63,6 +70,7 @@ def analyze_query(
     *,
     context_weight: float = 0.5,
     part_weight: float = 0.5,
+    ask_weight: float = 1.0,
 ) -> QueryTerms:
     """Analyze a query (and optionally the previous turn, at `context_weight`) into weighted
     terms; each word of a multiword phrase weighs `part_weight` next to the phrase's term."""
@@ -73,6 +81,9 @@ def analyze_query(
         result.context = {t.term for t in context_tokens if not t.stop}
     query_tokens = index.lexicon.expand(tokens(query, index.phrases), index.phrases)
     result.add(query_tokens, 1.0, part_weight)
+    if ask_weight != 1.0:
+        for t in index.ask_terms & result.weights.keys():
+            result.weights[t] *= ask_weight
     return result
 
 

@@ -45,6 +45,7 @@ class RankConfig:
     exact_head_weight: float = 0.5
     context_weight: float = 0.5  # weight of the previous turn's terms in a follow-up
     part_weight: float = 0.5  # query weight of each word of a phrase ("neural", "network")
+    ask_weight: float = 0.7  # query weight of a word naming the kind of answer ("fix", "reason")
     threshold: float = 0.45  # abstain below this (tune split: 0.856 OOD abstention, 0.053 false)
     # logistic calibration: intercept, then weights of `confidence_features` (scripts/calibrate.py)
     calibration: tuple[float, ...] = (-4.147, 4.003, 0.368, 1.523, -4.883, 4.578)

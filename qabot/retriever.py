@@ -168,7 +168,7 @@ class Retriever:
         alone = self._answer(text, k, terms)
         if not context or not context.strip():
             return alone
-        short = len(terms.weights) <= VAGUE_TERMS
+        short = terms.size() <= VAGUE_TERMS
         if not short and alone.answered:  # a full question stands alone, even with "it"
             return alone
         merged = self._answer(text, k, self.analyze(text, check_query(context)))
@@ -187,6 +187,7 @@ class Retriever:
             context,
             context_weight=config.context_weight,
             part_weight=config.part_weight,
+            ask_weight=config.ask_weight,
         )
 
     def _referenced(self, text: str) -> list[int] | None:

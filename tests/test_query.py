@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import seed_id
 
 from qabot.query import is_anaphoric, question_number
 from qabot.retriever import Retriever
@@ -84,3 +85,28 @@ def test_a_kind_of_answer_without_a_subject_is_not_answered(seed_retriever: Retr
     followup = seed_retriever.ask("how do I fix it?", context="what is the vanishing gradient")
     assert followup.answered
     assert followup.results[0].passage.startswith("Some ways to fix it are:")
+
+
+def test_a_phrase_counts_once_in_the_size_of_a_query(seed_retriever: Retriever) -> None:
+    assert seed_retriever.analyze("learning rate").size() == 1
+    assert seed_retriever.analyze("could the learning rate be the reason?").size() == 2
+
+
+def test_a_short_follow_up_naming_a_phrase_leans_on_the_previous_turn(
+    seed_retriever: Retriever,
+) -> None:
+    # "learning rate" alone points to Q6; two named terms are short enough to lean on Q10
+    answer = seed_retriever.ask(
+        "might the learning rate be the reason?", context="my loss is stuck after a few epochs"
+    )
+    assert answer.resolved_query is not None
+    assert answer.results[0].question_id == seed_id(10)
+
+
+def test_a_word_naming_the_kind_of_answer_weighs_less_than_the_subject(
+    seed_retriever: Retriever,
+) -> None:
+    weights = seed_retriever.analyze("how to fix overfitting").weights
+    assert (
+        weights["fix"] == seed_retriever.config.ask_weight * weights["overfit"] < weights["overfit"]
+    )
