@@ -26,6 +26,8 @@ _LABEL = re.compile(
 _DASH_LABEL = re.compile(r"^\s*[-*+\u2022]\s*([^:\n]{1,60}?)\s+[-\u2013\u2014]\s+\S")
 _DEFINITION = re.compile(r"^\s*([A-Za-z][\w\s/-]{0,60}?)\s+(?:is|are|refers to|means)\s", re.I)
 MAX_HEAD_WORDS = 6
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
 
 
@@ -134,7 +136,12 @@ def passage_head(text: str) -> str:
     normalization"; a query naming exactly that thing should prefer this passage.
     """
     heads = []
+    in_code = False
     for number, line in enumerate(text.splitlines()):
+        if _FENCE.match(line):
+            in_code = not in_code
+        if in_code or _FENCE.match(line) or _TABLE_ROW.match(line):
+            continue  # "x: int = 3" in code is no label
         match = (
             _LABEL.match(line)
             or _DASH_LABEL.match(line)
@@ -148,12 +155,51 @@ def passage_head(text: str) -> str:
 def chunk_answer(answer: str) -> list[str]:
     """Split an answer's text into passage texts, in reading order."""
     texts: list[str] = []
-    for segment in _segments(answer.splitlines()):
+    for segment in _segments(_whole_blocks(answer.splitlines())):
         if isinstance(segment, _Block):
             texts.extend(_block_passages(segment))
+        elif "\n" in segment:  # a code block or table (with the line introducing it): whole
+            texts.append(segment.strip("\n"))
         else:
             texts.extend(_sentence_windows(segment.strip()))
     return [t for t in texts if t.strip()]
+
+
+def _whole_blocks(lines: list[str]) -> list[str]:
+    """The lines of an answer with each fenced code block and each table joined into one
+    (a line that ends with ":" just before one joins it too): such a block is one point, and
+    a passage cut from it ("```python", a table's header row alone) means nothing."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        end = _block_end(lines, i)
+        if end == i + 1:
+            out.append(lines[i])
+        else:
+            block = "\n".join(lines[i:end])
+            if out and out[-1].rstrip().endswith(":") and not LIST_ITEM.match(out[-1]):
+                block = out.pop() + "\n" + block
+            out.append(block)
+        i = end
+    return out
+
+
+def _block_end(lines: list[str], i: int) -> int:
+    """Where the code block or table starting at line `i` ends (i + 1 for any other line)."""
+    fence = _FENCE.match(lines[i])
+    if fence:
+        marker = fence.group(1)
+        for j in range(i + 1, len(lines)):
+            if lines[j].strip().startswith(marker):
+                return j + 1
+        return len(lines)  # an unclosed fence runs to the end, as Markdown reads it
+    if _TABLE_ROW.match(lines[i]):
+        j = i + 1
+        while j < len(lines) and _TABLE_ROW.match(lines[j]):
+            j += 1
+        if j - i > 1:
+            return j
+    return i + 1
 
 
 def chunk_entries(answers: list[str]) -> list[Passage]:

@@ -109,3 +109,34 @@ def test_dash_labelled_list_item_is_found_by_its_label(seed_retriever: Retriever
     top = seed_retriever.ask("what is the bottleneck layer in an autoencoder").results[0]
     assert top.question_id.endswith("q1")
     assert "Bottleneck/ Code - Compact summary" in top.passage
+
+
+CODE_AND_TABLE = """Compare the argmax of the logits with the labels:
+```python
+preds = logits.argmax(dim=1)
+acc: float = (preds == labels).float().mean()
+```
+That gives the accuracy of the batch.
+
+| Optimizer | Learning rate | When to use |
+|---|---|---|
+| SGD + momentum | 0.1 | large image models |
+| AdamW | 3e-4 | transformers |
+Pick one."""
+
+
+def test_a_code_block_and_a_table_stay_whole_with_the_line_introducing_them() -> None:
+    passages = chunk_answer(CODE_AND_TABLE)
+    assert passages[0].startswith("Compare the argmax of the logits with the labels:\n```python")
+    assert passages[0].endswith("mean()\n```")
+    assert passages[2].startswith("| Optimizer | Learning rate |")
+    assert passages[2].endswith("| AdamW | 3e-4 | transformers |")
+    assert passages[1::2] == ["That gives the accuracy of the batch.", "Pick one."]
+
+
+def test_a_line_of_code_is_no_passage_head() -> None:
+    assert passage_head(chunk_answer(CODE_AND_TABLE)[0]) == ""  # not "acc" from "acc: float"
+
+
+def test_an_unclosed_fence_runs_to_the_end_of_the_answer() -> None:
+    assert chunk_answer("Run:\n```\nmake all\nmake test") == ["Run:\n```\nmake all\nmake test"]
