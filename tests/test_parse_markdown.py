@@ -193,3 +193,21 @@ def test_details_that_is_not_a_question_stays_in_the_heading_questions_answer() 
     assert [(e.question, e.answer) for e in entries] == [
         ("What is X?", "X is x.\n**Example**\nx = 1")
     ]
+
+
+def test_a_bold_question_under_a_section_heading_is_kept() -> None:
+    text = (
+        "### What is x?\n\nX is y.\n\n## Optimizers\n\n**Which optimizer should I start with?**"
+        "\n\nStart with Adam.\n\n## Links\n\n- [home](http://x)\n"
+    )
+    entries = parse_markdown(text, "t.md", "t")
+    assert [(e.question, e.answer) for e in entries] == [
+        ("What is x?", "X is y."),
+        ("Which optimizer should I start with?", "Start with Adam."),
+    ]
+
+
+def test_a_bold_question_inside_an_answer_stays_in_it() -> None:
+    text = "## What is x?\n\nX is y.\n\n**Why does it matter?**\n\nBecause y is z.\n"
+    (entry,) = parse_markdown(text, "t.md", "t")
+    assert entry.answer == "X is y.\n\n**Why does it matter?**\n\nBecause y is z."

@@ -8,7 +8,8 @@ Contents"): text under a section is not an answer, so a table of contents of lin
 A deeper heading that is not a question inside an answer ("#### Example") stays in the answer.
 
 Bold lines (`**What is X?**`, `**Q: ...**`) and "Q: ..." lines are questions when the file
-has no question headings, or when they carry a "Q" label.  `<details><summary>Q</summary>
+has no question headings, or when they carry a "Q" label, or when a bold line ending in "?"
+stands outside any answer (under a section heading).  `<details><summary>Q</summary>
 A</details>` is a question with its answer, except that a summary such as "Answer" or "Show
 solution" reveals the answer of the question above it, and in a file of question headings a
 summary that is not a question ("Example") is part of the answer above it.
@@ -113,6 +114,14 @@ def _classify(blocks: list[Block]) -> None:
             )
 
 
+def _orphan_question(block: Block, current: _Draft | None) -> bool:
+    """A bold line ending in "?" outside any answer (under a section heading such as
+    "## Optimizers"): a question, though the file's questions are headings, since its text
+    would otherwise belong to nothing and be lost."""
+    assert block.bold is not None
+    return current is None and not block.code and block.bold[0].rstrip().endswith("?")
+
+
 def _reveals(summary: str) -> bool:
     """Whether a `<summary>` is a "show the answer" toggle rather than a question."""
     words = re.findall(r"\w+", summary.casefold())
@@ -143,7 +152,7 @@ def _drafts(blocks: list[Block]) -> list[_Draft]:
                 if block.text and not _reveals(block.text):
                     current.body.append((block.line, f"**{block.text}**"))
                 current.body.extend(block.body)
-        elif block.question and block.bold is not None:
+        elif block.bold is not None and (block.question or _orphan_question(block, current)):
             current = _Draft(block.bold[0], block.line, None)
             if block.bold[1]:
                 current.body.append((block.line, block.bold[1]))
