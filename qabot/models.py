@@ -19,14 +19,17 @@ class Source(BaseModel):
 
 
 class Entry(BaseModel):
-    """One question with its answer, as parsed from a corpus document."""
+    """One question with its answer, as parsed from a corpus document (immutable: the index
+    is built from it)."""
+
+    model_config = ConfigDict(frozen=True)
 
     id: str
     question: str
     answer: str
     source: Source
-    alternates: list[str] = Field(default_factory=list)
-    tags: list[str] = Field(default_factory=list)
+    alternates: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
 
     @property
     def answered(self) -> bool:

@@ -133,8 +133,8 @@ class Retriever:
 
     @property
     def entries(self) -> list[Entry]:
-        """The corpus entries, in document order."""
-        return self.index.entries
+        """The corpus entries, in document order (a copy: sorting it changes nothing here)."""
+        return list(self.index.entries)
 
     def entry(self, entry_id: str) -> Entry:
         """The entry with this id (KeyError if none)."""

@@ -31,7 +31,7 @@ def test_folder_mixing_formats_loads_every_supported_file_with_sources() -> None
     }
     assert by_id["sub/more:q1"].source.path == str(FOLDER / "sub" / "more.md")
     assert (by_id["table:q2"].source.line_start, by_id["table:q2"].source.line_end) == (3, 3)
-    assert by_id["items:q1"].alternates == ["how to stop exploding gradients"]
+    assert by_id["items:q1"].alternates == ("how to stop exploding gradients",)
 
 
 def test_same_numbering_in_two_files_keeps_ids_unique() -> None:

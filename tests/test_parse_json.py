@@ -22,8 +22,8 @@ def test_faq_list_under_a_key_gives_entries_with_object_line_ranges() -> None:
 
 def test_json_alternates_tags_and_list_answers() -> None:
     momentum, adam = parse_json_file(FIXTURES / "faq.json", "faq.json", "faq")
-    assert momentum.alternates == ["why use momentum in sgd"]
-    assert momentum.tags == ["optimization"]
+    assert momentum.alternates == ("why use momentum in sgd",)
+    assert momentum.tags == ("optimization",)
     assert adam.answer == (
         "Adam adapts the learning rate per parameter.\n- uses first moments\n- uses second moments"
     )
@@ -38,7 +38,7 @@ def test_top_level_list_is_accepted() -> None:
 def test_jsonl_uses_each_objects_line_and_string_tags() -> None:
     entries = parse_json_file(FIXTURES / "faq.jsonl", "faq.jsonl", "faq")
     assert [e.source.line_start for e in entries] == [1, 3]
-    assert entries[1].tags == ["metrics", "classification"]
+    assert entries[1].tags == ("metrics", "classification")
     assert entries[0].answer == "A table of predicted versus true classes."
 
 

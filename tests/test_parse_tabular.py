@@ -25,8 +25,8 @@ def test_csv_rows_become_entries_with_their_physical_line_range() -> None:
 
 def test_csv_alternates_split_on_bars_and_tags_on_bars_or_commas() -> None:
     entries = parse_csv_file(FIXTURES / "faq.csv", "faq.csv", "faq")
-    assert entries[0].alternates == ["what does dropout do", "why use dropout"]
-    assert entries[1].tags == ["optimization", "training"]
+    assert entries[0].alternates == ("what does dropout do", "why use dropout")
+    assert entries[1].tags == ("optimization", "training")
 
 
 def test_csv_question_with_empty_answer_is_kept_unanswered() -> None:

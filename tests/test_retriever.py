@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import make_entry, seed_id
+from pydantic import ValidationError
 
 from qabot.cli import format_answer
 from qabot.errors import EmptyCorpusError, QueryError
@@ -224,3 +225,13 @@ def test_a_question_its_document_leaves_unanswered_is_suggested_when_asked_in_wo
 def test_a_k_below_one_or_not_whole_is_a_query_error(seed_retriever: Retriever, k: object) -> None:
     with pytest.raises(QueryError, match="k must be"):
         seed_retriever.ask("why batch norm", k=k)  # type: ignore[arg-type]
+
+
+def test_entries_handed_out_cannot_change_the_retriever(seed_retriever: Retriever) -> None:
+    entries = seed_retriever.entries
+    entries.sort(key=lambda e: e.question)
+    entries.clear()
+    best = seed_retriever.ask("why batch norm").results[0]
+    assert best.question_id == seed_id(4) and "Batch Normalization" in best.question
+    with pytest.raises(ValidationError):
+        seed_retriever.entry(seed_id(4)).answer = "x"  # type: ignore[misc]
