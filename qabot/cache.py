@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from qabot import __version__
 from qabot.corpus import BUILTIN_SYNONYMS, CorpusIndex, build_index
 from qabot.errors import CorpusError, EmptyCorpusError
+from qabot.models import Entry
 from qabot.parse import Corpus, corpus_fingerprint, load_corpus
 
 
@@ -15,7 +19,28 @@ def cached_index(root: Path, index_dir: Path | None, corpus: Corpus | None = Non
     """The index of the corpus at `root`: loaded from the cache when its key matches (nothing
     is parsed then), else built from `corpus` (or the files) and cached."""
     location = index_location(root, index_dir)
-    return load_cached(*location) or build_and_save(corpus or load_corpus(root), *location)
+    cached = load_cached(*location)
+    if cached is not None:
+        cached.entries = _with_sources(cached.entries, lambda p: str(_base(root) / p))
+        return cached
+    return build_and_save(corpus or load_corpus(root), *location)
+
+
+def _base(root: Path) -> Path:
+    """The folder that source paths are relative to, spelled as the caller spelled `root`."""
+    return root if root.is_dir() else root.parent
+
+
+def _with_sources(entries: list[Entry], respell: Callable[[str], str]) -> list[Entry]:
+    """Entries whose source paths are rewritten: the cache stores them relative to the corpus,
+    so a later run that names the corpus another way ("../c1", an absolute path) shows paths
+    that work from its own folder."""
+    return [
+        e.model_copy(
+            update={"source": e.source.model_copy(update={"path": respell(e.source.path)})}
+        )
+        for e in entries
+    ]
 
 
 def build(corpus: Corpus) -> CorpusIndex:
@@ -82,8 +107,12 @@ def build_and_save(corpus: Corpus, path: Path, key: str) -> CorpusIndex:
     from qabot import store
 
     index = build(corpus)
+    base = str(_base(corpus.root))
+    stored = dataclasses.replace(
+        index, entries=_with_sources(index.entries, lambda p: os.path.relpath(p, base))
+    )
     try:
-        store.save(index, path, key)
+        store.save(stored, path, key)
     except OSError as exc:
         print(f"qabot: index not cached ({exc.strerror or exc})", file=sys.stderr)
     return index

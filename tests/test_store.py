@@ -293,3 +293,24 @@ def test_the_cache_key_covers_parsing_and_analysis_but_not_ranking() -> None:
     names = {name for name, _ in cache.indexing_code()}
     assert {"<code text.py>", "<code chunk.py>", "<code parse/text.py>"} <= names
     assert "<code rank.py>" not in names and "<code cli.py>" not in names
+
+
+def test_a_cached_index_shows_sources_as_this_run_names_the_corpus(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = tmp_path / "c1"
+    corpus.mkdir()
+    (corpus / "notes.txt").write_text("Q1: What is dropout?\nAnswer: Zeroing units.\n")
+    (tmp_path / "elsewhere").mkdir()
+    index_dir = tmp_path / "idx"
+
+    def source(path: str) -> str:
+        retriever = Retriever.from_path(path, index_dir=index_dir)
+        return retriever.ask("dropout").results[0].source.path
+
+    monkeypatch.chdir(tmp_path)
+    assert source("c1") == os.path.join("c1", "notes.txt")  # builds the cache
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    assert source("../c1") == os.path.join("..", "c1", "notes.txt")  # loads it
+    assert source(str(corpus)) == str(corpus / "notes.txt")
+    assert len(list(index_dir.glob("*.npz"))) == 1
