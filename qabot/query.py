@@ -87,6 +87,20 @@ def analyze_query(
     return result
 
 
+# A turn made only of these acknowledges or greets: it asks nothing, of the previous turn either
+SMALL_TALK = frozenset(
+    "thanks thank you thx ty ok okay k kk cool great nice awesome perfect good fine alright "
+    "sure yes yep yeah no nope bye goodbye cya hi hello hey cheers got it that makes sense "
+    "understood lol wow hmm much a lot very".split()
+)
+
+
+def is_small_talk(query: str) -> bool:
+    """Whether a turn only acknowledges or greets ("thanks!", "ok cool", "got it, bye")."""
+    words = re.findall(r"[a-z']+", query.lower())
+    return bool(words) and all(w in SMALL_TALK for w in words)
+
+
 def is_anaphoric(query: str) -> bool:
     """Whether a query leans on an earlier turn ("how do I fix it?", "and the other one?")."""
     words = [w.strip("?!.,;:'\"").lower() for w in query.split()]

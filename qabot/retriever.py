@@ -15,7 +15,13 @@ from qabot.corpus import CorpusIndex, build_index, main_question
 from qabot.errors import QueryError
 from qabot.models import Answer, Entry, Hit
 from qabot.parse import Corpus, load_corpus
-from qabot.query import QueryTerms, analyze_query, is_anaphoric, question_number
+from qabot.query import (
+    QueryTerms,
+    analyze_query,
+    is_anaphoric,
+    is_small_talk,
+    question_number,
+)
 from qabot.rank import RankConfig, rank
 from qabot.text import tokens
 
@@ -162,6 +168,8 @@ class Retriever:
         found = self._referenced(text)
         if found is not None:
             return self._by_reference(text, found, k)
+        if is_small_talk(text):  # "thanks" after an answer is no request to repeat it
+            return Answer(query=text, answered=False, confidence=0.0, results=[])
         if context and (named := self._referenced(context)):  # "Q9", then "how to fix it?"
             context = main_question(self.index.entries[named[0]].question)
         terms = self.analyze(text)

@@ -110,3 +110,19 @@ def test_a_word_naming_the_kind_of_answer_weighs_less_than_the_subject(
     assert (
         weights["fix"] == seed_retriever.config.ask_weight * weights["overfit"] < weights["overfit"]
     )
+
+
+@pytest.mark.parametrize("turn", ["thanks", "ok", "thank you!", "cool", "bye", "got it, thanks"])
+def test_an_acknowledgement_after_an_answer_does_not_repeat_it(
+    seed_retriever: Retriever, turn: str
+) -> None:
+    answer = seed_retriever.ask(turn, context="what is the vanishing gradient problem")
+    assert not answer.answered and answer.results == []
+
+
+@pytest.mark.parametrize("turn", ["ok so how do I fix it?", "thanks, and why does it happen?"])
+def test_a_question_after_an_acknowledgement_is_still_answered(
+    seed_retriever: Retriever, turn: str
+) -> None:
+    answer = seed_retriever.ask(turn, context="what is the vanishing gradient problem")
+    assert answer.answered and answer.results[0].question_id == seed_id(9)
