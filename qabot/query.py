@@ -10,10 +10,21 @@ from qabot.corpus import CorpusIndex
 from qabot.text import Token, normalize, tokens, word_features
 
 _QUESTION_NUMBER = re.compile(
-    r"^\s*(?:(?:show(?:\s+me)?|tell\s+me\s+about|what\s+is|what'?s|open|read|go\s+to|"
-    r"answer(?:\s+to)?)\s+)?(?:the\s+)?(?:q|question|#)\s*(?:(?:number|no\.?)\s*)?"
-    r"(\d{1,5})\s*[?.!:]*\s*$",
+    r"^\s*(?:(?:and\s+)?(?:show(?:\s+me)?|tell\s+me\s+about|what\s+is|what'?s|open|read|go\s+to|"
+    r"answer(?:\s+to)?|what\s+about|how\s+about|what\s+does|what\s+do|give\s+me|"
+    r"(?:can|could)\s+you\s+show(?:\s+me)?|and)\s+)?(?:the\s+)?(?:q|question|#)\s*"
+    r"(?:(?:number|no\.?)\s*)?(\d{1,5})\s*(?:say|says|please|pls)?\s*[?.!:]*\s*$",
     re.IGNORECASE,
+)
+_NUMBER_WORDS = {
+    word: str(n)
+    for n, word in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+_QUESTION_WORD_NUMBER = re.compile(
+    r"\b(question|q)\s+(" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE
 )
 ANAPHORA = frozenset("it its this that these those they them their one ones there such".split())
 
@@ -110,5 +121,8 @@ def is_anaphoric(query: str) -> bool:
 def question_number(query: str) -> int | None:
     """The number of the question a query refers to by number ("Q4", "question 4", "show
     me #4"), or None when it asks something else."""
-    match = _QUESTION_NUMBER.match(normalize(query))
+    text = _QUESTION_WORD_NUMBER.sub(
+        lambda m: f"{m.group(1)} {_NUMBER_WORDS[m.group(2).lower()]}", normalize(query)
+    )  # "question four" -> "question 4"
+    match = _QUESTION_NUMBER.match(text)
     return int(match.group(1)) if match else None

@@ -22,6 +22,11 @@ from qabot.retriever import Retriever
         ("what\u2019s Q4", 4),
         ("Question 4:", 4),
         ("question number 12", 12),
+        ("what about Q4", 4),
+        ("what does Q4 say", 4),
+        ("Q4 please", 4),
+        ("question four", 4),
+        ("and Q5?", 5),
     ],
 )
 def test_a_question_named_by_its_number_is_recognized(query: str, number: int) -> None:
@@ -29,7 +34,16 @@ def test_a_question_named_by_its_number_is_recognized(query: str, number: int) -
 
 
 @pytest.mark.parametrize(
-    "query", ["Q4 batch norm", "why batch norm", "what are the 3 types", "q", "layer 4"]
+    "query",
+    [
+        "Q4 batch norm",
+        "why batch norm",
+        "what are the 3 types",
+        "q",
+        "layer 4",
+        "question each component",
+        "Q4 vs Q5",
+    ],
 )
 def test_other_queries_are_no_question_reference(query: str) -> None:
     assert question_number(query) is None
