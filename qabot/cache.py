@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import hashlib
 import os
 import sys
 from collections.abc import Callable
@@ -10,7 +12,7 @@ from pathlib import Path
 
 from qabot import __version__
 from qabot.corpus import BUILTIN_SYNONYMS, CorpusIndex, build_index
-from qabot.errors import CorpusError, EmptyCorpusError
+from qabot.errors import CorpusError, EmptyCorpusError, QabotError
 from qabot.models import Entry
 from qabot.parse import Corpus, corpus_fingerprint, load_corpus
 
@@ -55,18 +57,26 @@ def build(corpus: Corpus) -> CorpusIndex:
 
 
 def index_location(root: Path, index_dir: Path | None) -> tuple[Path, str]:
-    """Where the index of the corpus at `root` is cached, and its key (from bytes, no parsing)."""
+    """Where the index of the corpus at `root` is cached, and its key (from bytes, no parsing).
+
+    The file is named `<corpus tag>-<key>.npz`: the tag (from the corpus's resolved path)
+    lets a new index of the same corpus remove the one it replaces."""
     from qabot import store
 
     # the root is part of the key: entries store their source path for display
+    resolved = str(root.resolve()).encode()
     files = [
         *corpus_fingerprint(root),
         ("<builtin synonyms>", BUILTIN_SYNONYMS.read_bytes()),
-        ("<root>", str(root.resolve()).encode()),
+        ("<root>", resolved),
         *indexing_code(),
     ]
     key = store.corpus_key(files, __version__)
-    return (index_dir or store.default_index_dir()) / f"{key}.npz", key
+    tag = hashlib.sha256(resolved).hexdigest()[:CORPUS_TAG_LENGTH]
+    return (index_dir or store.default_index_dir()) / f"{tag}-{key}.npz", key
+
+
+CORPUS_TAG_LENGTH = 12
 
 
 INDEXING_MODULES = (
@@ -102,8 +112,9 @@ def load_cached(path: Path, key: str) -> CorpusIndex | None:
         return None
 
 
-def build_and_save(corpus: Corpus, path: Path, key: str) -> CorpusIndex:
-    """Build the index of `corpus` and cache it at `path` (a failure to write only warns)."""
+def build_and_save(corpus: Corpus, path: Path, key: str, must_save: bool = False) -> CorpusIndex:
+    """Build the index of `corpus` and cache it at `path`, removing the indexes it replaces.
+    A failure to write only warns, unless `must_save` (then it is a QabotError)."""
     from qabot import store
 
     index = build(corpus)
@@ -114,5 +125,19 @@ def build_and_save(corpus: Corpus, path: Path, key: str) -> CorpusIndex:
     try:
         store.save(stored, path, key)
     except OSError as exc:
-        print(f"qabot: index not cached ({exc.strerror or exc})", file=sys.stderr)
+        reason = f"{path.parent}: {exc.strerror or exc}"
+        if must_save:
+            raise QabotError(f"cannot write the index ({reason})") from None
+        print(f"qabot: index not cached ({reason})", file=sys.stderr)
+        return index
+    _remove_replaced(path)
     return index
+
+
+def _remove_replaced(path: Path) -> None:
+    """Delete the older indexes of the same corpus beside `path` (one per corpus edit else)."""
+    tag = path.name[:CORPUS_TAG_LENGTH]
+    for old in path.parent.glob(f"{tag}-*.npz"):
+        if old != path:
+            with contextlib.suppress(OSError):  # read-only: harmless, tried again next time
+                old.unlink()

@@ -225,9 +225,10 @@ def _progress(done: int, total: int, path: object) -> None:
 
 
 def cmd_index(args: argparse.Namespace, out: TextIO) -> int:
+    from qabot import cache
     from qabot.config import resolve
     from qabot.parse import load_corpus
-    from qabot.retriever import Retriever, default_corpus_path
+    from qabot.retriever import default_corpus_path
 
     settings = resolve(args.corpus, args.index_dir)
     root = settings.corpus or default_corpus_path()
@@ -235,9 +236,10 @@ def cmd_index(args: argparse.Namespace, out: TextIO) -> int:
     _report(corpus.problems, corpus.notices)
     if len(corpus.paths) >= PROGRESS_MIN_FILES or sys.stderr.isatty():
         print(f"qabot: indexing {len(corpus.entries)} entries", file=sys.stderr)
-    retriever = Retriever.from_corpus(corpus, index_dir=settings.index_dir)
-    n_passages = len(retriever.index.passage_texts)
-    out.write(f"indexed {len(retriever.entries)} entries, {n_passages} passages\n")
+    path, key = cache.index_location(root, settings.index_dir)
+    index = cache.build_and_save(corpus, path, key, must_save=True)
+    n_entries, n_passages = len(index.entries), len(index.passage_texts)
+    out.write(f"indexed {n_entries} entries, {n_passages} passages into {path}\n")
     return 0
 
 

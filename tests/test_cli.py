@@ -334,3 +334,18 @@ def test_suggestions_sharing_a_label_name_their_documents(qabot: Run, tmp_path: 
     assert "b.txt)" in numbered and "c.txt)" in numbered
     related = qabot("ask", "--corpus", str(folder), "dropout").stdout.split("Related questions:")
     assert "b.txt)" in related[1]  # another "Q1" than the one shown above it
+
+
+def test_index_that_cannot_be_written_exits_2_naming_the_folder(qabot: Run, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the index folder should be\n")
+    result = qabot("index", "--index-dir", str(blocker))
+    assert_one_line_error(result)
+    assert "cannot write the index" in result.stderr and str(blocker) in result.stderr
+
+
+def test_index_says_where_it_wrote(qabot: Run, tmp_path: Path) -> None:
+    result = qabot("index", "--index-dir", str(tmp_path / "idx"))
+    assert result.returncode == 0, result.stderr
+    (written,) = (tmp_path / "idx").glob("*.npz")
+    assert result.stdout == f"indexed 10 entries, 58 passages into {written}\n"

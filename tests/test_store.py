@@ -75,7 +75,22 @@ def test_changing_the_corpus_builds_a_new_index(
     changed = Retriever.from_path(corpus, index_dir=index_dir)
     assert calls == [1]
     assert len(changed.entries) == 3
+    (kept,) = index_files(index_dir)  # the new index replaced the old one
+    assert len(store.load(kept, key_of(kept)).entries) == 3
+
+
+def test_another_corpus_s_index_is_left_alone(tmp_path: Path) -> None:
+    index_dir = tmp_path / "idx"
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "n.md").write_text(DOC, encoding="utf-8")
+        Retriever.from_path(tmp_path / name, index_dir=index_dir)
     assert len(index_files(index_dir)) == 2
+
+
+def key_of(path: Path) -> str:
+    """The key in an index file's name, `<corpus tag>-<key>.npz`."""
+    return path.stem.split("-", 1)[1]
 
 
 def corrupt_truncated(path: Path) -> None:
@@ -159,7 +174,7 @@ def test_bad_index_file_is_rebuilt_with_a_one_line_notice(
     assert calls == [1]
     assert err.count("\n") == 1 and err.startswith("qabot: rebuilding index (")
     assert rebuilt.ask("what is momentum").best.question_id == "faq:q2"  # type: ignore[union-attr]
-    store.load(path, path.stem)  # the rebuilt file is valid again
+    store.load(path, key_of(path))  # the rebuilt file is valid again
 
 
 def test_load_raises_stale_index_for_every_failure(tmp_path: Path) -> None:
@@ -226,7 +241,7 @@ def test_two_processes_building_at_once_leave_one_valid_index(corpus: Path, tmp_
     assert all("Traceback" not in err for _, err in outputs)
     (path,) = index_files(index_dir)
     assert [p.name for p in index_dir.iterdir()] == [path.name]
-    assert len(store.load(path, path.stem).entries) == 2
+    assert len(store.load(path, key_of(path)).entries) == 2
 
 
 def test_unwritable_index_dir_still_answers(
