@@ -15,6 +15,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Answer",
     "CorpusError",
+    "EmptyCorpusError",
     "Entry",
     "Hit",
     "QabotError",
@@ -31,6 +32,7 @@ _LOCATIONS = {
     "Hit": "qabot.models",
     "Source": "qabot.models",
     "CorpusError": "qabot.errors",
+    "EmptyCorpusError": "qabot.errors",
     "QabotError": "qabot.errors",
     "QueryError": "qabot.errors",
     "RankConfig": "qabot.rank",
@@ -39,7 +41,7 @@ _LOCATIONS = {
 }
 
 if TYPE_CHECKING:
-    from qabot.errors import CorpusError, QabotError, QueryError
+    from qabot.errors import CorpusError, EmptyCorpusError, QabotError, QueryError
     from qabot.models import Answer, Entry, Hit, Source
     from qabot.parse import load_corpus
     from qabot.rank import RankConfig

@@ -50,6 +50,10 @@ class RankConfig:
     # logistic calibration: intercept, then weights of `confidence_features` (scripts/calibrate.py)
     calibration: tuple[float, ...] = (-4.147, 4.003, 0.368, 1.523, -4.883, 4.578)
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.threshold, int | float) or not 0.0 <= self.threshold <= 1.0:
+            raise ValueError(f"threshold must be a number in 0..1, not {self.threshold!r}")
+
 
 @dataclass
 class Scores:

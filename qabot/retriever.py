@@ -40,20 +40,21 @@ def default_corpus_path() -> Path:
     return PACKAGE_CORPUS if PACKAGE_CORPUS.is_dir() else SOURCE_CORPUS
 
 
-def check_query(query: str) -> str:
-    """Validate a query: not empty, not huge, no control characters; return it stripped."""
+def check_query(query: str, what: str = "query") -> str:
+    """Validate a query (or, with `what`, another text such as the previous turn): not empty,
+    not huge, no control characters; return it with its whitespace collapsed."""
     if not isinstance(query, str):
-        raise QueryError("query must be text")
+        raise QueryError(f"{what} must be text, not {type(query).__name__}")
     text = query.strip()
     if not text:
-        raise QueryError("query is empty")
+        raise QueryError(f"{what} is empty")
     if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"query is too long ({len(text)} characters, limit {MAX_QUERY_CHARS})")
+        raise QueryError(f"{what} is too long ({len(text)} characters, limit {MAX_QUERY_CHARS})")
     if any(
         (ord(c) < 32 and c not in "\t\n\r") or ord(c) == 127 or 0xD800 <= ord(c) < 0xE000
         for c in text
     ):
-        raise QueryError("query contains control or binary characters")
+        raise QueryError(f"{what} contains control or binary characters")
     return " ".join(text.split())
 
 
@@ -165,6 +166,8 @@ class Retriever:
         """
         text = check_query(query)
         k = _whole_k(k)
+        blank = isinstance(context, str) and not context.strip()
+        context = None if context is None or blank else check_query(context, "context")
         found = self._referenced(text)
         if found is not None:
             return self._by_reference(text, found, k)
@@ -174,15 +177,15 @@ class Retriever:
             context = main_question(self.index.entries[named[0]].question)
         terms = self.analyze(text)
         alone = self._answer(text, k, terms)
-        if not context or not context.strip():
+        if context is None:
             return alone
         short = terms.size() <= VAGUE_TERMS
         if not short and alone.answered:  # a full question stands alone, even with "it"
             return alone
-        merged = self._answer(text, k, self.analyze(text, check_query(context)))
+        merged = self._answer(text, k, self.analyze(text, context))
         leans = merged.answered and merged.confidence > alone.confidence
         if (short and is_anaphoric(text)) or leans:
-            merged.resolved_query = f"{context.strip()} / {text}"
+            merged.resolved_query = f"{context} / {text}"
             return merged
         return alone
 

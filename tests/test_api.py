@@ -39,3 +39,11 @@ def test_importing_qabot_leaves_sklearn_and_textual_unloaded() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_every_error_a_tool_may_catch_is_importable_from_qabot() -> None:
+    import qabot
+
+    assert issubclass(qabot.EmptyCorpusError, qabot.QabotError)
+    with pytest.raises(qabot.EmptyCorpusError):
+        qabot.Retriever.from_entries([])

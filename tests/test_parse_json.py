@@ -71,3 +71,13 @@ def test_unexpected_structures_are_corpus_errors(text: str) -> None:
 def test_deeply_nested_json_is_a_corpus_error_not_a_recursion_error() -> None:
     with pytest.raises(CorpusError):
         parse_json("[" * 100_000 + "]" * 100_000, "t.json", "t")
+
+
+@pytest.mark.parametrize(
+    "answer", ['{"text": "An n-d array."}', '["a line", {"nested": 1}]'], ids=["object", "list"]
+)
+def test_an_answer_that_is_no_text_is_an_error_at_its_line(tmp_path: Path, answer: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(f'[\n  {{"question": "What is X?", "answer": {answer}}}\n]\n')
+    with pytest.raises(CorpusError, match=r"bad\.json:2: answer must be text"):
+        parse_json_file(path, str(path.name), "bad")

@@ -235,3 +235,26 @@ def test_entries_handed_out_cannot_change_the_retriever(seed_retriever: Retrieve
     assert best.question_id == seed_id(4) and "Batch Normalization" in best.question
     with pytest.raises(ValidationError):
         seed_retriever.entry(seed_id(4)).answer = "x"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("context", "message"),
+    [
+        (5, "context must be text"),
+        ("x" * 2001, "context is too long"),
+        ("a\x00b", "context contains"),
+    ],
+)
+def test_a_bad_previous_turn_is_a_query_error_that_names_the_context(
+    seed_retriever: Retriever, context: object, message: str
+) -> None:
+    with pytest.raises(QueryError, match=message):
+        seed_retriever.ask("how do I fix it?", context=context)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("threshold", [2, -0.1, float("nan"), "x"])
+def test_a_threshold_outside_0_to_1_is_refused(
+    seed_retriever: Retriever, threshold: object
+) -> None:
+    with pytest.raises(ValueError, match=r"threshold must be a number in 0\.\.1"):
+        seed_retriever.with_config(threshold=threshold)

@@ -98,6 +98,11 @@ def _entry(
     if "question" not in fields:
         names = "/".join(FIELD_NAMES["question"])
         raise CorpusError(display, f"object without a question field ({names})", start)
+    for part in ("question", "answer"):
+        value = item.get(fields.get(part, ""))
+        if isinstance(value, dict) or (isinstance(value, list) and not _all_text(value)):
+            kind = "an object" if isinstance(value, dict) else "a list of non-text values"
+            raise CorpusError(display, f"{part} must be text or a list of lines, not {kind}", start)
     question = " ".join(as_text(item[fields["question"]]).split())
     if not question:
         return None
@@ -110,6 +115,10 @@ def _entry(
         alternates=split_values(item.get(fields["alternates"])) if "alternates" in fields else [],
         tags=split_values(tags, ",") if isinstance(tags, str) else split_values(tags),
     )
+
+
+def _all_text(values: list[object]) -> bool:
+    return all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in values)
 
 
 def _item_spans(text: str, key: str | None, count: int) -> list[tuple[int, int]] | None:
