@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import logging
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +15,8 @@ from qabot.corpus import BUILTIN_SYNONYMS, CorpusIndex, build_index
 from qabot.errors import CorpusError, EmptyCorpusError, QabotError
 from qabot.models import Entry
 from qabot.parse import Corpus, corpus_fingerprint, load_corpus
+
+log = logging.getLogger("qabot")  # the CLI prints these as "qabot: ..." lines on stderr
 
 
 def cached_index(root: Path, index_dir: Path | None, corpus: Corpus | None = None) -> CorpusIndex:
@@ -108,7 +110,7 @@ def load_cached(path: Path, key: str) -> CorpusIndex | None:
         return store.load(path, key)
     except store.StaleIndex as exc:
         if path.exists():
-            print(f"qabot: rebuilding index ({exc})", file=sys.stderr)
+            log.warning("rebuilding index (%s)", exc)
         return None
 
 
@@ -128,7 +130,7 @@ def build_and_save(corpus: Corpus, path: Path, key: str, must_save: bool = False
         reason = f"{path.parent}: {exc.strerror or exc}"
         if must_save:
             raise QabotError(f"cannot write the index ({reason})") from None
-        print(f"qabot: index not cached ({reason})", file=sys.stderr)
+        log.warning("index not cached (%s)", reason)
         return index
     _remove_replaced(path)
     return index

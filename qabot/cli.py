@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import math
 import re
 import sys
@@ -358,8 +359,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _StderrNotices(logging.Handler):
+    """The library's log records (cache notices) as "qabot: ..." lines on the current stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"qabot: {record.getMessage()}", file=sys.stderr)
+
+
+def _show_notices() -> None:
+    logger = logging.getLogger("qabot")
+    if not any(isinstance(h, _StderrNotices) for h in logger.handlers):
+        logger.addHandler(_StderrNotices(logging.INFO))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `qabot` console script."""
+    _show_notices()
     parser = build_parser()
     args = parser.parse_args(argv)
     if hasattr(args, "k"):

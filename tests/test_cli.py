@@ -349,3 +349,13 @@ def test_index_says_where_it_wrote(qabot: Run, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     (written,) = (tmp_path / "idx").glob("*.npz")
     assert result.stdout == f"indexed 10 entries, 58 passages into {written}\n"
+
+
+def test_a_damaged_index_is_rebuilt_with_one_notice_line(qabot: Run, tmp_path: Path) -> None:
+    index_dir = tmp_path / "idx"
+    assert qabot("index", "--index-dir", str(index_dir)).returncode == 0
+    (written,) = index_dir.glob("*.npz")
+    written.write_bytes(b"junk")
+    result = qabot("ask", "--index-dir", str(index_dir), "why batch norm")
+    assert result.returncode == 0
+    assert result.stderr.startswith("qabot: rebuilding index (") and result.stderr.count("\n") == 1
