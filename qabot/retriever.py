@@ -12,7 +12,7 @@ from pathlib import Path
 from qabot import cache as index_cache
 from qabot.confidence import question_share
 from qabot.corpus import CorpusIndex, build_index, main_question
-from qabot.errors import QueryError
+from qabot.errors import QabotError, QueryError
 from qabot.models import Answer, Entry, Hit
 from qabot.parse import Corpus, load_corpus
 from qabot.query import (
@@ -94,7 +94,14 @@ class Retriever:
         synonyms: Sequence[Sequence[str]] = (),
         config: RankConfig | None = None,
     ) -> Retriever:
-        """Build a retriever in memory from entries (no cache)."""
+        """Build a retriever in memory from entries (no cache); their ids must be unique."""
+        seen: set[str] = set()
+        for entry in entries:
+            if entry.id in seen:  # ask("notes:q1") and entry("notes:q1") would disagree
+                raise QabotError(f"duplicate entry id {entry.id!r}")
+            seen.add(entry.id)
+        if isinstance(synonyms, str):
+            raise QabotError("synonyms must be groups of phrases, e.g. [['bn', 'batch norm']]")
         return cls(build_index(entries, synonyms), config)
 
     @classmethod

@@ -7,7 +7,7 @@ from conftest import make_entry, seed_id
 from pydantic import ValidationError
 
 from qabot.cli import format_answer
-from qabot.errors import EmptyCorpusError, QueryError
+from qabot.errors import EmptyCorpusError, QabotError, QueryError
 from qabot.retriever import MAX_QUERY_CHARS, Retriever
 
 
@@ -258,3 +258,11 @@ def test_a_threshold_outside_0_to_1_is_refused(
 ) -> None:
     with pytest.raises(ValueError, match=r"threshold must be a number in 0\.\.1"):
         seed_retriever.with_config(threshold=threshold)
+
+
+def test_from_entries_refuses_duplicate_ids_and_a_string_of_synonyms() -> None:
+    twice = [make_entry(1, "What is x?", "X is y."), make_entry(1, "What is z?", "Z is w.")]
+    with pytest.raises(QabotError, match="duplicate entry id 'notes:q1'"):
+        Retriever.from_entries(twice)
+    with pytest.raises(QabotError, match="synonyms must be groups"):
+        Retriever.from_entries(twice[:1], synonyms="bn,batch norm")  # type: ignore[arg-type]
