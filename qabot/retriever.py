@@ -190,11 +190,34 @@ class Retriever:
         if not short and alone.answered:  # a full question stands alone, even with "it"
             return alone
         merged = self._answer(text, k, self.analyze(text, context))
+        if self._switches_topic(terms, alone, merged):  # "and exploding ones?" after vanishing
+            return alone
         leans = merged.answered and merged.confidence > alone.confidence
         if (short and is_anaphoric(text)) or leans:
             merged.resolved_query = f"{context} / {text}"
             return merged
         return alone
+
+    def _switches_topic(self, terms: QueryTerms, alone: Answer, merged: Answer) -> bool:
+        """Whether a follow-up names another question's own subject: answered alone by a
+        question (not the merged reading's) whose topic, and no other's, holds one of its
+        words."""
+        if not (alone.answered and alone.best and merged.best):
+            return False
+        if alone.best.question_id == merged.best.question_id:
+            return False
+        entry = self._ids[alone.best.question_id.lower()]
+        subject = set(terms.weights) - self.index.ask_terms
+        return any(self._topic_owners.get(t) == entry for t in subject)
+
+    @cached_property
+    def _topic_owners(self) -> dict[str, int]:
+        """Topic terms that belong to one question only ("explod"; not "use"), and whose."""
+        owners: dict[str, list[int]] = {}
+        for entry in range(len(self.index.entries)):
+            for t in self.index.topic_terms(entry):
+                owners.setdefault(t, []).append(entry)
+        return {t: found[0] for t, found in owners.items() if len(found) == 1}
 
     def analyze(self, text: str, context: str | None = None) -> QueryTerms:
         """A query (and the previous turn) as weighted terms, with this retriever's weights."""

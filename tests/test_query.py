@@ -140,3 +140,27 @@ def test_a_question_after_an_acknowledgement_is_still_answered(
 ) -> None:
     answer = seed_retriever.ask(turn, context="what is the vanishing gradient problem")
     assert answer.answered and answer.results[0].question_id == seed_id(9)
+
+
+@pytest.mark.parametrize(
+    ("context", "turn", "number"),
+    [
+        ("what is the vanishing gradient problem", "and exploding ones?", 5),
+        ("why batch norm", "and autoencoders?", 1),
+    ],
+)
+def test_a_follow_up_naming_another_question_s_own_subject_switches_to_it(
+    seed_retriever: Retriever, context: str, turn: str, number: int
+) -> None:
+    answer = seed_retriever.ask(turn, context=context)
+    assert answer.resolved_query is None
+    assert answer.results[0].question_id == seed_id(number)
+
+
+def test_a_follow_up_whose_words_many_questions_share_keeps_the_topic(
+    seed_retriever: Retriever,
+) -> None:
+    # "use" is in the questions of Q2, Q3, Q4 and Q6: no subject of its own
+    answer = seed_retriever.ask("where is it used?", context="what is parameter sharing")
+    assert answer.resolved_query is not None
+    assert answer.results[0].question_id == seed_id(7)
