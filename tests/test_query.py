@@ -164,3 +164,13 @@ def test_a_follow_up_whose_words_many_questions_share_keeps_the_topic(
     answer = seed_retriever.ask("where is it used?", context="what is parameter sharing")
     assert answer.resolved_query is not None
     assert answer.results[0].question_id == seed_id(7)
+
+
+@pytest.mark.parametrize("frame", ["what's the role of", "what is the purpose of"])
+def test_asking_for_the_role_of_a_thing_asks_about_the_thing(
+    seed_retriever: Retriever, frame: str
+) -> None:
+    plain = seed_retriever.ask("what is the decoder")
+    framed = seed_retriever.ask(f"{frame} the decoder")
+    assert framed.answered and framed.confidence == plain.confidence
+    assert "- Decoder - " in framed.results[0].passage
