@@ -13,7 +13,7 @@ from pathlib import Path
 from qabot import __version__
 from qabot.corpus import BUILTIN_SYNONYMS, CorpusIndex, build_index
 from qabot.errors import CorpusError, EmptyCorpusError, QabotError
-from qabot.models import Entry
+from qabot.models import Entry, Source
 from qabot.parse import Corpus, corpus_fingerprint, load_corpus
 
 log = logging.getLogger("qabot")  # the CLI prints these as "qabot: ..." lines on stderr
@@ -25,7 +25,7 @@ def cached_index(root: Path, index_dir: Path | None, corpus: Corpus | None = Non
     location = index_location(root, index_dir)
     cached = load_cached(*location)
     if cached is not None:
-        cached.entries = _with_sources(cached.entries, lambda p: str(_base(root) / p))
+        cached.source_base = str(_base(root))  # its paths are stored relative to the corpus
         return cached
     return build_and_save(corpus or load_corpus(root), *location)
 
@@ -36,15 +36,20 @@ def _base(root: Path) -> Path:
 
 
 def _with_sources(entries: list[Entry], respell: Callable[[str], str]) -> list[Entry]:
-    """Entries whose source paths are rewritten: the cache stores them relative to the corpus,
-    so a later run that names the corpus another way ("../c1", an absolute path) shows paths
-    that work from its own folder."""
+    """Entries whose source paths are rewritten (relative to the corpus, for the cache)."""
     return [
         e.model_copy(
             update={"source": e.source.model_copy(update={"path": respell(e.source.path)})}
         )
         for e in entries
     ]
+
+
+def as_named(source: Source, base: str) -> Source:
+    """A source of an index as this run names the corpus: the cache stores paths relative to
+    the corpus, so a run that names it another way ("../c1", an absolute path) shows paths
+    that work from its own folder.  Done per shown result, not per entry at load."""
+    return source.model_copy(update={"path": str(Path(base) / source.path)}) if base else source
 
 
 def build(corpus: Corpus) -> CorpusIndex:

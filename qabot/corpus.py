@@ -41,6 +41,9 @@ class CorpusIndex:
     # what loading the corpus reported (skipped files, duplicates), kept with a cached index
     problems: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    # where a loaded index's source paths are relative to, as this run names the corpus ("" for
+    # an index built in this process: its paths are as the corpus was named); see cache.py
+    source_base: str = ""
     _topics: dict[int, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
 
     def passage_range(self, entry: int) -> tuple[int, int]:

@@ -13,7 +13,7 @@ from qabot import cache as index_cache
 from qabot.confidence import question_share
 from qabot.corpus import CorpusIndex, build_index, main_question
 from qabot.errors import QabotError, QueryError
-from qabot.models import Answer, Entry, Hit
+from qabot.models import Answer, Entry, Hit, Source
 from qabot.parse import Corpus, load_corpus
 from qabot.query import (
     QueryTerms,
@@ -148,11 +148,21 @@ class Retriever:
     @property
     def entries(self) -> list[Entry]:
         """The corpus entries, in document order (a copy: sorting it changes nothing here)."""
-        return list(self.index.entries)
+        return list(self._named_entries)
+
+    @cached_property
+    def _named_entries(self) -> list[Entry]:
+        base = self.index.source_base
+        if not base:
+            return self.index.entries
+        return [e.model_copy(update={"source": self._source(e)}) for e in self.index.entries]
+
+    def _source(self, entry: Entry) -> Source:
+        return index_cache.as_named(entry.source, self.index.source_base)
 
     def entry(self, entry_id: str) -> Entry:
         """The entry with this id (KeyError if none)."""
-        for entry in self.index.entries:
+        for entry in self._named_entries:
             if entry.id == entry_id:
                 return entry
         raise KeyError(entry_id)
@@ -282,7 +292,7 @@ class Retriever:
             passage="",
             answer=e.answer,
             score=score,
-            source=e.source,
+            source=self._source(e),
         )
 
     def _answer(self, text: str, k: int, query: QueryTerms) -> Answer:
@@ -335,6 +345,6 @@ class Retriever:
             passage=text,
             answer=entry.answer,
             score=round(value, 6),
-            source=entry.source,
+            source=self._source(entry),
             matched_terms=matched,
         )
