@@ -267,20 +267,6 @@ def terms(text: str, phrases: PhraseTable | None = None) -> list[str]:
     return [t.term for t in tokens(text, phrases) if not t.stop]
 
 
-def char_ngrams(text: str, low: int = 3, high: int = 5) -> list[str]:
-    """Character n-grams inside word boundaries of content words (for typo tolerance)."""
-    grams: list[str] = []
-    for word in words(text):
-        if word in STOP_WORDS:
-            continue
-        padded = f" {american(word)} "
-        for n in range(low, high + 1):
-            if n > len(padded):
-                break
-            grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
-    return grams
-
-
 _ACRONYM_DEF = re.compile(r"((?:[A-Za-z][\w-]*[\s/]+){1,8})\(\s*([A-Z][A-Za-z]{1,9}?)s?\s*\)")
 
 
