@@ -43,7 +43,8 @@ def emphasize(markdown: str, terms: Iterable[str]) -> str:
     return "`".join(pattern.sub(r"**\1**", p) if i % 2 == 0 else p for i, p in enumerate(parts))
 
 
-_LIST_START = re.compile(r"^\s*(?:[-*+\u2022]\s|\d{1,3}[.)]\s|[a-zA-Z][.)]\s)")
+# What Markdown itself starts a list item with; "a)" or "•" lines are paragraph text to it
+_MARKDOWN_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])(?:\s|$)")
 
 
 def keep_line_breaks(markdown: str) -> str:
@@ -53,7 +54,7 @@ def keep_line_breaks(markdown: str) -> str:
     lines = markdown.split("\n")
     for i in range(len(lines) - 1):
         here, after = lines[i], lines[i + 1]
-        if here.strip() and after.strip() and not _LIST_START.match(after):
+        if here.strip() and after.strip() and not _MARKDOWN_LIST_ITEM.match(after):
             lines[i] = here.rstrip() + "  "
     return "\n".join(lines)
 

@@ -201,6 +201,12 @@ def test_keep_line_breaks_adds_hard_breaks_but_leaves_lists_and_blank_lines() ->
     assert keep_line_breaks(text) == "One.  \nTwo.\n\nList:\n- a\n- b  \nAfter."
 
 
+def test_keep_line_breaks_breaks_before_items_markdown_does_not_read_as_a_list() -> None:
+    # the seed's Q10 lists "a) ...", "b) ...": to Markdown that is one paragraph
+    text = "Reasons are:\na) one\nb) two\n1. three"
+    assert keep_line_breaks(text) == "Reasons are:  \na) one  \nb) two\n1. three"
+
+
 def test_follow_up_question_resolves_to_previous_topic(retriever: Retriever) -> None:
     async def scenario(app: QabotApp, pilot: Pilot) -> None:
         await ask(pilot, "what is the vanishing gradient problem")
