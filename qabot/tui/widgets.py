@@ -162,7 +162,9 @@ class AnswerMessage(Vertical):
         return emphasize(text, self.terms)
 
     def action_toggle_full(self) -> None:
-        """Switch between the best passage and the whole answer."""
+        """Switch between the best passage and the whole answer (none when they are one)."""
+        if self.passage == self.answer:
+            return
         self.full = not self.full
         self.query_one(".passage", Markdown).update(self._markdown())
         badge = self.badge + ("" if self.full else "  ·  f / ctrl+o: full answer")

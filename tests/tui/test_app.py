@@ -180,6 +180,22 @@ def test_full_answer_key_expands_the_latest_message(retriever: Retriever) -> Non
     play(QabotApp(retriever=retriever), scenario)
 
 
+def test_the_full_answer_key_does_nothing_when_the_passage_is_the_whole_answer(
+    retriever: Retriever,
+) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "why doesn't my loss decrease")  # Q10's answer is one passage
+        message = app.query_one(AnswerMessage)
+        assert message.passage == message.answer
+        before = message.query_one(".badge", Static).visual.plain
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert message.query_one(".badge", Static).visual.plain == before
+        assert "full answer" not in before
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
 def test_the_full_answer_keeps_the_document_s_line_breaks(retriever: Retriever) -> None:
     async def scenario(app: QabotApp, pilot: Pilot) -> None:
         await ask(pilot, "what is the vanishing gradient problem")
