@@ -15,7 +15,7 @@ from typing import Literal
 
 import numpy as np
 
-from qabot.confidence import confidence, confidence_features
+from qabot.confidence import confidence, confidence_features, specificity
 from qabot.corpus import CorpusIndex
 from qabot.index import TermIndex, tfidf_query
 from qabot.query import QueryTerms, RankedEntry
@@ -243,4 +243,7 @@ def rank(index: CorpusIndex, query: QueryTerms, config: RankConfig, k: int) -> R
     scores = score(index, query, config)
     ranked = best_passages(index, scores.fused, max(k, 1), query, config)
     features = confidence_features(index, query, scores.tfidf, ranked, config.question_weight)
-    return Ranking(scores, ranked, features, confidence(features, config.calibration))
+    value = confidence(features, config.calibration)
+    if ranked:
+        value *= specificity(index, query, ranked[0].entry)
+    return Ranking(scores, ranked, features, value)

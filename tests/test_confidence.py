@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from qabot.confidence import confidence, coverage, question_share, unknown_share
+from qabot.confidence import confidence, coverage, question_share, specificity, unknown_share
 from qabot.query import analyze_query
 from qabot.retriever import Retriever
 
@@ -74,3 +74,26 @@ def test_words_naming_the_kind_of_question_neither_add_nor_remove_coverage(
 
     assert share("how to fix autoencoder", 0) == share("autoencoder", 0) == 1.0
     assert share("how to fix a leaky faucet", 8) == share("leaky faucet", 8)
+
+
+def test_specificity_is_low_when_only_everyday_words_match(seed_retriever: Retriever) -> None:
+    index = seed_retriever.index
+
+    def of(query: str, entry: int) -> float:
+        return specificity(index, analyze_query(index, query), entry)
+
+    q7, q6 = 6, 5  # Q7 says "converge better"; Q6 lists "Momentum" and "Dropout rate"
+    assert of("better", q7) < 0.6
+    assert of("which is better?", q7) == of("better", q7)  # stop words add nothing
+    assert of("momentum", q6) == of("dropout", q6) == 1.0
+    assert of("better momentum", q6) == 1.0  # the most specific matched word counts
+    assert of("dropout", q7) == 0.0  # a word the entry lacks is no match
+
+
+def test_a_query_of_everyday_words_only_is_not_answered(seed_retriever: Retriever) -> None:
+    for query in ("which is better?", "time", "is it good?"):
+        answer = seed_retriever.ask(query)
+        assert not answer.answered, query
+        assert answer.confidence < seed_retriever.config.threshold
+    assert seed_retriever.ask("dropout").answered
+    assert seed_retriever.ask("momentum").answered
