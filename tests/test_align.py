@@ -53,3 +53,12 @@ def test_markers_against_the_question_order_are_rejected() -> None:
 
 def test_no_units_give_no_owners() -> None:
     assert align(QUESTIONS, []) == []
+
+
+def test_a_second_answer_label_under_one_header_stays_with_it() -> None:
+    units = [
+        unit(DROPOUT, fixed=0),
+        unit("It is also a cheap form of ensembling.", starts_answer=True),
+        unit(MOMENTUM, fixed=1),
+    ]
+    assert align(QUESTIONS[:2], units) == [0, 0, 1]

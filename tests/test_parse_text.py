@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from collections import Counter
 from pathlib import Path
 
@@ -336,3 +337,181 @@ INLINE = [
 def test_question_layouts(doc: list[str], expected: list[tuple[str, str]]) -> None:
     entries = parse_text(doc, "notes.txt", "notes")
     assert [(e.question, e.answer) for e in entries] == expected
+
+
+DROPOUT, DECAY = "What is dropout?", "What is weight decay?"
+ZEROING, PENALTY = "Randomly zeroing activations.", "An L2 penalty on the weights."
+TWO = [(DROPOUT, ZEROING), (DECAY, PENALTY)]
+LAYOUTS = {
+    "heading-between-list-and-answers": (
+        [
+            "- Q1: " + DROPOUT,
+            "- Q2: " + DECAY,
+            "",
+            "Answers",
+            "=======",
+            "Q1: " + DROPOUT,
+            "Answer: " + ZEROING,
+            "Q2: " + DECAY,
+            "Answer: " + PENALTY,
+        ],
+        TWO,
+    ),
+    "question-wrapped-over-two-lines": (
+        [
+            "Q1: What is dropout, and why does it help a network",
+            "generalize better?",
+            "Answer: " + ZEROING,
+            "Q2: " + DECAY,
+            "Answer: " + PENALTY,
+        ],
+        [
+            ("What is dropout, and why does it help a network generalize better?", ZEROING),
+            (DECAY, PENALTY),
+        ],
+    ),
+    "note-between-question-and-answer-label": (
+        [
+            "Q1: " + DROPOUT,
+            "(asked at Google)",
+            "Answer: " + ZEROING,
+            "Q2: " + DECAY,
+            "Answer: " + PENALTY,
+        ],
+        [(DROPOUT, "(asked at Google)\n" + ZEROING), (DECAY, PENALTY)],
+    ),
+    "two-answer-labels-under-one-header": (
+        [
+            "Q1: " + DROPOUT,
+            "Answer: " + ZEROING,
+            "Answer: A cheap ensemble.",
+            "Q2: " + DECAY,
+            "Answer: " + PENALTY,
+        ],
+        [(DROPOUT, ZEROING + "\nA cheap ensemble."), (DECAY, PENALTY)],
+    ),
+    "nearly-identical-listed-questions": (
+        [
+            "- Q1: What is the difference between batch and layer normalization?",
+            "- Q2: What is the difference between batch and instance normalization?",
+            "Answer:",
+            "Layer norm normalizes each sample.",
+            "Answer:",
+            "Instance norm normalizes each channel.",
+        ],
+        [
+            (
+                "What is the difference between batch and layer normalization?",
+                "Layer norm normalizes each sample.",
+            ),
+            (
+                "What is the difference between batch and instance normalization?",
+                "Instance norm normalizes each channel.",
+            ),
+        ],
+    ),
+    "numbered-checklist-inside-a-labeled-answer": (
+        [
+            "Q1: How do I debug a model?",
+            "Answer: Work through a checklist:",
+            "1. Is the data shuffled?",
+            "2. Is the learning rate too high?",
+            "Q2: " + DECAY,
+            "Answer: " + PENALTY,
+        ],
+        [
+            (
+                "How do I debug a model?",
+                "Work through a checklist:\n1. Is the data shuffled?\n"
+                "2. Is the learning rate too high?",
+            ),
+            (DECAY, PENALTY),
+        ],
+    ),
+    "q-words-inside-an-answer": (
+        [
+            "Q1: What are the RL families?",
+            "Answer: Two:",
+            "- Q-learning learns values.",
+            "Q-values are updated.",
+            "Q2: " + DECAY,
+            "Answer: " + PENALTY,
+        ],
+        [
+            (
+                "What are the RL families?",
+                "Two:\n- Q-learning learns values.\nQ-values are updated.",
+            ),
+            (DECAY, PENALTY),
+        ],
+    ),
+    "dotted-and-dashed-question-labels": (
+        ["Q.1 " + DROPOUT, ZEROING, "Q-2: " + DECAY, PENALTY],
+        TWO,
+    ),
+    "numbered-answer-labels": (
+        [
+            "Question 1: " + DROPOUT,
+            "Answer 1: " + ZEROING,
+            "Question 2: " + DECAY,
+            "A2: " + PENALTY,
+        ],
+        TWO,
+    ),
+    "unlabeled-question-list": (
+        ["- " + DROPOUT, "- " + DECAY, "Answer:", ZEROING, "Answer:", PENALTY],
+        TWO,
+    ),
+    "list-line-pasted-twice": (
+        [
+            "- Q1: " + DROPOUT,
+            "- Q2: " + DECAY,
+            "- Q1: " + DROPOUT,
+            "- Q3: What is momentum?",
+            "Q1: " + DROPOUT,
+            ZEROING,
+            "Q2: " + DECAY,
+            PENALTY,
+            "Q3: What is momentum?",
+            "A running average.",
+        ],
+        [*TWO, ("What is momentum?", "A running average.")],
+    ),
+}
+
+
+@pytest.mark.parametrize(("doc", "expected"), LAYOUTS.values(), ids=LAYOUTS.keys())
+def test_layouts_that_depart_from_the_seed(doc: list[str], expected: list[tuple[str, str]]) -> None:
+    entries = parse_text(doc, "notes.txt", "notes")
+    assert [(e.question, e.answer) for e in entries] == expected
+
+
+def test_seed_wrapped_at_80_columns_gives_the_same_entries(seed: list[Entry]) -> None:
+    wrapped = [
+        part
+        for line in _lines()
+        for part in textwrap.wrap(line, 80, break_on_hyphens=False) or [""]
+    ]
+    entries = _parse(wrapped)
+    assert [(" ".join(e.question.split()), " ".join(e.answer.split())) for e in entries] == [
+        (" ".join(e.question.split()), " ".join(e.answer.split())) for e in seed
+    ]
+
+
+@pytest.mark.parametrize("marker", ["- ", "", "1. "], ids=["bullets", "plain", "numbered"])
+def test_seed_list_without_q_labels_gives_the_same_entries(seed: list[Entry], marker: str) -> None:
+    lines = _lines()
+    listed = [
+        re.sub(r"^- Q(\d+):\s*", lambda m: marker.replace("1", m.group(1)), line)
+        for line in lines[:TOC_SIZE]
+    ]
+    entries = _parse([*listed, *lines[TOC_SIZE:]])
+    assert [(e.question, e.answer) for e in entries] == [(e.question, e.answer) for e in seed]
+
+
+def test_form_feeds_do_not_shift_line_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "paged.txt"
+    path.write_bytes(b"Q1: What is dropout?\nZeroing.\f\nQ2: What is decay?\nA penalty.\n")
+    entries = parse_text_file(path, "paged.txt", "paged")
+    assert [(e.source.line_start, e.source.line_end) for e in entries] == [(1, 2), (3, 4)]
+    assert entries[0].answer == "Zeroing."

@@ -1,10 +1,12 @@
 """Content alignment: assign unmarked answer paragraphs to the questions they answer.
 
 Answers follow the question order, so the paragraphs of a document are split into one
-contiguous run per question by dynamic programming (an ordered, monotone alignment).  Markers
-are hard constraints (a question header fixes its question, an "Answer:" label starts a new
-answer); between them a paragraph joins the question it is most similar to (TF-IDF cosine over
-analyzed terms), and splitting between two cohesive paragraphs costs a penalty.
+contiguous run per question by dynamic programming (an ordered, monotone alignment).  A question
+header is a hard constraint (it fixes its question); an "Answer:" label starts a new answer
+unless that contradicts the headers (a second "Answer:" paragraph under one header costs
+LABEL_PENALTY instead); between them a paragraph joins the question it is most similar to
+(TF-IDF cosine over analyzed terms), and splitting between two cohesive paragraphs costs a
+penalty.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from qabot.text import terms
 
 SKIP_PENALTY = 2.0  # leaving a question without any answer text
 COHESION_WEIGHT = 0.5  # cost of an unmarked split, times the similarity of the two paragraphs
+LABEL_PENALTY = 4.0  # keeping an "Answer:" paragraph with the answer before it
 _NEG = float("-inf")
 
 
@@ -75,8 +78,10 @@ def align(questions: list[str], units: list[Unit]) -> list[int]:
             if unit.fixed is not None and unit.fixed != q:
                 continue
             best, arg = _NEG, -1
-            if unit.fixed is None and not unit.starts_answer and score[i - 1][q] > best:
-                best, arg = score[i - 1][q], q
+            if unit.fixed is None:
+                stay = score[i - 1][q] - (LABEL_PENALTY if unit.starts_answer else 0.0)
+                if stay > best:
+                    best, arg = stay, q
             for p in range(q):
                 cand = score[i - 1][p] - split_cost - SKIP_PENALTY * (q - p - 1)
                 if cand > best:
@@ -86,7 +91,7 @@ def align(questions: list[str], units: list[Unit]) -> list[int]:
                 back[i][q] = arg
     finals = [score[m - 1][q] - SKIP_PENALTY * (n - 1 - q) for q in range(n)]
     q = max(range(n), key=finals.__getitem__)
-    if finals[q] == _NEG:
+    if finals[q] == _NEG:  # (headers are numbered in order, so this cannot happen)
         raise ValueError("markers contradict the question order")
     path = [q]
     for i in range(m - 1, 0, -1):

@@ -10,15 +10,19 @@ from qabot.errors import CorpusError
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
-# "Q1: ...", "- Q1: ...", "Q: ...", "Question 3) ...", "**Q4:** ..."; the number is optional.
+# "Q1: ...", "- Q1: ...", "Q: ...", "Question 3) ...", "**Q4:** ...", "Q.1 ...", "Q-2: ...";
+# an unnumbered "Q" needs ":" or a separator and a space ("Q. What ...", not "Q-learning").
 QUESTION_LABEL = re.compile(
-    r"^\s*(?:[-*+\u2022]\s+)?(?:\*\*|__)?\s*(?:Q|Question)\s*(\d+)?\s*(?:\*\*|__)?\s*[:.)\-]\s*(?:\*\*|__)?\s*(.*?)\s*(?:\*\*|__)?\s*$",
+    r"^\s*(?:[-*+\u2022]\s+)?(?:\*\*|__)?\s*(?:Q|Question)"
+    r"(?:\s*[.\-#]?\s*(\d+)\s*(?:\*\*|__)?\s*([:.)\-]|(?=\s))"
+    r"|\s*(?:\*\*|__)?\s*(?::|[.)\-](?=\s)))"
+    r"\s*(?:\*\*|__)?\s*(.*?)\s*(?:\*\*|__)?\s*$",
     re.IGNORECASE,
 )
 # "1. What is ...?" / "12) What ...?" : numbered lines are questions only when they end with "?".
 NUMBERED_QUESTION = re.compile(r"^\s*(?:[-*+\u2022]\s+)?(\d{1,4})\s*[.)]\s+(.+\?)\s*$")
 ANSWER_LABEL = re.compile(
-    r"^\s*(?:\*\*|__)?\s*(?:A\s*(?:\*\*|__)?\s*:|(?:Ans|Answer)\s*(?:\*\*|__)?\s*[:.)\-])"
+    r"^\s*(?:\*\*|__)?\s*(?:A\s*\d*\s*(?:\*\*|__)?\s*:|(?:Ans|Answer)\s*\d*\s*(?:\*\*|__)?\s*[:.)\-])"
     r"\s*(?:\*\*|__)?\s*(.*)$",
     re.IGNORECASE,
 )
@@ -53,16 +57,33 @@ def read_text(path: Path) -> str:
 
 
 def read_lines(path: Path) -> list[str]:
-    """Read a UTF-8 text file as lines (errors as `read_text`)."""
-    return read_text(path).splitlines()
+    """Read a UTF-8 text file as lines, numbered as editors and `grep -n` number them (errors
+    as `read_text`).
+
+    Only line feeds and carriage returns end a line; a form feed (a page break from
+    pdftotext), a vertical tab or a Unicode line separator inside a line becomes a space.
+    """
+    text = _INLINE_BREAKS.sub(" ", read_text(path))
+    lines = _LINE_END.split(text)
+    return lines[:-1] if lines and lines[-1] == "" else lines
 
 
-def match_question(line: str) -> tuple[int | None, str] | None:
-    """If `line` is a question line, return (its number or None, the question text)."""
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_INLINE_BREAKS = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def match_question(line: str, numbered: bool = True) -> tuple[int | None, str] | None:
+    """If `line` is a question line, return (its number or None, the question text).
+
+    "Q4 What is X?" needs its "?" (a label without a separator); `numbered=False` leaves
+    "1. Is the data shuffled?" to be a list item, as in a document whose questions say "Q1:".
+    """
     plain = unicodedata.normalize("NFKC", line)
     m = QUESTION_LABEL.match(plain)
-    if m and m.group(2):
-        return (int(m.group(1)) if m.group(1) else None, _strip_bold(line, m.group(2)))
+    if m and m.group(3) and (m.group(1) is None or m.group(2) or m.group(3).endswith("?")):
+        return (int(m.group(1)) if m.group(1) else None, _strip_bold(line, m.group(3)))
+    if not numbered:
+        return None
     m = NUMBERED_QUESTION.match(plain)
     if m:
         return int(m.group(1)), m.group(2).strip()

@@ -21,6 +21,10 @@ from qabot.text import normalize
 
 MIN_TOC_QUESTIONS = 2
 HEADER_MATCH_RATIO = 0.6
+MAX_WRAPPED = 3  # lines a wrapped question may continue over
+REPEAT_RATIO = 0.95  # text similarity of two unnumbered questions that are the same one
+_LIST_MARK = re.compile(r"^(?:[-*+\u2022]|\d{1,4}[.)])\s+")
+_NUMBERED_ITEM = re.compile(r"^\s*(?:[-*+\u2022]\s+)?(\d{1,4})\s*[.)]\s+(\S.*)$")
 
 
 @dataclass
@@ -57,7 +61,9 @@ def parse_text_file(path: Path, display: str, id_prefix: str) -> list[Entry]:
 
 def parse_text(raw_lines: list[str], display: str, id_prefix: str) -> list[Entry]:
     """Parse the lines of a plain-text Q&A document into entries (see module docstring)."""
-    lines = [_classify(i + 1, text) for i, text in enumerate(raw_lines)]
+    labeled = any(match_question(text, numbered=False) for text in raw_lines)
+    lines = [_classify(i + 1, text, numbered=not labeled) for i, text in enumerate(raw_lines)]
+    lines = _join_wrapped_questions(lines)
     toc, body_start = _question_list(lines)
     questions = list(toc)
     body = _Body(after_list=bool(toc))
@@ -78,6 +84,7 @@ def parse_text(raw_lines: list[str], display: str, id_prefix: str) -> list[Entry
             body.units[-1].lines.append((line.number, ""))
     if not questions:
         raise CorpusError(display, "no recognizable Q&A (expected question lines like 'Q1: ...')")
+    _drop_heading_before_first_answer(body.units)
     try:
         owners = align([q.text for q in questions], body.units)
     except ValueError as exc:
@@ -85,10 +92,20 @@ def parse_text(raw_lines: list[str], display: str, id_prefix: str) -> list[Entry
     return _entries(questions, body.units, owners, display, id_prefix)
 
 
-def _classify(number: int, text: str) -> _Line:
+def _drop_heading_before_first_answer(units: list[Unit]) -> None:
+    """Drop the text between a question list and the first question's header ("Answers",
+    "======="): it answers no question."""
+    first = next((i for i, unit in enumerate(units) if unit.fixed is not None), None)
+    if first and units[first].fixed == 0:
+        del units[:first]
+
+
+def _classify(number: int, text: str, numbered: bool = True) -> _Line:
+    """A line with its question or answer label, if any (numbered lines are questions only
+    in a document whose questions are not labeled "Q1:": there, "1. ...?" is a list item)."""
     line = _Line(number, text)
     if text.strip():
-        line.question = match_question(text)
+        line.question = match_question(text, numbered)
         if line.question is None:
             line.answer = match_answer_label(text)
         elif inline := _INLINE_ANSWER.match(line.question[1]):  # "Q1: What is X? A: ..."
@@ -101,36 +118,107 @@ def _classify(number: int, text: str) -> _Line:
 _INLINE_ANSWER = re.compile(r"^(.*?\?)\s+(?:A|Ans|Answer)\s*[:.)\-]\s*(\S.*)$", re.IGNORECASE)
 
 
+def _join_wrapped_questions(lines: list[_Line]) -> list[_Line]:
+    """Join a question wrapped over several lines ("Q1: What is dropout, and why does it" /
+    "help?"): up to MAX_WRAPPED unmarked lines after a question without its "?", when the
+    last of them ends with one."""
+    out: list[_Line] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        out.append(line)
+        i += 1
+        if line.question is None or line.answer or line.question[1].rstrip().endswith("?"):
+            continue
+        for j in range(i, min(i + MAX_WRAPPED, len(lines))):
+            later = lines[j]
+            if later.blank or later.question or later.answer is not None:
+                break
+            if LIST_ITEM.match(later.text):
+                break
+            if later.text.rstrip().endswith("?"):
+                wrapped = " ".join(ln.text.strip() for ln in lines[i : j + 1])
+                line.question = (line.question[0], f"{line.question[1]} {wrapped}")
+                i = j + 1
+                break
+    return out
+
+
 def _question_list(lines: list[_Line]) -> tuple[list[_Question], int]:
-    """Find a leading list of questions (a table of contents) and where the body starts."""
-    first = next((i for i, ln in enumerate(lines) if ln.question or ln.answer is not None), None)
-    if first is None or lines[first].question is None:
+    """Find a leading list of questions (a table of contents) and where the body starts.
+
+    Its lines are labeled questions ("- Q1: ..."), or list items or plain lines that end with
+    "?" ("- What is dropout?"), or numbered items in sequence ("4. Why use batch norm").  A line
+    pasted twice is read once; a repeat of an earlier question followed by answer text ends
+    the list: the answers begin there.
+    """
+    first = next(
+        (i for i, ln in enumerate(lines) if ln.question or ln.answer is not None or _bare(ln)),
+        None,
+    )
+    if first is None or (lines[first].question is None and not _bare(lines[first])):
         return [], first or 0
-    run: list[_Line] = []
+    run: list[tuple[int | None, str, int]] = []
     end = first
     for i in range(first, len(lines)):
-        if lines[i].blank:
+        line = lines[i]
+        if line.blank:
             continue
-        if lines[i].question is None or lines[i].answer or _repeats(run, lines[i]):
+        item = line.question or _bare(line) or _next_numbered(line, run)
+        if item is None or line.answer is not None:
             break  # (a question with its answer on its line starts the body)
-        run.append(lines[i])
+        repeated = _repeated(run, item)
+        if repeated is not None and _answer_follows(lines, i):
+            break
+        if repeated is None:
+            run.append((*item, line.number))
         end = i + 1
     if len(run) < MIN_TOC_QUESTIONS:
         return [], first
-    return [_Question(ln.question[0], ln.question[1], ln.number) for ln in run if ln.question], end
+    return [_Question(number, text, at) for number, text, at in run], end
 
 
-def _repeats(run: list[_Line], line: _Line) -> bool:
-    """A question already in the list: the list has ended and the answers begin."""
-    assert line.question is not None
-    number, text = line.question
+def _bare(line: _Line) -> tuple[int | None, str] | None:
+    """An unlabeled question line of a list: a list item or plain line ending with "?" (and
+    its number, if numbered)."""
+    text = line.text.strip()
+    if line.question or line.answer is not None or not text.endswith("?"):
+        return None
+    numbered = _NUMBERED_ITEM.match(text)
+    if numbered:
+        return int(numbered.group(1)), numbered.group(2).strip()
+    return None, _LIST_MARK.sub("", text).strip()
+
+
+def _next_numbered(line: _Line, run: list[tuple[int | None, str, int]]) -> tuple[int, str] | None:
+    """A numbered list item continuing the list's own numbering ("4. Why use batch norm")."""
+    m = _NUMBERED_ITEM.match(line.text)
+    if not m or not run or run[-1][0] is None or int(m.group(1)) != run[-1][0] + 1:
+        return None
+    return int(m.group(1)), m.group(2).strip()
+
+
+def _repeated(run: list[tuple[int | None, str, int]], item: tuple[int | None, str]) -> int | None:
+    """Position in the list of an earlier question `item` repeats, or None.
+
+    Two numbered questions are the same when their numbers are; otherwise when their texts
+    are nearly identical ("... batch and layer norm?" and "... batch and instance norm?" are
+    two questions)."""
+    number, text = item
     key = normalize(text)
-    return any(
-        (number is not None and number == ln.question[0])
-        or difflib.SequenceMatcher(None, key, normalize(ln.question[1])).ratio() > 0.9
-        for ln in run
-        if ln.question is not None
-    )
+    for position, (other_number, other, _) in enumerate(run):
+        if number is not None and other_number is not None:
+            if number == other_number:
+                return position
+        elif difflib.SequenceMatcher(None, key, normalize(other)).ratio() > REPEAT_RATIO:
+            return position
+    return None
+
+
+def _answer_follows(lines: list[_Line], i: int) -> bool:
+    """Whether the next non-blank line after `lines[i]` is answer text, not another question."""
+    later = next((ln for ln in lines[i + 1 :] if not ln.blank), None)
+    return later is not None and later.question is None and _bare(later) is None
 
 
 def _match_header(questions: list[_Question], pointer: int, line: _Line) -> int:
@@ -181,13 +269,15 @@ def _add_content(body: _Body, line: _Line) -> None:
 
 
 def _starts_paragraph(unit: Unit, line: _Line) -> bool:
-    """Whether an unmarked line may begin a new answer (not a list item or a continuation)."""
+    """Whether an unmarked line may begin a new answer (not a list item or a continuation:
+    after a blank line it may; a line that starts in lower case continues a wrapped one)."""
     previous = next((t for _, t in reversed(unit.lines) if t.strip()), "")
     after_blank = unit.lines[-1][1] == ""
     if after_blank:
         return True
     return not (
-        LIST_ITEM.match(line.text)
+        line.text.lstrip()[:1].islower()
+        or LIST_ITEM.match(line.text)
         or BARE_BULLET.match(previous)
         or previous.rstrip().endswith((":", ",", ":-"))
     )
