@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import SEED
 
 from qabot.errors import CorpusError
 from qabot.parse.markdown import parse_markdown, parse_markdown_file
+from qabot.parse.text import parse_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -211,3 +213,15 @@ def test_a_bold_question_inside_an_answer_stays_in_it() -> None:
     text = "## What is x?\n\nX is y.\n\n**Why does it matter?**\n\nBecause y is z.\n"
     (entry,) = parse_markdown(text, "t.md", "t")
     assert entry.answer == "X is y.\n\n**Why does it matter?**\n\nBecause y is z."
+
+
+def test_the_seed_saved_as_markdown_gives_the_same_entries_as_the_text_file() -> None:
+    seed = parse_text(SEED.read_text(encoding="utf-8").splitlines(), "s", "s")
+    as_markdown = parse_markdown(SEED.read_text(encoding="utf-8"), "s", "s")
+    assert [(e.question, e.answer) for e in as_markdown] == [(e.question, e.answer) for e in seed]
+
+
+def test_a_label_without_a_space_is_not_kept_in_the_question() -> None:
+    text = "## Q1:What is X?\nX is x.\n\n## Q2.What is Y?\nY is y.\n\n**Q3:What is Z?**\nZ is z.\n"
+    entries = parse_markdown(text, "l.md", "l")
+    assert [e.question for e in entries] == ["What is X?", "What is Y?", "What is Z?"]

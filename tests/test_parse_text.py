@@ -515,3 +515,10 @@ def test_form_feeds_do_not_shift_line_numbers(tmp_path: Path) -> None:
     entries = parse_text_file(path, "paged.txt", "paged")
     assert [(e.source.line_start, e.source.line_end) for e in entries] == [(1, 2), (3, 4)]
     assert entries[0].answer == "Zeroing."
+
+
+def test_double_spaced_seed_gives_the_same_entries(seed: list[Entry]) -> None:
+    double_spaced = [part for line in _lines() for part in (line, "")]
+    entries = _parse(double_spaced)
+    assert [(e.question, e.answer) for e in entries] == [(e.question, e.answer) for e in seed]
+    assert [e.source.line_start for e in entries] == [2 * e.source.line_start - 1 for e in seed]

@@ -18,8 +18,9 @@ Answers keep their Markdown (lists, code blocks, tables) for display.  Images an
 comments are removed from the stored answer (they carry no words worth matching and would show
 as noise in a terminal).  A question that is written down twice, first without an answer (a
 list of questions before the answers), keeps only its answered copy; one never answered is kept
-with answer "".  A file with none of these structures is read as plain text (see
-`qabot.parse.text`), which handles question lists followed by unmarked answers.
+with answer "".  A file with none of these structures, or whose only questions are "Q1:"
+lines (a plain-text document saved as .md), is read as plain text (see `qabot.parse.text`),
+which handles question lists followed by unmarked answers.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def parse_markdown(text: str, display: str, id_prefix: str) -> list[Entry]:
     blocks = lex(lines)
     _classify(blocks)
     drafts = _without_listed_copies(_drafts(blocks))
-    if not drafts:
+    if not drafts or not any(_marked_up(b) for b in blocks if b.question):
         return _as_plain_text(blocks, len(lines), display, id_prefix)
     return [_entry(d, display, id_prefix, i) for i, d in enumerate(drafts, 1)]
 
@@ -112,6 +113,11 @@ def _classify(blocks: list[Block]) -> None:
                     )
                 )
             )
+
+
+def _marked_up(block: Block) -> bool:
+    """Whether a question is written in Markdown (heading, bold, details), not a "Q1:" line."""
+    return block.kind != "text" or "**" in block.text or "__" in block.text
 
 
 def _orphan_question(block: Block, current: _Draft | None) -> bool:

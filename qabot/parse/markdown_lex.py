@@ -189,6 +189,7 @@ def _clean_question(raw: str) -> tuple[str, bool]:
     text = re.sub(r"(\*\*|__)", "", text).strip()
     text = re.sub(r"^[*_](.+)[*_]$", r"\1", text).strip()
     label = LABEL.match(text + " ")
-    if label and text[label.end() - 1 :].strip():
-        return " ".join(text[label.end() - 1 :].split()), True
+    rest = (text + " ")[label.end() :] if label else ""
+    if rest.strip():  # ("Q1:What is X?" has no space after its label)
+        return " ".join(rest.split()), True
     return " ".join(text.split()), False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 from qabot.errors import CorpusError
@@ -21,6 +22,7 @@ from qabot.text import normalize
 
 MIN_TOC_QUESTIONS = 2
 HEADER_MATCH_RATIO = 0.6
+DOUBLE_SPACED_ADJACENT = 0.05  # at most this share of lines directly follow another line
 MAX_WRAPPED = 3  # lines a wrapped question may continue over
 REPEAT_RATIO = 0.95  # text similarity of two unnumbered questions that are the same one
 _LIST_MARK = re.compile(r"^(?:[-*+\u2022]|\d{1,4}[.)])\s+")
@@ -63,6 +65,7 @@ def parse_text(raw_lines: list[str], display: str, id_prefix: str) -> list[Entry
     """Parse the lines of a plain-text Q&A document into entries (see module docstring)."""
     labeled = any(match_question(text, numbered=False) for text in raw_lines)
     lines = [_classify(i + 1, text, numbered=not labeled) for i, text in enumerate(raw_lines)]
+    lines = _single_spaced(lines)
     lines = _join_wrapped_questions(lines)
     toc, body_start = _question_list(lines)
     questions = list(toc)
@@ -90,6 +93,23 @@ def parse_text(raw_lines: list[str], display: str, id_prefix: str) -> list[Entry
     except ValueError as exc:
         raise CorpusError(display, str(exc)) from None
     return _entries(questions, body.units, owners, display, id_prefix)
+
+
+def _single_spaced(lines: list[_Line]) -> list[_Line]:
+    """A double-spaced document (a blank line after every line, as `sed G` or some exports
+    write it) without its single blank lines, so that a blank line means a new paragraph again;
+    a run of blank lines stays one blank line.  Other documents are returned as they are."""
+    text = [not ln.blank for ln in lines]
+    n_text = sum(text)
+    adjacent = sum(a and b for a, b in pairwise(text))
+    if n_text < MIN_TOC_QUESTIONS * 2 or adjacent > DOUBLE_SPACED_ADJACENT * n_text:
+        return lines
+    out: list[_Line] = []
+    for i, line in enumerate(lines):
+        run_start = i == 0 or not lines[i - 1].blank
+        if not line.blank or (not run_start and out and not out[-1].blank):
+            out.append(line)
+    return out
 
 
 def _drop_heading_before_first_answer(units: list[Unit]) -> None:
