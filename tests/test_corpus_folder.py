@@ -184,3 +184,22 @@ def test_a_broken_link_in_a_folder_is_reported_not_silently_dropped(tmp_path: Pa
     corpus = load_corpus(tmp_path)
     assert [e.id for e in corpus.entries] == ["notes:q1"]
     assert [str(p) for p in corpus.problems] == [f"{tmp_path / 'gone.md'}: no such file"]
+
+
+def test_a_linked_folder_is_read_once_even_when_it_links_back(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "extra.txt").write_text("Q1: What is momentum?\nAnswer: A running average.\n")
+    (shared / "back").symlink_to(tmp_path)  # a loop: corpus/linked/back/linked/...
+    corpus_dir = tmp_path / "corpus"
+    corpus_dir.mkdir()
+    (corpus_dir / "notes.txt").write_text("Q1: What is dropout?\nAnswer: Zeroing units.\n")
+    (corpus_dir / "linked").symlink_to(shared)
+    corpus = load_corpus(corpus_dir)
+    assert sorted(e.question for e in corpus.entries) == ["What is dropout?", "What is momentum?"]
+
+
+def test_a_utf16_file_with_its_byte_order_mark_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "notepad.txt"
+    path.write_bytes("Q1: What is dropout?\r\nAnswer: Zeroing units.\r\n".encode("utf-16"))
+    assert read_lines(path) == ["Q1: What is dropout?", "Answer: Zeroing units."]

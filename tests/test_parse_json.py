@@ -81,3 +81,15 @@ def test_an_answer_that_is_no_text_is_an_error_at_its_line(tmp_path: Path, answe
     path.write_text(f'[\n  {{"question": "What is X?", "answer": {answer}}}\n]\n')
     with pytest.raises(CorpusError, match=r"bad\.json:2: answer must be text"):
         parse_json_file(path, str(path.name), "bad")
+
+
+def test_prompt_completion_lines_are_questions_and_answers() -> None:
+    text = '{"prompt": "What is dropout?", "completion": "Zeroing units."}\n'
+    entries = parse_json_lines(text, "pc.jsonl", "pc")
+    assert [(e.question, e.answer) for e in entries] == [("What is dropout?", "Zeroing units.")]
+
+
+def test_answers_under_an_unknown_key_are_an_error_naming_the_keys() -> None:
+    text = '[{"question": "What is X?", "body": "X is x."}, {"question": "Y?", "body": "y"}]'
+    with pytest.raises(CorpusError, match=r"n\.json: no answer field .* keys: body, question"):
+        parse_json(text, "n.json", "n")

@@ -89,3 +89,21 @@ def test_an_unclosed_quote_is_an_error_at_its_row_not_a_swallowed_file() -> None
 def test_a_lone_quote_inside_an_unquoted_field_is_kept() -> None:
     text = 'question,answer\nWhat is a 3.5" disk?,A floppy disk.\n'
     assert [e.question for e in parse_table(text, "t.csv", "t", None)] == ['What is a 3.5" disk?']
+
+
+def test_a_quote_that_closes_rows_later_is_an_error_at_its_row() -> None:
+    rows = [
+        "question\tanswer",
+        'What does " mean?\t"Inches, as in 12 in.',
+        "What is BN?\tBatch norm.",
+        'What is LN?\tLayer norm, the "other" one.',
+    ]
+    text = "\n".join(rows) + "\n"  # an even number of quotes: the end-of-file check misses it
+    with pytest.raises(CorpusError, match=r"^t\.tsv:2: unterminated quote"):
+        parse_table(text, "t.tsv", "t", None)
+
+
+def test_a_quoted_answer_over_several_lines_is_kept() -> None:
+    text = 'question,answer\nWhat is X?,"Line one, with a comma.\nLine two."\n'
+    entries = parse_table(text, "t.csv", "t", None)
+    assert entries[0].answer == "Line one, with a comma.\nLine two."

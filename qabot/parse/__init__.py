@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,9 +44,8 @@ def corpus_files(root: Path) -> list[Path]:
         return [root]
     files = [
         p
-        for p in sorted(root.rglob("*"))
-        if (p.is_file() or p.is_symlink())  # a broken link is reported when read, not dropped
-        and p.suffix.lower() in PARSERS
+        for p in sorted(_files_below(root))
+        if p.suffix.lower() in PARSERS
         and p.name not in RESERVED_NAMES
         and not any(
             part in RESERVED_DIRS or part.startswith(".") for part in p.relative_to(root).parts
@@ -54,6 +54,20 @@ def corpus_files(root: Path) -> list[Path]:
     if not files:
         raise CorpusError(root, f"no supported documents ({', '.join(sorted(PARSERS))})")
     return files
+
+
+def _files_below(root: Path) -> Iterator[Path]:
+    """Every file below `root`, through symlinked folders too (each real folder once, so a
+    link to a parent ends instead of looping); a broken link is listed, to be reported."""
+    seen: set[str] = set()
+    for folder, subfolders, names in os.walk(root, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:
+            subfolders.clear()
+            continue
+        seen.add(real)
+        subfolders[:] = [d for d in subfolders if not d.startswith(".") and d not in RESERVED_DIRS]
+        yield from (Path(folder) / name for name in names)
 
 
 def parse_file(path: Path, root: Path, keep_suffix: bool = False) -> list[Entry]:

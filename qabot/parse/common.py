@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from pathlib import Path
@@ -31,7 +32,8 @@ BARE_BULLET = re.compile(r"^\s*[-*+\u2022]\s*$")
 
 
 def read_text(path: Path) -> str:
-    """Read a UTF-8 text file, with one-line errors for binary, non-UTF-8 or empty files."""
+    """Read a UTF-8 text file (or UTF-16 with its byte-order mark), with one-line errors for
+    binary, undecodable or empty files."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -43,6 +45,11 @@ def read_text(path: Path) -> str:
         raise CorpusError(path, "is a directory, not a file") from None
     except OSError as exc:
         raise CorpusError(path, f"cannot read file ({exc.strerror or exc})") from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Notepad's "Unicode"
+        try:
+            return _non_empty(path, data.decode("utf-16"))
+        except UnicodeDecodeError:
+            raise CorpusError(path, "not valid UTF-16 (it starts with a UTF-16 mark)") from None
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         raise CorpusError(path, "binary file (NUL byte), not a text document", line)
@@ -51,6 +58,10 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise CorpusError(path, f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", line) from None
+    return _non_empty(path, text)
+
+
+def _non_empty(path: Path, text: str) -> str:
     if not text.strip():
         raise CorpusError(path, "file is empty")
     return text
@@ -116,8 +127,17 @@ def slug(path: Path) -> str:
 
 # Column / field names that hold each part of an entry (CSV headers, JSON keys), lower-case.
 FIELD_NAMES = {
-    "question": ("question", "questions", "q", "query", "prompt"),
-    "answer": ("answer", "answers", "a", "response", "reply"),
+    "question": ("question", "questions", "q", "query", "prompt", "question_text"),
+    "answer": (
+        "answer",
+        "answers",
+        "a",
+        "response",
+        "reply",
+        "completion",
+        "answer_text",
+        "solution",
+    ),
     "alternates": ("alternates", "alternate", "alternatives", "paraphrases", "variants"),
     "tags": ("tags", "tag", "categories", "category", "topics"),
 }

@@ -66,12 +66,21 @@ def _entries(
 ) -> list[Entry]:
     """Entries of Q&A objects with their line ranges; objects with an empty question are skipped."""
     entries: list[Entry] = []
+    keys: set[str] = set()
+    answered = False
     for item, (start, end) in items:
         entry = _entry(item, display, prefix, len(entries) + 1, start, end)
         if entry is not None:
             entries.append(entry)
+        if isinstance(item, dict):
+            keys.update(str(k) for k in item)
+            answered = answered or "answer" in find_fields(list(item))
     if not entries:
         raise CorpusError(display, "no Q&A objects (every question is empty)")
+    if not answered:  # every answer under a key we do not know would be lost silently
+        names = "/".join(FIELD_NAMES["answer"])
+        found = ", ".join(sorted(keys))
+        raise CorpusError(display, f"no answer field ({names}) in any object; keys: {found}")
     return entries
 
 

@@ -41,6 +41,12 @@ def parse_table(text: str, display: str, id_prefix: str, delimiter: str | None) 
         for row in reader:
             start, end = previous_end + 1, reader.line_num
             previous_end, last_start = end, start
+            if end > start and delimiter == "\t" and any("\t" in f and "\n" in f for f in row):
+                # a field over several lines holding tabs: a quote opened a field ('"Inches
+                # ...') and closed only rows later, swallowing those rows (answers hold commas
+                # and semicolons, but hardly ever tabs)
+                message = 'unterminated quote: a field opened with " closes only rows later'
+                raise CorpusError(display, message, start)
             entry = _entry(row, columns, display, id_prefix, len(entries) + 1, start, end)
             if entry is not None:
                 entries.append(entry)
