@@ -300,8 +300,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--corpus",
         metavar="PATH",
         default=None,
-        help="corpus file or folder (default: $QABOT_CORPUS, corpus in "
-        "~/.config/qabot/config.toml, else the bundled corpus)",
+        help="corpus file or folder (default: $QABOT_CORPUS, else corpus in the config file "
+        "$XDG_CONFIG_HOME/qabot/config.toml (~/.config by default), else the bundled corpus)",
     )
     common.add_argument("--index-dir", metavar="DIR", help="where to cache the index")
     common.add_argument(
