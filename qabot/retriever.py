@@ -199,7 +199,8 @@ class Retriever:
         short = terms.size() <= VAGUE_TERMS
         if not short and alone.answered:  # a full question stands alone, even with "it"
             return alone
-        merged = self._answer(text, k, self.analyze(text, context))
+        subjectless = self.index.ask_terms.issuperset(terms.weights)  # "how do I fix that?"
+        merged = self._answer(text, k, self.analyze(text, context, whole_context=subjectless))
         if self._switches_topic(terms, alone, merged):  # "and exploding ones?" after vanishing
             return alone
         leans = merged.answered and merged.confidence > alone.confidence
@@ -229,14 +230,18 @@ class Retriever:
                 owners.setdefault(t, []).append(entry)
         return {t: found[0] for t, found in owners.items() if len(found) == 1}
 
-    def analyze(self, text: str, context: str | None = None) -> QueryTerms:
-        """A query (and the previous turn) as weighted terms, with this retriever's weights."""
+    def analyze(
+        self, text: str, context: str | None = None, *, whole_context: bool = False
+    ) -> QueryTerms:
+        """A query (and the previous turn) as weighted terms, with this retriever's weights;
+        `whole_context` weighs the previous turn fully, for a turn that names no subject of
+        its own ("my model is overfitting", then "how do I fix that?")."""
         config = self.config
         return analyze_query(
             self.index,
             text,
             context,
-            context_weight=config.context_weight,
+            context_weight=1.0 if whole_context else config.context_weight,
             part_weight=config.part_weight,
             ask_weight=config.ask_weight,
         )

@@ -42,6 +42,16 @@ def test_follow_up_shows_the_passage_about_its_own_point(seed_retriever: Retriev
     assert answer.results[0].passage.startswith("Some ways to fix it are:")
 
 
+def test_a_follow_up_with_no_subject_takes_its_whole_subject_from_the_previous_turn(
+    seed_retriever: Retriever,
+) -> None:
+    # "fix" alone would weigh as much as the half-weighted "overfitting" and pull toward
+    # Q9's "How to fix it?"; the turn names no subject, so the previous turn's counts fully
+    answer = seed_retriever.ask("how do I fix that?", context="my model is overfitting")
+    assert answer.answered
+    assert answer.results[0].question_id == seed_id(3)
+
+
 def test_vague_follow_up_without_a_pronoun_uses_the_previous_turn(
     seed_retriever: Retriever,
 ) -> None:
