@@ -52,13 +52,13 @@ class CorpusIndex:
         return int(lo), int(hi)
 
     def topic_terms(self, entry: int) -> frozenset[str]:
-        """The terms of an entry's main question (see `main_question`) and alternates, but
-        its `ASK_WORDS`: what every passage of its answer is about.  Computed on first use,
+        """The terms of an entry's main question (see `main_question`), alternates and tags,
+        but its `ASK_WORDS`: what every passage of its answer is about.  Computed on first use,
         then kept."""
         topic = self._topics.get(entry)
         if topic is None:
             e = self.entries[entry]
-            texts = [main_question(e.question), *e.alternates]
+            texts = [main_question(e.question), *e.alternates, *e.tags]
             topic = frozenset(t for text in texts for t in terms(text, self.phrases)).difference(
                 self.ask_terms
             )
@@ -94,8 +94,9 @@ def read_synonyms(path: Path) -> list[list[str]]:
 
 
 def question_text(entry: Entry) -> str:
-    """The question field of an entry: its question and alternate phrasings."""
-    return "\n".join([entry.question, *entry.alternates])
+    """The question field of an entry: its question, alternate phrasings and tags (a tag
+    names what the entry is about, as its question does)."""
+    return "\n".join([entry.question, *entry.alternates, *entry.tags])
 
 
 _SENTENCE_END = re.compile(r"(?<=[?.!])\s+")

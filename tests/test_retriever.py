@@ -276,3 +276,17 @@ def test_from_entries_refuses_duplicate_ids_and_a_string_of_synonyms() -> None:
         Retriever.from_entries(twice)
     with pytest.raises(QabotError, match="synonyms must be groups"):
         Retriever.from_entries(twice[:1], synonyms="bn,batch norm")  # type: ignore[arg-type]
+
+
+def test_a_tag_finds_its_entry_like_its_question_would() -> None:
+    tagged = make_entry(1, "What is dropout?", "Randomly zeroing units while training.")
+    retriever = Retriever.from_entries(
+        [
+            tagged.model_copy(update={"tags": ("regularization",)}),
+            make_entry(2, "What is momentum?", "A running average of past updates."),
+            make_entry(3, "What is a kernel?", "A small matrix slid over an image."),
+        ]
+    )
+    answer = retriever.ask("regularization")
+    assert answer.answered
+    assert answer.results[0].question_id == "notes:q1"
