@@ -115,7 +115,7 @@ def specificity(index: CorpusIndex, query: QueryTerms, entry: int) -> float:
 
     A query whose matched words are all everyday English ("which is better?", "time",
     "how much is enough") names no subject, however rare those words are in the corpus;
-    "dropout", "sigmoid" or "learning rate" do.
+    "dropout", "sigmoid" or a phrase of the thesaurus ("learning rate", "batch norm") do.
     """
     lo, hi = index.passage_range(entry)
     best = 0.0
@@ -125,5 +125,6 @@ def specificity(index: CorpusIndex, query: QueryTerms, entry: int) -> float:
         if index.bm25_passages.contains(term, lo, hi) or index.bm25_questions.contains(
             term, entry, entry + 1
         ):
-            best = max(best, rarity(query.words.get(term, term)))
+            word = query.words.get(term, term)
+            best = max(best, 1.0 if " " in word else index.lexicon.rarity(word))
     return min(best / SPECIFIC_RARITY, 1.0)

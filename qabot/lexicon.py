@@ -15,7 +15,7 @@ from functools import cached_property
 
 import numpy as np
 
-from qabot.english import is_common_word, one_edit_away
+from qabot.english import is_common_word, one_edit_away, rarity
 from qabot.index import TermIndex, build_tfidf, tfidf_query
 from qabot.text import (
     BOUND_PREFIXES,
@@ -65,12 +65,15 @@ def word_ngrams(word: str) -> list[str]:
 
 @dataclass
 class Lexicon:
-    """Corpus words (sorted, with counts) plus a character n-gram index over them."""
+    """Corpus words (sorted, with counts and English rarities) plus a character n-gram index
+    over them."""
 
     words: list[str]
     counts: np.ndarray
     terms: frozenset[str]
     char_index: TermIndex
+    rarities: np.ndarray  # `english.rarity` of each word, kept so that a query need not load
+    # the English word list (80 ms) to weigh the corpus words it matched
 
     @classmethod
     def build(
@@ -94,7 +97,16 @@ class Lexicon:
             np.array([counts[w] for w in ordered], dtype=np.int64),
             frozenset(index_terms),
             char_index,
+            np.array([rarity(w) for w in ordered], dtype=np.float32),
         )
+
+    def rarity(self, word: str) -> float:
+        """`english.rarity` of a word: stored for corpus words, else looked up."""
+        word = word.lower()
+        i = bisect.bisect_left(self.words, word)
+        if i < len(self.words) and self.words[i] == word:
+            return float(self.rarities[i])
+        return rarity(word)
 
     @cached_property
     def _word_set(self) -> frozenset[str]:

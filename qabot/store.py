@@ -21,7 +21,7 @@ from qabot.lexicon import Lexicon
 from qabot.models import Entry
 from qabot.text import PhraseTable
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 _TERM_INDEXES = (
     "bm25_passages",
     "bm25_questions",
@@ -78,6 +78,7 @@ def save(index: CorpusIndex, path: Path, key: str) -> None:
         "header": np.frombuffer(json.dumps(header).encode(), dtype=np.uint8),
         "passage_entry": index.passage_entry,
         "lexicon_counts": index.lexicon.counts,
+        "lexicon_rarities": index.lexicon.rarities,
     }
     for name in _TERM_INDEXES:
         term_index: TermIndex = getattr(index, name)
@@ -193,8 +194,9 @@ def _from_parts(header: dict, arrays: dict[str, np.ndarray]) -> CorpusIndex:
     }
     char_index = _term_index(arrays, vocabularies["lexicon_chars"], "lexicon_chars", len(words))
     counts = _array(arrays, "lexicon_counts", "iu")
+    rarities = _array(arrays, "lexicon_rarities", "f")
     passage_entry = _array(arrays, "passage_entry", "iu")
-    if len(counts) != len(words):
+    if len(counts) != len(words) or len(rarities) != len(words):
         raise StaleIndex("lexicon count mismatch")
     if len(passage_entry) != len(passages) or (
         len(passage_entry) and (passage_entry.min() < 0 or passage_entry.max() >= len(entries))
@@ -208,7 +210,7 @@ def _from_parts(header: dict, arrays: dict[str, np.ndarray]) -> CorpusIndex:
         passage_texts=passages,
         passage_entry=passage_entry,
         phrases=PhraseTable(phrases),
-        lexicon=Lexicon(words, counts, terms, char_index),
+        lexicon=Lexicon(words, counts, terms, char_index, rarities),
         **indexes,
         problems=_strings(header.get("problems"), "problems"),
         notices=_strings(header.get("notices"), "notices"),

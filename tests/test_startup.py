@@ -51,6 +51,18 @@ def test_ask_with_a_persisted_index_imports_neither_sklearn_nor_textual(index_di
     assert heavy_modules_after(code) == []
 
 
+def test_a_query_of_corpus_words_does_not_read_the_english_word_list(index_dir: Path) -> None:
+    # its 80 ms load is for words the corpus lacks; the rarity of corpus words is stored
+    code = (
+        "from qabot.cli import main\n"
+        f"assert main(['ask', 'why batch norm', '--index-dir', {str(index_dir)!r}]) == 0\n"
+        f"assert main(['ask', 'what is dropout', '--index-dir', {str(index_dir)!r}]) == 0\n"
+        "import json, sys\n"
+        "print(json.dumps('spellchecker' in sys.modules))"
+    )
+    assert json.loads(run([sys.executable, "-c", code]).stdout.splitlines()[-1]) is False
+
+
 def test_batch_ask_imports_neither_sklearn_nor_textual(index_dir: Path) -> None:
     code = (
         "import io, sys\n"
