@@ -125,6 +125,5 @@ def specificity(index: CorpusIndex, query: QueryTerms, entry: int) -> float:
         if index.bm25_passages.contains(term, lo, hi) or index.bm25_questions.contains(
             term, entry, entry + 1
         ):
-            word = query.words.get(term, term)
-            best = max(best, 1.0 if " " in word else index.lexicon.rarity(word))
+            best = max(best, index.lexicon.rarity(query.words.get(term, term)))
     return min(best / SPECIFIC_RARITY, 1.0)

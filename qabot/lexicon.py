@@ -101,8 +101,11 @@ class Lexicon:
         )
 
     def rarity(self, word: str) -> float:
-        """`english.rarity` of a word: stored for corpus words, else looked up."""
+        """`english.rarity` of a word: stored for corpus words, else looked up; 1 for a
+        phrase ("batch norm": a thesaurus phrase names a subject)."""
         word = word.lower()
+        if " " in word:
+            return 1.0
         i = bisect.bisect_left(self.words, word)
         if i < len(self.words) and self.words[i] == word:
             return float(self.rarities[i])

@@ -32,6 +32,10 @@ PACKAGE_CORPUS = Path(__file__).with_name("_corpus")
 SOURCE_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 CORPUS_ENV = "QABOT_CORPUS"
 
+# English rarity from which a word of a follow-up names its own subject ("cup" 0.38,
+# "capital" 0.44; not "world" 0.27 or "sure" 0.22)
+SUBJECT_RARITY = 0.3
+
 
 def default_corpus_path() -> Path:
     """The corpus to use when none is given: $QABOT_CORPUS, else the bundled seed corpus."""
@@ -203,6 +207,8 @@ class Retriever:
         merged = self._answer(text, k, self.analyze(text, context, whole_context=subjectless))
         if self._switches_topic(terms, alone, merged):  # "and exploding ones?" after vanishing
             return alone
+        if not self._meets_own_subject(terms, merged):  # "capital of France?" after Q6
+            return alone
         leans = merged.answered and merged.confidence > alone.confidence
         if (short and is_anaphoric(text)) or leans:
             merged.resolved_query = f"{context} / {text}"
@@ -220,6 +226,26 @@ class Retriever:
         entry = self._ids[alone.best.question_id.lower()]
         subject = set(terms.weights) - self.index.ask_terms
         return any(self._topic_owners.get(t) == entry for t in subject)
+
+    def _meets_own_subject(self, terms: QueryTerms, merged: Answer) -> bool:
+        """Whether the merged reading's answer holds a word of the turn's own subject (any,
+        when the turn names none): the previous turn sets the topic, it cannot answer a
+        question about something else.  The most common words ("sure", "really", "world")
+        name no subject."""
+        lexicon = self.index.lexicon
+        subject = {
+            t
+            for t in terms.named - self.index.ask_terms  # (a phrase, not each of its words)
+            if lexicon.rarity(terms.words.get(t, t)) >= SUBJECT_RARITY
+        }
+        if not subject or merged.best is None:
+            return True
+        entry = self._ids[merged.best.question_id.lower()]
+        lo, hi = self.index.passage_range(entry)
+        passages, questions = self.index.bm25_passages, self.index.bm25_questions
+        return any(
+            passages.contains(t, lo, hi) or questions.contains(t, entry, entry + 1) for t in subject
+        )
 
     @cached_property
     def _topic_owners(self) -> dict[str, int]:

@@ -290,3 +290,15 @@ def test_a_tag_finds_its_entry_like_its_question_would() -> None:
     answer = retriever.ask("regularization")
     assert answer.answered
     assert answer.results[0].question_id == "notes:q1"
+
+
+@pytest.mark.parametrize(
+    "query", ["what's the capital of France", "who won the world cup", "what is a GAN"]
+)
+def test_an_off_topic_turn_is_not_answered_whatever_the_previous_topic(
+    seed_retriever: Retriever, query: str
+) -> None:
+    assert not seed_retriever.ask(query).answered
+    for entry in seed_retriever.entries:  # as after picking a question or asking "Q4"
+        answer = seed_retriever.ask(query, context=entry.question)
+        assert not answer.answered, entry.id
