@@ -16,6 +16,7 @@ from qabot.errors import QabotError, QueryError
 from qabot.models import Answer, Entry, Hit, Source
 from qabot.parse import Corpus, load_corpus
 from qabot.query import (
+    SMALL_TALK,
     QueryTerms,
     analyze_query,
     is_anaphoric,
@@ -236,7 +237,8 @@ class Retriever:
         subject = {
             t
             for t in terms.named - self.index.ask_terms  # (a phrase, not each of its words)
-            if lexicon.rarity(terms.words.get(t, t)) >= SUBJECT_RARITY
+            if terms.words.get(t, t).lower() not in SMALL_TALK  # "ok so how do I fix it?"
+            and lexicon.rarity(terms.words.get(t, t)) >= SUBJECT_RARITY
         }
         if not subject or merged.best is None:
             return True
