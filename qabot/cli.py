@@ -249,12 +249,17 @@ def _interactive() -> bool:
 
 
 def cmd_chat(args: argparse.Namespace, out: TextIO) -> int:
-    if not _interactive():  # Textual would spin at full CPU without a terminal
-        raise QabotError("chat needs an interactive terminal; in scripts use: qabot ask --json -")
     from qabot.config import resolve
-    from qabot.tui.app import run  # Textual: imported only for the chat
+    from qabot.parse import check_readable
+    from qabot.retriever import default_corpus_path
 
     settings = resolve(args.corpus, args.index_dir)  # the same precedence as ask and list
+    # a missing or empty corpus is said here, not in a full-screen app
+    check_readable(settings.corpus or default_corpus_path())
+    if not _interactive():  # Textual would spin at full CPU without a terminal
+        raise QabotError("chat needs an interactive terminal; in scripts use: qabot ask --json -")
+    from qabot.tui.app import run  # Textual: imported only for the chat
+
     return run(corpus=settings.corpus, index_dir=settings.index_dir)
 
 

@@ -208,6 +208,17 @@ def test_chat_without_a_terminal_exits_2_instead_of_spinning(qabot: Run) -> None
     assert "terminal" in result.stderr
 
 
+@pytest.mark.parametrize("bad", ["/nonexistent", "empty.txt"])
+def test_chat_with_an_unreadable_corpus_says_so_before_opening(
+    qabot: Run, tmp_path: Path, bad: str
+) -> None:
+    (tmp_path / "empty.txt").write_text("")
+    result = qabot("chat", "--corpus", str(tmp_path / bad) if bad == "empty.txt" else bad)
+    assert_one_line_error(result)
+    assert "terminal" not in result.stderr  # the corpus is checked first
+    assert ("file is empty" if bad == "empty.txt" else "no such file") in result.stderr
+
+
 def test_missing_corpus_exits_2_with_a_one_line_error(qabot: Run) -> None:
     result = qabot("ask", "--corpus", "/nonexistent", "why batch norm")
     assert_one_line_error(result)

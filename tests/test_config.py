@@ -82,6 +82,8 @@ def test_config_corpus_is_used_by_the_chat(tmp_path: Path, monkeypatch: pytest.M
     import qabot.tui.app
 
     write_config(f'corpus = "{tmp_path / "docs"}"\nindex_dir = "{tmp_path / "idx"}"\n')
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "faq.txt").write_text("Q1: What is X?\nAnswer: X.\n")
     opened: list[tuple[object, object]] = []
 
     def fake_run(corpus: object = None, index_dir: object = None) -> int:

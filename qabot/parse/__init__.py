@@ -10,7 +10,7 @@ from pathlib import Path
 
 from qabot.errors import CorpusError
 from qabot.models import Entry
-from qabot.parse.common import question_key
+from qabot.parse.common import question_key, read_text
 from qabot.parse.jsonfile import parse_json_file
 from qabot.parse.markdown import parse_markdown_file
 from qabot.parse.tabular import parse_csv_file
@@ -54,6 +54,15 @@ def corpus_files(root: Path) -> list[Path]:
     if not files:
         raise CorpusError(root, f"no supported documents ({', '.join(sorted(PARSERS))})")
     return files
+
+
+def check_readable(root: Path | str) -> None:
+    """Raise `CorpusError` for a corpus that cannot be read at all (missing, no documents,
+    or a single file that is empty, binary or not text), without parsing anything."""
+    root = Path(root)
+    files = corpus_files(root)
+    if root.is_file():
+        read_text(files[0])
 
 
 def _files_below(root: Path) -> Iterator[Path]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
@@ -14,7 +17,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, LoadingIndicator
 
-from qabot.cli import EXIT_BAD_INPUT, confidence_band, shown_confidence
+from qabot.cli import confidence_band, shown_confidence
 from qabot.errors import QabotError, QueryError
 from qabot.models import Answer, Entry
 from qabot.retriever import Retriever, check_query
@@ -25,6 +28,7 @@ from qabot.tui.widgets import (
     HelpScreen,
     HistoryInput,
     NoticeMessage,
+    QuestionList,
     QuestionPanel,
     UserMessage,
 )
@@ -32,7 +36,31 @@ from qabot.tui.widgets import (
 RELATED = 3  # related questions shown under an answer
 
 
+def _settle(
+    loop: asyncio.AbstractEventLoop, future: asyncio.Future[Retriever], outcome: object
+) -> None:
+    """Resolve `future` from another thread (nothing if the app has quit meanwhile)."""
+
+    def resolve() -> None:
+        if future.done():
+            return
+        if isinstance(outcome, BaseException):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)  # type: ignore[arg-type]
+
+    with contextlib.suppress(RuntimeError):  # a closed loop: the user quit meanwhile
+        loop.call_soon_threadsafe(resolve)
+
+
 HELP_WORDS = frozenset({"help", "/help", "?", ":help"})
+
+
+class Conversation(VerticalScroll):
+    """The messages.  It takes no focus itself (an invisible stop between the input and the
+    related questions); pageup / pagedown scroll it from anywhere."""
+
+    can_focus = False
 
 
 class QabotApp(App[int]):
@@ -49,6 +77,8 @@ class QabotApp(App[int]):
         Binding("ctrl+y", "copy_answer", "Copy", tooltip="Copy the latest answer to the clipboard"),
         Binding("ctrl+l", "clear", "Clear", tooltip="Clear the conversation and its topic"),
         Binding("escape", "focus_input", "Back to input", show=False),
+        Binding("pageup", "scroll_conversation(-1)", "Scroll up", show=False),
+        Binding("pagedown", "scroll_conversation(1)", "Scroll down", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
     EXTRA_KEYS: ClassVar[
@@ -56,7 +86,8 @@ class QabotApp(App[int]):
     ] = [  # keys handled by widgets, listed in the help screen
         ("enter", "ask the question in the input"),
         ("up / down", "previous / next query (in the input)"),
-        ("shift+tab / tab", "to the latest related questions and back; enter opens one"),
+        ("tab / shift+tab", "to the latest related questions and back; enter opens one"),
+        ("pageup / pagedown", "scroll the conversation"),
         ("f", "full answer of the focused message"),
         ("ctrl+p", "command palette"),
     ]
@@ -78,7 +109,7 @@ class QabotApp(App[int]):
         yield Header()
         with Horizontal(id="main"):
             yield QuestionPanel()
-            yield VerticalScroll(id="conversation")
+            yield Conversation(id="conversation")
         yield HistoryInput(placeholder="Ask a question (F1: help)", id="query")
         yield Footer()
 
@@ -93,18 +124,32 @@ class QabotApp(App[int]):
             self.query_one("#conversation").loading = True
             self._load()
 
-    @work(thread=True, exit_on_error=False)
-    def _load(self) -> None:
-        """Build (or read the cached) index off the UI thread."""
+    @work(exit_on_error=False)
+    async def _load(self) -> None:
+        """Build (or read the cached) index off the UI thread.
+
+        The build runs in a daemon thread that this worker awaits, not in a thread worker:
+        quitting mid-build then ends at once instead of waiting for the build to finish."""
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[Retriever] = loop.create_future()
+
+        def build() -> None:
+            try:
+                result = Retriever.from_path(self.corpus, index_dir=self.index_dir)
+            except BaseException as exc:  # handed to the worker, which reports it
+                _settle(loop, done, exc)
+            else:
+                _settle(loop, done, result)
+
+        threading.Thread(target=build, name="qabot-load", daemon=True).start()
         try:
-            retriever = Retriever.from_path(self.corpus, index_dir=self.index_dir)
+            retriever = await done
         except (QabotError, OSError) as exc:
-            self.call_from_thread(self._load_failed, str(exc))
-            return
+            self._load_failed(str(exc))
         except Exception as exc:  # e.g. a corrupt cached index: say so instead of spinning
-            self.call_from_thread(self._load_failed, f"{type(exc).__name__}: {exc}")
-            return
-        self.call_from_thread(self._loaded, retriever)
+            self._load_failed(f"{type(exc).__name__}: {exc}")
+        else:
+            self._loaded(retriever)
 
     def _loaded(self, retriever: Retriever) -> None:
         self.retriever = retriever
@@ -125,6 +170,8 @@ class QabotApp(App[int]):
     def _say(self, widget: Widget, before: Widget | None = None) -> None:
         conversation = self.query_one("#conversation", VerticalScroll)
         conversation.mount(widget, before=before)
+        # a new message is read at the end, even if a full answer was scrolled to its top
+        conversation.scroll_end(animate=False)
 
     @on(HistoryInput.Submitted, "#query")
     def _submitted(self, event: HistoryInput.Submitted) -> None:
@@ -243,6 +290,20 @@ class QabotApp(App[int]):
     def action_focus_input(self) -> None:
         self.query_one("#query").focus()
 
+    def action_focus_related(self) -> None:
+        """Focus the latest list of related or closest questions (tab from the input)."""
+        lists = self.query_one("#conversation").query(QuestionList)
+        if lists:
+            lists.last().focus()
+
+    def action_scroll_conversation(self, pages: int) -> None:
+        """Scroll the conversation by pages, wherever the focus is."""
+        conversation = self.query_one("#conversation", VerticalScroll)
+        if pages < 0:
+            conversation.scroll_page_up()
+        else:
+            conversation.scroll_page_down()
+
     def action_help(self) -> None:
         """Show every key binding."""
         if isinstance(self.screen, HelpScreen):
@@ -272,7 +333,11 @@ class QabotApp(App[int]):
 
 
 def run(corpus: str | Path | None = None, index_dir: str | Path | None = None) -> int:
-    """Open the chat full screen; the exit code is 2 when the corpus could not be loaded."""
+    """Open the chat full screen.  A corpus that could not be loaded is raised as a
+    `QabotError` once the chat has closed, so that its one-line message stays on the
+    terminal."""
     app = QabotApp(corpus=corpus, index_dir=index_dir)
     app.run()
-    return EXIT_BAD_INPUT if app.load_error else (app.return_code or 0)
+    if app.load_error:
+        raise QabotError(app.load_error)
+    return app.return_code or 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from pathlib import PurePath
 from typing import ClassVar
 
 from rich.table import Table
@@ -19,6 +20,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -57,6 +59,23 @@ def keep_line_breaks(markdown: str) -> str:
         if here.strip() and after.strip() and not _MARKDOWN_LIST_ITEM.match(after):
             lines[i] = here.rstrip() + "  "
     return "\n".join(lines)
+
+
+# What Markdown reads as syntax inside a line (emphasis, code, links, HTML, entities,
+# tables, escapes): escaped in text that is not Markdown, so it shows as written
+_INLINE_SYNTAX = re.compile(r"([\\`*_\[\]<>&|~#!])")
+# A line that Markdown reads as a rule or a heading underline ("-----", "=====")
+_RULE_LINE = re.compile(r"^(\s*)([-=_*])(?=[-=_*\s]*$)")
+
+
+def as_markdown_text(text: str) -> str:
+    """Plain text as Markdown source that renders it character for character: inline
+    syntax is escaped; line structure (list items, paragraphs) still reads as Markdown."""
+    lines = (_INLINE_SYNTAX.sub(r"\\\1", line) for line in text.split("\n"))
+    return "\n".join(_RULE_LINE.sub(r"\1\\\2", line) for line in lines)
+
+
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 
 
 def plain(text: str, terms: Sequence[str] = ()) -> Text:
@@ -138,6 +157,8 @@ class AnswerMessage(Vertical):
             self.entry_id, self.question = hit.id, hit.question
             self.passage = self.answer = hit.answer or "(no answer in the document)"
             self.terms = []
+        self.source = str(hit.source)
+        self.is_markdown = PurePath(hit.source.path).suffix.lower() in MARKDOWN_SUFFIXES
         self.badge, self.band = badge, band
         self.related = list(related)
         self.resolved_query = resolved_query
@@ -149,8 +170,7 @@ class AnswerMessage(Vertical):
         if self.resolved_query:
             yield Static(Content(f"read as: {safe(self.resolved_query)}"), classes="resolved")
         yield Markdown(self._markdown(), classes="passage")
-        meta = f"{self.badge}" + ("" if self.full else "  ·  f / ctrl+o: full answer")
-        yield Static(Content(meta), classes=f"badge band-{self.band}")
+        yield Static(Content(self._meta()), classes=f"badge band-{self.band}")
         if self.related:
             yield Static(Content("Related questions"), classes="related-title")
             yield QuestionList(
@@ -158,8 +178,10 @@ class AnswerMessage(Vertical):
             )
 
     def _markdown(self) -> str:
-        text = keep_line_breaks(safe(self.answer if self.full else self.passage))
-        return emphasize(text, self.terms)
+        text = safe(self.answer if self.full else self.passage)
+        if not self.is_markdown:  # "List<String>", "2*3*4" and "__init__" show as written
+            text = as_markdown_text(text)
+        return emphasize(keep_line_breaks(text), self.terms)
 
     def action_toggle_full(self) -> None:
         """Switch between the best passage and the whole answer (none when they are one)."""
@@ -167,8 +189,16 @@ class AnswerMessage(Vertical):
             return
         self.full = not self.full
         self.query_one(".passage", Markdown).update(self._markdown())
-        badge = self.badge + ("" if self.full else "  ·  f / ctrl+o: full answer")
-        self.query_one(".badge", Static).update(Content(badge))
+        self.query_one(".badge", Static).update(Content(self._meta()))
+        if self.full:  # read the whole answer from its top, not from where it ends
+            if isinstance(self.parent, Widget):
+                self.parent.release_anchor()  # (the conversation stays at its end otherwise)
+            self.call_after_refresh(self.scroll_visible, top=True, animate=False)
+
+    def _meta(self) -> str:
+        """The line under the answer: where it comes from, the badge, the full-answer key."""
+        more = "" if self.full else "  ·  f / ctrl+o: full answer"
+        return f"{safe(self.source)}  ·  {self.badge}{more}"
 
 
 class AbstainMessage(Vertical):
@@ -252,12 +282,14 @@ class HistoryInput(Input):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "history(-1)", "Previous query", show=False),
         Binding("down", "history(1)", "Next query", show=False),
+        Binding("tab", "app.focus_related", "Related questions", show=False),
     ]
 
     def __init__(self, placeholder: str = "", *, id: str | None = None) -> None:
         super().__init__(placeholder=placeholder, id=id)
         self.history: list[str] = []
         self._position = 0
+        self._draft = ""  # what was typed before walking into the history
 
     async def _on_key(self, event: events.Key) -> None:
         # Runs before Input's own key handler; preventing the default skips it.
@@ -273,11 +305,14 @@ class HistoryInput(Input):
         self._position = len(self.history)
 
     def action_history(self, step: int) -> None:
-        """Move through the history; past the newest entry the input is emptied."""
+        """Move through the history; past the newest entry the half-typed draft is back."""
         if not self.history:
             return
+        if self._position == len(self.history):
+            self._draft = self.value
         self._position = max(0, min(len(self.history), self._position + step))
-        self.value = self.history[self._position] if self._position < len(self.history) else ""
+        at_draft = self._position == len(self.history)
+        self.value = self._draft if at_draft else self.history[self._position]
         self.cursor_position = len(self.value)
 
 

@@ -526,3 +526,120 @@ def test_emphasize_prefers_the_longest_term_and_skips_unsafe_ones() -> None:
     text = "Use batch normalization on each batch."
     out = emphasize(text, ["batch", "batch normalization", "a*b", "[x]"])
     assert out == "Use **batch normalization** on each **batch**."
+
+
+def _one_entry(answer: str, path: str) -> Retriever:
+    where = Source(path=path, line_start=3, line_end=4)
+    entries = [
+        Entry(id="doc:q1", question="What is a generic list?", answer=answer, source=where),
+        Entry(
+            id="doc:q2",
+            question="How do kittens sleep?",
+            answer="Kittens sleep curled up in warm places.",
+            source=where,
+        ),
+    ]
+    return Retriever.from_entries(entries)
+
+
+PLAIN_ANSWER = "A generic list: List<String> names; 2*3*4 = 24; __init__ and a\\b.\n-----"
+
+
+def test_a_plain_text_answer_shows_every_character_as_written() -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "what is a generic list")
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        shown = text_of(app.query_one(AnswerMessage))
+        assert "List<String> names; 2*3*4 = 24; __init__ and a\\b." in shown
+        assert "-----" in shown
+
+    play(QabotApp(retriever=_one_entry(PLAIN_ANSWER, "notes.txt")), scenario)
+
+
+def test_a_markdown_answer_is_rendered_as_markdown() -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "what is a generic list")
+        shown = text_of(app.query_one(AnswerMessage))
+        assert "A generic list is *very* handy" not in shown
+        assert "A generic list is very handy" in shown
+
+    answer = "A generic list is *very* handy."
+    play(QabotApp(retriever=_one_entry(answer, "faq.md")), scenario)
+
+
+def test_the_answer_cites_its_file_and_lines() -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "what is a generic list")
+        badge = app.query_one(AnswerMessage).query_one(".badge", Static).visual.plain
+        assert badge.startswith("notes.txt:3-4  ·  confidence")
+
+    play(QabotApp(retriever=_one_entry(PLAIN_ANSWER, "notes.txt")), scenario)
+
+
+def test_tab_from_the_input_reaches_the_latest_related_questions(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "why batch norm")
+        await ask(pilot, "what is the vanishing gradient problem")
+        await pilot.press("tab")
+        assert app.focused is app.query(AnswerMessage).last().query_one(OptionList)
+        await pilot.press("tab")
+        assert app.focused is app.query_one("#query")
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_walking_the_history_gives_a_half_typed_draft_back(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "why batch norm")
+        await pilot.press(*"my half typed draft")
+        field = app.query_one("#query")
+        await pilot.press("up")
+        assert field.value == "why batch norm"
+        await pilot.press("down")
+        assert field.value == "my half typed draft"
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_a_full_answer_is_shown_from_its_top(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "why batch norm")
+        await ask(pilot, "what hyperparameters are there")  # Q6: a long answer
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        message = app.query(AnswerMessage).last()
+        conversation = app.query_one("#conversation")
+        assert message.full
+        top, height = conversation.region.y, conversation.region.height
+        assert top <= message.region.y < top + height // 2  # its heading in sight, near the top
+        assert message.region.height > conversation.region.height  # (it does not all fit)
+
+    play(QabotApp(retriever=retriever), scenario, size=(80, 24))
+
+
+def test_quitting_while_the_index_builds_does_not_wait_for_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release, finished = threading.Event(), threading.Event()
+
+    def slow(*args: object, **kwargs: object) -> Retriever:
+        release.wait(timeout=60)
+        finished.set()
+        raise ValueError("never used")
+
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        assert app.retriever is None and app.sub_title == "loading corpus…"
+        await pilot.press("ctrl+q")
+
+    monkeypatch.setattr(Retriever, "from_path", slow)
+    app = QabotApp(corpus=CORPUS, index_dir=tmp_path)
+
+    async def main() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await scenario(app, pilot)
+
+    asyncio.run(main())
+    assert not finished.is_set()  # the chat closed while the build was still running
+    release.set()
