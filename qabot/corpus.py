@@ -76,6 +76,11 @@ class CorpusIndex:
         return np.bincount(self.passage_heads.scorer.indices, minlength=len(self.passage_texts))
 
     @cached_property
+    def question_sizes(self) -> np.ndarray:
+        """Distinct terms in each entry's question field, derived once."""
+        return np.bincount(self.bm25_questions.scorer.indices, minlength=len(self.entries))
+
+    @cached_property
     def passage_first(self) -> np.ndarray:
         """True for the first passage of each answer (derived once, used by every query)."""
         first = np.ones(len(self.passage_entry), dtype=bool)

@@ -302,3 +302,17 @@ def test_an_off_topic_turn_is_not_answered_whatever_the_previous_topic(
     for entry in seed_retriever.entries:  # as after picking a question or asking "Q4"
         answer = seed_retriever.ask(query, context=entry.question)
         assert not answer.answered, entry.id
+
+
+def test_a_question_asked_as_written_gets_its_answer_even_one_sharing_no_word() -> None:
+    retriever = Retriever.from_entries(
+        [
+            make_entry(1, "What is the capital of Zorbia?", "The capital of Zorbia is Plimton."),
+            make_entry(2, "What does the flag of Zorbia look like?", "Three green stripes."),
+            make_entry(3, "What is the national dish of Zorbia?", "Fried glorp with mint."),
+        ]
+    )
+    for entry in retriever.entries:
+        answer = retriever.ask(entry.question)
+        assert answer.answered, entry.question
+        assert answer.results[0].question_id == entry.id
