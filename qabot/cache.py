@@ -7,6 +7,7 @@ import dataclasses
 import hashlib
 import logging
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,6 +28,8 @@ def cached_index(root: Path, index_dir: Path | None, corpus: Corpus | None = Non
     if cached is not None:
         cached.source_base = str(_base(root))  # its paths are stored relative to the corpus
         return cached
+    if not location[0].exists():  # (a damaged file was just reported as being rebuilt)
+        log.info("building the index of %s (first use or changed; later runs load it)", root)
     return build_and_save(corpus or load_corpus(root), *location)
 
 
@@ -125,6 +128,9 @@ def build_and_save(corpus: Corpus, path: Path, key: str, must_save: bool = False
     from qabot import store
 
     index = build(corpus)
+    if index_location(corpus.root, path.parent)[1] != key:  # edited while being read: this
+        log.warning("index not cached (the corpus changed while it was read)")  # index may
+        return index  # hold the old text, and must not be found under either key later
     base = str(_base(corpus.root))
     stored = dataclasses.replace(
         index, entries=_with_sources(index.entries, lambda p: os.path.relpath(p, base))
@@ -141,10 +147,28 @@ def build_and_save(corpus: Corpus, path: Path, key: str, must_save: bool = False
     return index
 
 
+KEPT_INDEXES = 3  # indexes kept per corpus: two qabot installs sharing it keep theirs
+STALE_TEMP_SECONDS = 3600  # a temporary file this old was left by a killed build
+
+
 def _remove_replaced(path: Path) -> None:
-    """Delete the older indexes of the same corpus beside `path` (one per corpus edit else)."""
+    """Delete the older indexes of the same corpus beside `path` (one per corpus edit else),
+    all but the KEPT_INDEXES newest, and temporary files that killed builds left behind."""
     tag = path.name[:CORPUS_TAG_LENGTH]
-    for old in path.parent.glob(f"{tag}-*.npz"):
-        if old != path:
-            with contextlib.suppress(OSError):  # read-only: harmless, tried again next time
-                old.unlink()
+    indexes = sorted(path.parent.glob(f"{tag}-*.npz"), key=_modified, reverse=True)
+    now = time.time()
+    temporary = [
+        t
+        for t in path.parent.glob(f".{tag}-*.npz.*.tmp")
+        if now - _modified(t) > STALE_TEMP_SECONDS
+    ]
+    for old in [*(i for i in indexes if i != path)][KEPT_INDEXES - 1 :] + temporary:
+        with contextlib.suppress(OSError):  # read-only: harmless, tried again next time
+            old.unlink()
+
+
+def _modified(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0

@@ -365,16 +365,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 class _StderrNotices(logging.Handler):
-    """The library's log records (cache notices) as "qabot: ..." lines on the current stderr."""
+    """The library's log records (cache notices) as "qabot: ..." lines on the current stderr;
+    information ("building the index ...") only on a terminal, where someone is waiting."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        print(f"qabot: {record.getMessage()}", file=sys.stderr)
+        if record.levelno >= logging.WARNING or sys.stderr.isatty():
+            print(f"qabot: {record.getMessage()}", file=sys.stderr)
 
 
 def _show_notices() -> None:
     logger = logging.getLogger("qabot")
     if not any(isinstance(h, _StderrNotices) for h in logger.handlers):
         logger.addHandler(_StderrNotices(logging.INFO))
+        logger.setLevel(logging.INFO)  # (a logger passes on warnings only, by default)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -88,7 +88,7 @@ def resolve(
         file = read_config(config_path(env))
         chosen_corpus = chosen_corpus or file.corpus
         chosen_index = chosen_index or file.index_dir
-    return Settings(
-        Path(chosen_corpus) if chosen_corpus else None,
-        Path(chosen_index) if chosen_index else None,
+    return Settings(  # "~/notes" from an env var quoted in the shell: the home folder too
+        Path(chosen_corpus).expanduser() if chosen_corpus else None,
+        Path(chosen_index).expanduser() if chosen_index else None,
     )

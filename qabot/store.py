@@ -88,6 +88,7 @@ def save(index: CorpusIndex, path: Path, key: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # as open() would: mkstemp makes it private (0600)
         with os.fdopen(fd, "wb") as out:
             np.savez(out, **arrays)
             out.flush()
@@ -96,6 +97,12 @@ def save(index: CorpusIndex, path: Path, key: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # (the only way to read it is to set it)
+    os.umask(mask)
+    return mask
 
 
 def load(path: Path, key: str) -> CorpusIndex:

@@ -370,3 +370,28 @@ def test_a_damaged_index_is_rebuilt_with_one_notice_line(qabot: Run, tmp_path: P
     result = qabot("ask", "--index-dir", str(index_dir), "why batch norm")
     assert result.returncode == 0
     assert result.stderr.startswith("qabot: rebuilding index (") and result.stderr.count("\n") == 1
+
+
+def _stderr_on_a_terminal(*args: str) -> str:
+    """What the console script writes to stderr when stderr is a terminal (a pty)."""
+    import pty
+    import select
+
+    master, slave = pty.openpty()
+    try:
+        subprocess.run([str(QABOT), *args], stdout=subprocess.DEVNULL, stderr=slave, timeout=120)
+        chunks = []
+        while select.select([master], [], [], 0.2)[0]:  # what the finished run left there
+            chunks.append(os.read(master, 4096))
+        return b"".join(chunks).decode()
+    finally:
+        os.close(slave)
+        os.close(master)
+
+
+def test_a_first_build_is_announced_on_a_terminal_only(tmp_path: Path) -> None:
+    args = ("ask", "why batch norm", "--index-dir", str(tmp_path / "idx"))
+    assert "building the index" in _stderr_on_a_terminal(*args)
+    assert "building the index" not in _stderr_on_a_terminal(*args)  # later runs load it
+    rebuilt = run_qabot("ask", "why batch norm", "--index-dir", str(tmp_path / "other"))
+    assert rebuilt.stderr == ""  # in a script or pipe: nothing but what it asked for

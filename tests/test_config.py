@@ -108,3 +108,12 @@ def test_python_without_tomllib_skips_the_config_file(monkeypatch: pytest.Monkey
     path = write_config('corpus = "/from/config"\n')
     monkeypatch.setitem(sys.modules, "tomllib", None)  # as on Python 3.10
     assert read_config(path).corpus is None
+
+
+def test_a_tilde_in_an_environment_path_is_the_home_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    settings = resolve(env={"QABOT_INDEX_DIR": "~/qidx", "QABOT_CORPUS": "~/notes"})
+    assert settings.index_dir == tmp_path / "qidx"  # not a folder named "~" here
+    assert settings.corpus == tmp_path / "notes"

@@ -12,7 +12,7 @@ from conftest import assert_one_line_error, run_qabot
 from qabot import cli
 from qabot.errors import CorpusError
 from qabot.models import Entry, Source
-from qabot.parse import load_corpus, merge_duplicates
+from qabot.parse import corpus_fingerprint, load_corpus, merge_duplicates
 from qabot.parse.common import read_lines
 
 FOLDER = Path(__file__).parent / "fixtures" / "folder"
@@ -203,3 +203,14 @@ def test_a_utf16_file_with_its_byte_order_mark_is_read(tmp_path: Path) -> None:
     path = tmp_path / "notepad.txt"
     path.write_bytes("Q1: What is dropout?\r\nAnswer: Zeroing units.\r\n".encode("utf-16"))
     assert read_lines(path) == ["Q1: What is dropout?", "Answer: Zeroing units."]
+
+
+def test_a_named_pipe_in_a_folder_is_reported_not_read_forever(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("Q1: What is dropout?\nAnswer: Zeroing units.\n")
+    os.mkfifo(tmp_path / "pipe.txt")
+    corpus = load_corpus(tmp_path)
+    assert [e.id for e in corpus.entries] == ["notes:q1"]
+    assert [str(p) for p in corpus.problems] == [
+        f"{tmp_path / 'pipe.txt'}: not a regular file (a pipe, socket or device)"
+    ]
+    assert corpus_fingerprint(tmp_path)  # the cache key does not read it either

@@ -75,8 +75,56 @@ def test_changing_the_corpus_builds_a_new_index(
     changed = Retriever.from_path(corpus, index_dir=index_dir)
     assert calls == [1]
     assert len(changed.entries) == 3
-    (kept,) = index_files(index_dir)  # the new index replaced the old one
-    assert len(store.load(kept, key_of(kept)).entries) == 3
+    newest = max(index_files(index_dir), key=lambda p: p.stat().st_mtime)
+    assert len(store.load(newest, key_of(newest)).entries) == 3
+
+
+def test_only_the_newest_indexes_of_a_corpus_are_kept(corpus: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "idx"
+    for edit in range(5):  # (two installs sharing the cache keep one each)
+        corpus.write_text(DOC + f"\n## Edit {edit}?\nYes.\n", encoding="utf-8")
+        Retriever.from_path(corpus, index_dir=index_dir)
+    assert len(index_files(index_dir)) == cache_module.KEPT_INDEXES
+
+
+def test_an_edit_during_the_build_leaves_nothing_cached_under_the_old_key(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index_dir = tmp_path / "idx"
+    real = cache_module.build_index
+
+    def build_then_edit(*args: object, **kwargs: object) -> object:
+        index = real(*args, **kwargs)  # type: ignore[arg-type]
+        corpus.write_text(DOC.replace("Smoothing", "EDITED"), encoding="utf-8")
+        return index
+
+    monkeypatch.setattr(cache_module, "build_index", build_then_edit)
+    Retriever.from_path(corpus, index_dir=index_dir)
+    assert index_files(index_dir) == []  # the key it was read under no longer fits the files
+
+
+def test_a_temporary_file_left_by_a_killed_build_is_swept(corpus: Path, tmp_path: Path) -> None:
+    index_dir = tmp_path / "idx"
+    Retriever.from_path(corpus, index_dir=index_dir)
+    (kept,) = index_files(index_dir)
+    old, fresh = (index_dir / f".{kept.name}.{n}.tmp" for n in ("killed", "writing"))
+    for leftover in (old, fresh):
+        leftover.write_bytes(b"half an index")
+    os.utime(old, (1, 1))
+    corpus.write_text(DOC + "\n## New?\nYes.\n", encoding="utf-8")
+    Retriever.from_path(corpus, index_dir=index_dir)
+    assert not old.exists()
+    assert fresh.exists()  # (another process may be writing it right now)
+
+
+def test_an_index_file_is_as_readable_as_the_umask_allows(corpus: Path, tmp_path: Path) -> None:
+    previous = os.umask(0o022)
+    try:
+        Retriever.from_path(corpus, index_dir=tmp_path / "idx")
+    finally:
+        os.umask(previous)
+    (kept,) = index_files(tmp_path / "idx")
+    assert kept.stat().st_mode & 0o777 == 0o644  # shared index folders work for every user
 
 
 def test_another_corpus_s_index_is_left_alone(tmp_path: Path) -> None:
@@ -171,7 +219,7 @@ def test_bad_index_file_is_rebuilt_with_a_one_line_notice(
     calls = counting_build(monkeypatch)
     rebuilt = Retriever.from_path(corpus, index_dir=index_dir)
     assert calls == [1]
-    (notice,) = [r for r in caplog.records if r.name == "qabot"]
+    (notice,) = [r for r in caplog.records if r.name == "qabot" and r.levelname != "INFO"]
     assert notice.levelname == "WARNING" and notice.getMessage().startswith("rebuilding index (")
     assert rebuilt.ask("what is momentum").best.question_id == "faq:q2"  # type: ignore[union-attr]
     store.load(path, key_of(path))  # the rebuilt file is valid again
@@ -251,7 +299,8 @@ def test_unwritable_index_dir_still_answers(
     blocker.write_text("x")
     retriever = Retriever.from_path(corpus, index_dir=blocker / "idx")
     assert len(retriever.entries) == 2
-    assert [r.getMessage()[:17] for r in caplog.records] == ["index not cached "]
+    warnings_ = [r.getMessage()[:17] for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings_ == ["index not cached "]
 
 
 def test_unsorted_postings_are_a_stale_index(tmp_path: Path) -> None:

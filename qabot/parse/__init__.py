@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -103,7 +104,8 @@ def corpus_fingerprint(root: Path) -> list[tuple[str, bytes]]:
     fingerprint = []
     for path in [*paths, *([synonyms] if synonyms else [])]:
         try:
-            data = path.read_bytes()
+            regular = stat.S_ISREG(path.stat().st_mode)
+            data = path.read_bytes() if regular else b"<not a regular file>"  # (a pipe blocks)
         except OSError as exc:
             data = f"<unreadable: {exc.strerror or exc}>".encode()
         fingerprint.append((path.relative_to(base).as_posix(), data))

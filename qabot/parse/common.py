@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import stat
 import unicodedata
 from pathlib import Path
 
@@ -35,7 +36,10 @@ def read_text(path: Path) -> str:
     """Read a UTF-8 text file (or UTF-16 with its byte-order mark), with one-line errors for
     binary, undecodable or empty files."""
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):  # reading a named pipe would wait forever
+            raise CorpusError(path, "not a regular file (a pipe, socket or device)")
+        size = status.st_size
         if size > MAX_FILE_BYTES:
             raise CorpusError(path, f"file is too large ({size} bytes, limit {MAX_FILE_BYTES})")
         data = path.read_bytes()
