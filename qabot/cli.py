@@ -62,6 +62,16 @@ def _wrap(text: str, indent: str = "  ", width: int = 88) -> str:
     return "\n".join(lines)
 
 
+def _no_close_question(query: str) -> str:
+    """What to say when no question is close to `query` ("Q99": a number it does not have)."""
+    from qabot.query import question_number
+
+    number = question_number(query)
+    if number is not None:
+        return f"This corpus has no question {number}; qabot list shows them all."
+    return "No question shares its words; qabot list shows them all."
+
+
 def format_answer(answer: Answer, k: int = 1, full: bool = False) -> str:
     """The terminal layout of an answer (source question, passage, confidence, related)."""
     out: list[str] = []
@@ -75,6 +85,8 @@ def format_answer(answer: Answer, k: int = 1, full: bool = False) -> str:
         if answer.results:
             out.append("Closest questions:")
             out.extend(_question_lines(answer.results[:3]))
+        else:
+            out.append(_no_close_question(answer.query))
         return "\n".join(out)
     shown = answer.results[: max(1, k)]
     for rank, hit in enumerate(shown, 1):

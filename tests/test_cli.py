@@ -395,3 +395,16 @@ def test_a_first_build_is_announced_on_a_terminal_only(tmp_path: Path) -> None:
     assert "building the index" not in _stderr_on_a_terminal(*args)  # later runs load it
     rebuilt = run_qabot("ask", "why batch norm", "--index-dir", str(tmp_path / "other"))
     assert rebuilt.stderr == ""  # in a script or pipe: nothing but what it asked for
+
+
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [("Q99", "has no question 99"), ("what's the capital of France", "No question shares")],
+)
+def test_an_answer_with_no_close_question_points_to_the_list(
+    qabot: Run, query: str, says: str
+) -> None:
+    result = qabot("ask", query)
+    assert result.returncode == 0
+    assert "No answer in this corpus" in result.stdout
+    assert says in result.stdout and "qabot list" in result.stdout

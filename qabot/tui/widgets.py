@@ -217,7 +217,8 @@ class AbstainMessage(Vertical):
             yield Static(Content(f"read as: {safe(a.resolved_query)}"), classes="resolved")
         closest = a.results[:3]
         if not closest:
-            yield Static(Content("No close question either: try other words."), classes="hint")
+            hint = "No question shares its words: try other words, or ctrl+b for the list."
+            yield Static(Content(hint), classes="hint")
             return
         yield Static(Content("Closest questions"), classes="related-title")
         yield QuestionList(((h.question_id, h.question) for h in closest), classes="related")
