@@ -10,6 +10,7 @@ size runs in its own subprocess so that its peak RSS (ru_maxrss) is measured in 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import resource
@@ -370,6 +371,8 @@ def main() -> None:
     if args.child:
         print(json.dumps(bench_size(args.child)))
         return
+    if importlib.util.find_spec("bm25s") is None:  # said before minutes of work, not after
+        sys.exit("bench.py compares against bm25s: pip install -e '.[bench]' first")
     sizes = (
         [int(s) for s in args.sizes.split(",")]
         if args.sizes
