@@ -8,7 +8,7 @@ import hashlib
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from qabot import __version__
@@ -24,13 +24,39 @@ def cached_index(root: Path, index_dir: Path | None, corpus: Corpus | None = Non
     """The index of the corpus at `root`: loaded from the cache when its key matches (nothing
     is parsed then), else built from `corpus` (or the files) and cached."""
     location = index_location(root, index_dir)
-    cached = load_cached(*location)
-    if cached is not None:
-        cached.source_base = str(_base(root))  # its paths are stored relative to the corpus
-        return cached
-    if not location[0].exists():  # (a damaged file was just reported as being rebuilt)
-        log.info("building the index of %s (first use or changed; later runs load it)", root)
-    return build_and_save(corpus or load_corpus(root), *location)
+    cached = load_cached(*location, report=False)  # (reported below, under the lock)
+    if cached is None:
+        with _build_lock(location[0]):  # one builder per corpus; the others wait, then load
+            cached = load_cached(*location)
+            if cached is None:
+                if not location[0].exists():  # (a damaged file was reported as rebuilt)
+                    log.info("building the index of %s (later runs load it)", root)
+                return build_and_save(corpus or load_corpus(root), *location)
+    cached.source_base = str(_base(root))  # its paths are stored relative to the corpus
+    return cached
+
+
+@contextlib.contextmanager
+def _build_lock(path: Path) -> Iterator[None]:
+    """Hold `.<corpus tag>.lock` beside the index while building it, so that processes
+    starting at once build it once.  Where no lock can be taken (a read-only cache folder,
+    no `fcntl`), build without one: the atomic save keeps concurrent builds safe anyway."""
+    try:
+        import fcntl
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path.parent / f".{path.name[:CORPUS_TAG_LENGTH]}.lock", "a")  # noqa: SIM115
+    except (ImportError, OSError):
+        yield
+        return
+    with handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # another qabot is building it: wait, then load what it saved
+            log.info("waiting for another qabot to finish building this index")
+            with contextlib.suppress(OSError):
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        yield  # (closing the file releases the lock)
 
 
 def _base(root: Path) -> Path:
@@ -110,14 +136,15 @@ def indexing_code() -> list[tuple[str, bytes]]:
     return [(f"<code {m.relative_to(package)}>", m.read_bytes()) for m in modules if m.exists()]
 
 
-def load_cached(path: Path, key: str) -> CorpusIndex | None:
-    """The cached index, or None (with a one-line notice if a bad file is being replaced)."""
+def load_cached(path: Path, key: str, report: bool = True) -> CorpusIndex | None:
+    """The cached index, or None (with a one-line notice, if `report`, when a bad file is
+    being replaced)."""
     from qabot import store
 
     try:
         return store.load(path, key)
     except store.StaleIndex as exc:
-        if path.exists():
+        if report and path.exists():
             log.warning("rebuilding index (%s)", exc)
         return None
 

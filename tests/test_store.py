@@ -288,8 +288,35 @@ def test_two_processes_building_at_once_leave_one_valid_index(corpus: Path, tmp_
     assert [out.strip() for out, _ in outputs] == ["2", "2"]
     assert all("Traceback" not in err for _, err in outputs)
     (path,) = index_files(index_dir)
-    assert [p.name for p in index_dir.iterdir()] == [path.name]
+    leftovers = [p.name for p in index_dir.iterdir() if p.suffix != ".lock"]
+    assert leftovers == [path.name]  # no temporary file either
     assert len(store.load(path, key_of(path)).entries) == 2
+
+
+def test_processes_starting_at_once_build_the_index_once(corpus: Path, tmp_path: Path) -> None:
+    index_dir, log = tmp_path / "idx", tmp_path / "builds.log"
+    script = (
+        "import sys, qabot.cache as c\n"
+        "real = c.build_index\n"
+        "def build(*a, **k):\n"
+        "    open(sys.argv[3], 'a').write('built\\n')\n"
+        "    return real(*a, **k)\n"
+        "c.build_index = build\n"
+        "from qabot.retriever import Retriever\n"
+        "print(len(Retriever.from_path(sys.argv[1], index_dir=sys.argv[2]).entries))\n"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(corpus), str(index_dir), str(log)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    assert [out.strip() for out, _ in outputs] == ["2", "2", "2"], outputs
+    assert log.read_text().splitlines() == ["built"]  # the others waited and loaded it
 
 
 def test_unwritable_index_dir_still_answers(
