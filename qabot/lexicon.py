@@ -97,7 +97,7 @@ class Lexicon:
             np.array([counts[w] for w in ordered], dtype=np.int64),
             frozenset(index_terms),
             char_index,
-            np.array([rarity(w) for w in ordered], dtype=np.float32),
+            np.array([rarity(w, typos=False) for w in ordered], dtype=np.float32),
         )
 
     def rarity(self, word: str) -> float:

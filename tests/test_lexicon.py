@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import make_entry
 
+from qabot import english
 from qabot.lexicon import Lexicon
 from qabot.retriever import Retriever
 from qabot.text import PhraseTable, terms, tokens
@@ -192,3 +193,12 @@ def test_a_real_or_unrelated_word_is_no_misspelled_stop_word(word: str) -> None:
     # too short a stop word to tell from a typo of something else; "gelu" is jargon
     lex = Lexicon.build(["Dropout."], ["dropout"])
     assert lex.resolve(word) == []
+
+
+def test_a_corpus_word_s_rarity_is_stored_and_its_jargon_is_no_typo() -> None:
+    texts = ["A convnet stacks layers.", "The model is better."]
+    lexicon = Lexicon.build(texts, [t for text in texts for t in terms(text)])
+    assert lexicon.rarity("convnet") == 1.0  # not read as a typo of "connect"
+    assert english.rarity("convnet") < 1.0  # (which a query word may be)
+    assert lexicon.rarity("better") == pytest.approx(english.rarity("better"))
+    assert lexicon.rarity("batch norm") == 1.0  # a thesaurus phrase names a subject
