@@ -28,7 +28,6 @@ def coverage(index: CorpusIndex, query: QueryTerms, entry: int) -> tuple[float, 
     """
     idf = index.bm25_passages.idf
     unknown_idf = float(idf.max(initial=1.0))
-    lo, hi = index.passage_range(entry)
     total = found = 0.0
     for term, weight in query.weights.items():
         if term in index.ask_terms:
@@ -39,9 +38,7 @@ def coverage(index: CorpusIndex, query: QueryTerms, entry: int) -> tuple[float, 
         else:
             w = weight * (max(float(idf[i]), 0.1) if i is not None else unknown_idf)
         total += w
-        if index.bm25_passages.contains(term, lo, hi) or index.bm25_questions.contains(
-            term, entry, entry + 1
-        ):
+        if index.entry_contains(term, entry):
             found += w
     return (found / total if total else 0.0), found / unknown_idf
 
@@ -119,13 +116,10 @@ def specificity(index: CorpusIndex, query: QueryTerms, entry: int) -> float:
     "how much is enough") names no subject, however rare those words are in the corpus;
     "dropout", "sigmoid" or a phrase of the thesaurus ("learning rate", "batch norm") do.
     """
-    lo, hi = index.passage_range(entry)
     best = 0.0
     for term in query.weights:
         if term in index.ask_terms or term not in index.lexicon.terms:
             continue
-        if index.bm25_passages.contains(term, lo, hi) or index.bm25_questions.contains(
-            term, entry, entry + 1
-        ):
+        if index.entry_contains(term, entry):
             best = max(best, index.lexicon.rarity(query.words.get(term, term)))
     return min(best / SPECIFIC_RARITY, 1.0) ** 2

@@ -51,6 +51,13 @@ class CorpusIndex:
         lo, hi = np.searchsorted(self.passage_entry, [entry, entry + 1])
         return int(lo), int(hi)
 
+    def entry_contains(self, term: str, entry: int) -> bool:
+        """Whether an entry's answer (any passage) or question field holds `term`."""
+        lo, hi = self.passage_range(entry)
+        return self.bm25_passages.contains(term, lo, hi) or self.bm25_questions.contains(
+            term, entry, entry + 1
+        )
+
     def topic_terms(self, entry: int) -> frozenset[str]:
         """The terms of an entry's main question (see `main_question`), alternates and tags,
         but its `ASK_WORDS`: what every passage of its answer is about.  Computed on first use,

@@ -243,11 +243,7 @@ class Retriever:
         if not subject or merged.best is None:
             return True
         entry = self._ids[merged.best.question_id.lower()]
-        lo, hi = self.index.passage_range(entry)
-        passages, questions = self.index.bm25_passages, self.index.bm25_questions
-        return any(
-            passages.contains(t, lo, hi) or questions.contains(t, entry, entry + 1) for t in subject
-        )
+        return any(self.index.entry_contains(t, entry) for t in subject)
 
     @cached_property
     def _topic_owners(self) -> dict[str, int]:
