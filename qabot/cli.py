@@ -20,7 +20,7 @@ from qabot import __version__
 from qabot.errors import QabotError
 
 if TYPE_CHECKING:
-    from qabot.models import Answer, Entry, Hit
+    from qabot.models import Answer, Entry, Hit, Source
     from qabot.retriever import Retriever
 
 EXIT_BAD_INPUT = 2
@@ -104,6 +104,24 @@ def format_answer(answer: Answer, k: int = 1, full: bool = False) -> str:
     return "\n".join(out)
 
 
+def shown_path(path: str) -> str:
+    """A source path as a reader would type it: relative to the current folder when under
+    it, `~/...` under the home folder, else as stored (JSON output keeps it as stored)."""
+    from pathlib import Path
+
+    where = Path(path)
+    if where.is_absolute():
+        for base, prefix in ((Path.cwd(), ""), (Path.home(), "~/")):
+            if where.is_relative_to(base) and where != base:
+                return prefix + str(where.relative_to(base))
+    return path
+
+
+def shown_source(source: Source) -> str:
+    """`path:first-last` with the path as `shown_path` writes it."""
+    return f"{shown_path(source.path)}:{source.line_start}-{source.line_end}"
+
+
 def _question_lines(hits: Sequence[Hit], shown: Sequence[Hit] = ()) -> list[str]:
     """One "  - Q4: question" line per hit; with the document's name when its label is also
     another hit's, here or among the `shown` ones (each document numbers its questions from
@@ -112,7 +130,7 @@ def _question_lines(hits: Sequence[Hit], shown: Sequence[Hit] = ()) -> list[str]
     taken = labels + [label(h.question_id) for h in shown]
     return [
         f"  - {lab}: {safe(h.question)}"
-        + (f"  ({safe(h.source.path)})" if taken.count(lab) > 1 else "")
+        + (f"  ({safe(shown_path(h.source.path))})" if taken.count(lab) > 1 else "")
         + ("" if h.answer else "  (unanswered in its document)")
         for lab, h in zip(labels, hits, strict=True)
     ]
@@ -120,7 +138,7 @@ def _question_lines(hits: Sequence[Hit], shown: Sequence[Hit] = ()) -> list[str]
 
 def _hit_block(hit: Hit, detail: str, full: bool) -> str:
     head = f"{label(hit.question_id)}: {safe(hit.question)}"
-    meta = f"  [{safe(str(hit.source))} · {detail}]"
+    meta = f"  [{safe(shown_source(hit.source))} · {detail}]"
     body = hit.answer if full else hit.passage
     return "\n".join([head, meta, "", _wrap(body)])
 
@@ -135,7 +153,7 @@ def format_entries(entries: Sequence[Entry]) -> str:
         if several and e.source.path != document:
             document = e.source.path
             out.extend([""] if out else [])
-            out.append(f"{safe(document)}:")
+            out.append(f"{safe(shown_path(document))}:")
         line = f"{label(e.id):>5}  {safe(e.question)}"
         out.append(line + ("" if e.answered else "  (unanswered)"))
     return "\n".join(out)

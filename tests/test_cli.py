@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import QABOT, assert_one_line_error, run_qabot, seed_id
+from conftest import QABOT, SEED, assert_one_line_error, run_qabot, seed_id
 
 from qabot.cli import shown_confidence
 from qabot.models import Answer
@@ -408,3 +408,28 @@ def test_an_answer_with_no_close_question_points_to_the_list(
     assert result.returncode == 0
     assert "No answer in this corpus" in result.stdout
     assert says in result.stdout and "qabot list" in result.stdout
+
+
+def test_source_paths_are_shown_as_a_reader_types_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qabot.cli import shown_path
+
+    home, work = tmp_path / "home", tmp_path / "home" / "work"
+    work.mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(work)
+    assert shown_path(str(work / "corpus" / "faq.txt")) == "corpus/faq.txt"
+    assert shown_path(str(home / "notes" / "faq.txt")) == "~/notes/faq.txt"
+    assert shown_path("/srv/faq.txt") == "/srv/faq.txt"
+    assert shown_path("corpus/faq.txt") == "corpus/faq.txt"  # relative: as stored
+
+
+def test_text_output_shortens_the_source_path_and_json_keeps_it(qabot: Run, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"  # the console script runs in tmp_path
+    corpus.mkdir()
+    (corpus / SEED.name).write_bytes(SEED.read_bytes())
+    text = qabot("ask", "--corpus", str(corpus), "why batch norm")
+    assert f"[corpus/{SEED.name}:52-60 · " in text.stdout
+    answer = json.loads(qabot("ask", "--corpus", str(corpus), "--json", "why batch norm").stdout)
+    assert answer["results"][0]["source"]["path"] == str(corpus / SEED.name)

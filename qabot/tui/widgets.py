@@ -24,7 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from qabot.cli import confidence_band, label, safe, shown_confidence
+from qabot.cli import confidence_band, label, safe, shown_confidence, shown_source
 from qabot.models import Answer, Entry, Hit
 
 # A term is bolded in Markdown only when it is letters/digits (and single spaces): such a
@@ -157,7 +157,7 @@ class AnswerMessage(Vertical):
             self.entry_id, self.question = hit.id, hit.question
             self.passage = self.answer = hit.answer or "(no answer in the document)"
             self.terms = []
-        self.source = str(hit.source)
+        self.source = shown_source(hit.source)
         self.is_markdown = PurePath(hit.source.path).suffix.lower() in MARKDOWN_SUFFIXES
         self.badge, self.band = badge, band
         self.related = list(related)
