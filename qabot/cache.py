@@ -189,7 +189,7 @@ def _remove_replaced(path: Path) -> None:
         for t in path.parent.glob(f".{tag}-*.npz.*.tmp")
         if now - _modified(t) > STALE_TEMP_SECONDS
     ]
-    for old in [*(i for i in indexes if i != path)][KEPT_INDEXES - 1 :] + temporary:
+    for old in [i for i in indexes if i != path][KEPT_INDEXES - 1 :] + temporary:
         with contextlib.suppress(OSError):  # read-only: harmless, tried again next time
             old.unlink()
 

@@ -190,12 +190,11 @@ def defined_share(index: CorpusIndex, query: QueryTerms) -> np.ndarray:
 def question_overlap(index: CorpusIndex, query: QueryTerms) -> np.ndarray:
     """Per entry, the Jaccard overlap of its question field's terms with the query's."""
     questions = index.bm25_questions
+    ids, weights = questions.ids(query.weights)
     matched = np.zeros(len(index.entries))
-    for term in query.weights:
-        i = questions.vocabulary.get(term)
-        if i is not None:
-            a, b = questions.scorer.indptr[i], questions.scorer.indptr[i + 1]
-            matched[questions.scorer.indices[a:b]] += 1
+    if ids:  # (each term's postings name an entry at most once)
+        docs, _ = questions.scorer.postings(ids, weights)
+        matched += np.bincount(docs, minlength=len(index.entries))
     union = index.question_sizes + len(query.weights) - matched
     return np.divide(matched, union, out=np.zeros_like(matched), where=union > 0)
 
