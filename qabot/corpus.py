@@ -48,8 +48,15 @@ class CorpusIndex:
 
     def passage_range(self, entry: int) -> tuple[int, int]:
         """The [start, end) passage indices of an entry (passages are stored in entry order)."""
-        lo, hi = np.searchsorted(self.passage_entry, [entry, entry + 1])
-        return int(lo), int(hi)
+        starts = self._passage_starts
+        return starts[entry], starts[entry + 1]
+
+    @cached_property
+    def _passage_starts(self) -> list[int]:
+        """Each entry's first passage index, and the passage count last (derived once: a
+        query asks for entry ranges once per query term, in coverage and specificity)."""
+        bounds = np.arange(len(self.entries) + 1)
+        return np.searchsorted(self.passage_entry, bounds).tolist()
 
     def entry_contains(self, term: str, entry: int) -> bool:
         """Whether an entry's answer (any passage) or question field holds `term`."""
