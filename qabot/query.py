@@ -27,6 +27,12 @@ _QUESTION_WORD_NUMBER = re.compile(
     r"\b(question|q)\s+(" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE
 )
 ANAPHORA = frozenset("it its this that these those they them their one ones there such".split())
+# Pronouns that stand for the previous turn's subject ("how does it help with X?"), unlike
+# "one"/"ones" or a leading "and", which put something else in its place ("and the exploding
+# one?")
+SUBJECT_PRONOUNS = frozenset("it its itself this these they them their".split())
+SUBSTITUTES = frozenset("one ones".split())
+SUBSTITUTE_OPENINGS = frozenset({"what about", "how about"})
 
 
 class RankedEntry(NamedTuple):
@@ -116,6 +122,16 @@ def is_anaphoric(query: str) -> bool:
     """Whether a query leans on an earlier turn ("how do I fix it?", "and the other one?")."""
     words = [w.strip("?!.,;:'\"").lower() for w in query.split()]
     return bool(words) and (any(w in ANAPHORA for w in words) or words[0] in {"and", "also"})
+
+
+def refers_to_subject(query: str) -> bool:
+    """Whether a turn speaks of the previous turn's subject by a pronoun ("does it help with
+    exploding gradients?"), rather than putting another subject in its place ("and the
+    exploding one?", "what about dropout?")."""
+    words = [w.strip("?!.,;:'\"").lower() for w in query.split()]
+    if not words or words[0] in {"and", "also"} or " ".join(words[:2]) in SUBSTITUTE_OPENINGS:
+        return False
+    return any(w in SUBJECT_PRONOUNS for w in words) and not any(w in SUBSTITUTES for w in words)
 
 
 def question_number(query: str) -> int | None:

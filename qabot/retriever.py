@@ -22,6 +22,7 @@ from qabot.query import (
     is_anaphoric,
     is_small_talk,
     question_number,
+    refers_to_subject,
 )
 from qabot.rank import RankConfig, rank
 from qabot.text import tokens
@@ -205,8 +206,12 @@ class Retriever:
         if not short and alone.answered:  # a full question stands alone, even with "it"
             return alone
         subjectless = self.index.ask_terms.issuperset(terms.weights)  # "how do I fix that?"
-        merged = self._answer(text, k, self.analyze(text, context, whole_context=subjectless))
-        if self._switches_topic(terms, alone, merged):  # "and exploding ones?" after vanishing
+        keeps_subject = short and refers_to_subject(text)  # "does it help with X?"
+        whole = subjectless or keeps_subject
+        merged = self._answer(text, k, self.analyze(text, context, whole_context=whole))
+        if self._switches_topic(terms, alone, merged) and not (
+            keeps_subject and self._holds_subject(terms, merged)
+        ):  # "and exploding ones?" after vanishing, not "how does it help with exploding?"
             return alone
         if not self._meets_own_subject(terms, merged):  # "capital of France?" after Q6
             return alone
@@ -228,18 +233,33 @@ class Retriever:
         subject = set(terms.weights) - self.index.ask_terms
         return any(self._topic_owners.get(t) == entry for t in subject)
 
+    def _holds_subject(self, terms: QueryTerms, merged: Answer) -> bool:
+        """Whether the merged reading's answer holds every word of the turn's own subject
+        (batch norm's answer speaks of exploding gradients)."""
+        subject = self._own_subject(terms)
+        if merged.best is None or not subject:
+            return False
+        entry = self._ids[merged.best.question_id.lower()]
+        return all(self.index.entry_contains(t, entry) for t in subject)
+
+    def _own_subject(self, terms: QueryTerms) -> set[str]:
+        """The terms naming a turn's own subject: whole words or phrases (not each word of a
+        phrase), not `ASK_WORDS`, not acknowledgements, not the most common English words
+        ("sure", "really", "world", "help")."""
+        lexicon = self.index.lexicon
+        return {
+            t
+            for t in terms.named - self.index.ask_terms
+            if terms.words.get(t, t).lower() not in SMALL_TALK  # "ok so how do I fix it?"
+            and lexicon.rarity(terms.words.get(t, t)) >= SUBJECT_RARITY
+        }
+
     def _meets_own_subject(self, terms: QueryTerms, merged: Answer) -> bool:
         """Whether the merged reading's answer holds a word of the turn's own subject (any,
         when the turn names none): the previous turn sets the topic, it cannot answer a
         question about something else.  The most common words ("sure", "really", "world")
         name no subject."""
-        lexicon = self.index.lexicon
-        subject = {
-            t
-            for t in terms.named - self.index.ask_terms  # (a phrase, not each of its words)
-            if terms.words.get(t, t).lower() not in SMALL_TALK  # "ok so how do I fix it?"
-            and lexicon.rarity(terms.words.get(t, t)) >= SUBJECT_RARITY
-        }
+        subject = self._own_subject(terms)
         if not subject or merged.best is None:
             return True
         entry = self._ids[merged.best.question_id.lower()]

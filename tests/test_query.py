@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import seed_id
 
-from qabot.query import is_anaphoric, question_number
+from qabot.query import is_anaphoric, question_number, refers_to_subject
 from qabot.retriever import Retriever
 
 
@@ -53,6 +53,24 @@ def test_pronouns_and_a_leading_and_lean_on_the_previous_turn() -> None:
     assert is_anaphoric("how do I fix it?")
     assert is_anaphoric("and the other one")
     assert not is_anaphoric("how do I fix exploding gradients")
+
+
+@pytest.mark.parametrize(
+    ("query", "keeps"),
+    [
+        ("how does it help with exploding gradients?", True),
+        ("can batch norm prevent it?", True),
+        ("what are they used for?", True),
+        ("and the exploding one?", False),  # another subject in the previous one's place
+        ("what about dropout?", False),
+        ("and does it help?", False),
+        ("how do I fix exploding gradients", False),
+    ],
+)
+def test_a_pronoun_keeps_the_previous_subject_a_substitute_replaces_it(
+    query: str, keeps: bool
+) -> None:
+    assert refers_to_subject(query) is keeps
 
 
 @pytest.mark.parametrize(
@@ -155,6 +173,22 @@ def test_a_follow_up_naming_another_question_s_own_subject_switches_to_it(
     answer = seed_retriever.ask(turn, context=context)
     assert answer.resolved_query is None
     assert answer.results[0].question_id == seed_id(number)
+
+
+@pytest.mark.parametrize(
+    ("context", "turn", "number", "passage"),
+    [  # Q5's subject, but "it" is batch norm, whose answer speaks of exploding gradients
+        ("why batch norm", "how does it help with exploding gradients?", 4, "combat these"),
+        ("what are the signs of exploding gradients", "can batch norm prevent it?", 4, ""),
+    ],
+)
+def test_a_pronoun_follow_up_about_another_subject_stays_with_the_previous_one(
+    seed_retriever: Retriever, context: str, turn: str, number: int, passage: str
+) -> None:
+    answer = seed_retriever.ask(turn, context=context)
+    assert answer.answered and answer.resolved_query is not None
+    assert answer.results[0].question_id == seed_id(number)
+    assert passage in answer.results[0].passage
 
 
 def test_a_follow_up_whose_words_many_questions_share_keeps_the_topic(
