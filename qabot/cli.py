@@ -363,8 +363,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ask.add_argument(
         "query",
-        help='the question (or a question number, "Q4"), or "-" to read one query per line '
-        "from stdin",
+        nargs="+",
+        metavar="QUERY",
+        help="the question, quoted or not (its words are joined with spaces), a question number "
+        '("Q4"), or "-" to read one query per line from stdin',
     )
     ask.add_argument("-k", type=_positive, default=None, metavar="N", help="show the top N hits")
     ask.add_argument("--full", action="store_true", help="print the whole answer")
@@ -410,11 +412,27 @@ def _show_notices() -> None:
         logger.setLevel(logging.INFO)  # (a logger passes on warnings only, by default)
 
 
+_OPTION = re.compile(r"-(?!\d+$|\d*\.\d+$).")  # "-x", "--bogus"; not "-", "-1" (as argparse)
+
+
+def _query_words(words: list[str], parser: argparse.ArgumentParser) -> str:
+    """The query of `qabot ask`: its words joined with spaces, or "-" (stdin) alone."""
+    if "-" in words and len(words) > 1:
+        parser.error('"-" reads the queries from stdin, one per line: give it no other words')
+    return " ".join(words)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `qabot` console script."""
     _show_notices()
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)  # words of an unquoted query after a flag
+    cut = extra.index("--") if "--" in extra else len(extra)  # all words after "--"
+    unknown = [w for w in extra[:cut] if _OPTION.match(w)]
+    if unknown or (extra and args.command != "ask"):
+        parser.error(f"unrecognized arguments: {' '.join(unknown or extra)}")
+    if args.command == "ask":
+        args.query = _query_words([*args.query, *extra[:cut], *extra[cut + 1 :]], parser)
     if hasattr(args, "k"):
         args.k_given = args.k is not None
         args.k = args.k or 5

@@ -68,6 +68,25 @@ def test_ask_prints_the_question_and_its_passage(qabot: Run) -> None:
     assert "Faster Training/Convergence" not in result.stdout
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["why", "batch", "norm"],
+        ["why", "--json", "batch", "-k", "2", "norm"],
+        ["--", "why", "batch", "norm"],
+        ["why", "batch", "--full", "--", "norm"],
+    ],
+    ids=["unquoted", "flags-between-words", "after-double-dash", "double-dash-after-flag"],
+)
+def test_an_unquoted_query_is_its_words_joined(qabot: Run, args: list[str]) -> None:
+    result = qabot("ask", "--json", *args)
+    assert result.returncode == 0, result.stderr
+    answer = Answer.model_validate_json(result.stdout)
+    assert answer.query == "why batch norm"
+    assert answer.results[0].question_id == seed_id(4)
+    assert len(answer.results) == 2 or "-k" not in args  # the flags after a word work too
+
+
 def test_ask_full_prints_the_whole_answer(qabot: Run) -> None:
     result = qabot("ask", "--full", "why batch norm")
     assert result.returncode == 0, result.stderr
@@ -185,6 +204,9 @@ def test_bad_query_exits_2_with_a_one_line_error(qabot: Run, query: str) -> None
         ["ask", "--threshold", "nan", "x"],
         ["ask", "--threshold", "2", "x"],
         ["list", "--bogus"],
+        ["ask", "why", "--bogus", "norm"],
+        ["list", "extra"],
+        ["ask", "-", "why"],
         ["frobnicate"],
         [],
     ],
@@ -194,6 +216,9 @@ def test_bad_query_exits_2_with_a_one_line_error(qabot: Run, query: str) -> None
         "threshold-nan",
         "threshold-2",
         "unknown-option",
+        "unknown-option-between-words",
+        "list-with-words",
+        "stdin-with-words",
         "unknown-command",
         "none",
     ],
