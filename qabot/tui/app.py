@@ -34,6 +34,12 @@ from qabot.tui.widgets import (
 )
 
 RELATED = 3  # related questions shown under an answer
+# The copy is an OSC 52 escape that many terminals (and tmux setups) ignore without a word
+# back, so the notice says what was done, not that it worked.
+COPY_NOTICE = (
+    "Sent the answer to the terminal clipboard (OSC 52); "
+    "if nothing arrives, your terminal does not accept it."
+)
 
 
 def _settle(
@@ -74,7 +80,12 @@ class QabotApp(App[int]):
             "ctrl+b,f2", "toggle_sidebar", "Questions", tooltip="Show or hide all corpus questions"
         ),
         Binding("ctrl+o", "toggle_full", "Full answer", tooltip="Whole text of the latest answer"),
-        Binding("ctrl+y", "copy_answer", "Copy", tooltip="Copy the latest answer to the clipboard"),
+        Binding(
+            "ctrl+y",
+            "copy_answer",
+            "Copy",
+            tooltip="Send the latest answer to the terminal clipboard (OSC 52)",
+        ),
         Binding("ctrl+l", "clear", "Clear", tooltip="Clear the conversation and its topic"),
         Binding("escape", "focus_input", "Back to input", show=False),
         Binding("pageup", "scroll_conversation(-1)", "Scroll up", show=False),
@@ -267,13 +278,13 @@ class QabotApp(App[int]):
             message.action_toggle_full()
 
     def action_copy_answer(self) -> None:
-        """Copy the full text of the latest answer to the clipboard."""
+        """Send the full text of the latest answer to the terminal's clipboard."""
         message = self._last_answer()
         if message is None:
             self.notify("No answer to copy yet.", severity="warning")
             return
         self.copy_to_clipboard(message.answer)
-        self.notify("Answer copied to the clipboard.")
+        self.notify(COPY_NOTICE, markup=False)
 
     def action_clear(self) -> None:
         """Start a fresh conversation (the topic is forgotten too)."""
@@ -327,7 +338,9 @@ class QabotApp(App[int]):
             "Full answer", "Expand the latest answer to the whole text", self.action_toggle_full
         )
         yield SystemCommand(
-            "Copy answer", "Copy the latest answer to the clipboard", self.action_copy_answer
+            "Copy answer",
+            "Send the latest answer to the terminal clipboard (OSC 52)",
+            self.action_copy_answer,
         )
         yield SystemCommand("Keys", "Show all key bindings", self.action_help)
 

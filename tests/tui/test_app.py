@@ -450,6 +450,18 @@ def test_copy_key_puts_the_full_answer_on_the_clipboard(retriever: Retriever) ->
     play(QabotApp(retriever=retriever), scenario)
 
 
+def test_copy_key_says_the_answer_was_sent_not_that_it_arrived(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "why batch norm")
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        (notice,) = [n.message for n in app._notifications]
+        assert "copied" not in notice.lower()  # an OSC 52 escape gets no word back
+        assert "OSC 52" in notice and "\n" not in notice
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
 def test_help_lists_every_binding(retriever: Retriever) -> None:
     async def scenario(app: QabotApp, pilot: Pilot) -> None:
         await pilot.press("f1")
