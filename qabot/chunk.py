@@ -18,6 +18,19 @@ WINDOW_WORDS = 45  # target size of a sentence window
 MAX_GROUPED_LIST_WORDS = 90  # a list this short, with short items, stays one passage
 MAX_GROUPED_ITEM_WORDS = 15
 MAX_INTRO_WORDS = 25  # an introducing line longer than this is a passage of its own
+MIN_WRAPPED_CHARS = 40  # a line wrapped by hand is about as wide as the text
+MAX_WRAP_WIDTH = 100  # a text no line of which is wider may be wrapped by hand
+FULL_LINE_SHARE = 0.75  # a line this wide, next to the widest, reached the wrap column
+SHORT_LINE_WORDS = 10  # consecutive plain lines this short are steps of one point
+MAX_SHORT_RUN_WORDS = 45
+# a line that ends a sentence or introduces something; a line ending otherwise, followed by a
+# line starting in lowercase, was wrapped by hand ("...against the whetstone and" / "push it")
+_LINE_END = re.compile(r"""[.!?:;]["')\]]*\s*$|:-\s*$""")
+_LABEL_LINE = re.compile(r"^\s*(?:\*|\**[A-Z][\w /-]{0,30}:\s)")  # "*Pooling: ...", "Note: ..."
+_WRAP_WORDS = frozenset(
+    "and or but nor the a an of to in on at with for by from as that which like than into "
+    "such is are was were be".split()
+)
 
 _LABEL = re.compile(
     r"^\s*(?:[-*+\u2022]\s*|\d{1,3}[.)]\s*|[a-zA-Z][.)]{1,2}\s*)?\**([^:]{1,80}?)\**\s*:"
@@ -155,7 +168,7 @@ def passage_head(text: str) -> str:
 def chunk_answer(answer: str) -> list[str]:
     """Split an answer's text into passage texts, in reading order."""
     texts: list[str] = []
-    for segment in _segments(_whole_blocks(answer.splitlines())):
+    for segment in _segments(_short_runs(_unwrapped(_whole_blocks(answer.splitlines())))):
         if isinstance(segment, _Block):
             texts.extend(_block_passages(segment))
         elif "\n" in segment:  # a code block or table (with the line introducing it): whole
@@ -163,6 +176,71 @@ def chunk_answer(answer: str) -> list[str]:
         else:
             texts.extend(_sentence_windows(segment.strip()))
     return [t for t in texts if t.strip()]
+
+
+def _unwrapped(lines: list[str]) -> list[str]:
+    """The lines with hand-wrapped ones joined: a line that ends mid-sentence and the next
+    line, when the first ends on a comma or a word like "and", or is about as wide as the
+    text's widest line (at most MAX_WRAP_WIDTH: a text wrapped by hand), or is wide and the
+    next starts in lowercase (a paragraph or list item wrapped at 80 columns is one line
+    again)."""
+    width = max((len(line.rstrip()) for line in lines), default=0)
+    full = FULL_LINE_SHARE * width if width <= MAX_WRAP_WIDTH else float("inf")
+    out: list[str] = []
+    for line in lines:
+        if out and _wraps_into(out[-1], line, full):
+            out[-1] = out[-1].rstrip() + " " + line.strip()
+        else:
+            out.append(line)
+    return out
+
+
+def _wraps_into(previous: str, line: str, full_width: float) -> bool:
+    if not previous.strip() or not line.strip() or "\n" in previous or "\n" in line:
+        return False  # (a blank line ends a paragraph; code blocks and tables stay whole)
+    if LIST_ITEM.match(line) or _FENCE.match(line) or _TABLE_ROW.match(line):
+        return False
+    if _LINE_END.search(previous) or line.lstrip().startswith("#") or _LABEL_LINE.match(line):
+        return False
+    last_word = previous.split()[-1].lower()
+    if last_word.endswith(",") or last_word in _WRAP_WORDS:
+        return True  # (a short line starting in lowercase may be meant: "- Relu: f(x) = ...")
+    wide = len(previous.rstrip()) >= MIN_WRAPPED_CHARS
+    if wide and len(previous.rstrip()) >= full_width:
+        return True  # "... a Rectified Linear Unit" / "(ReLU) layer ..."
+    return wide and (line.lstrip()[0].islower() or line.lstrip()[0] == "(")
+
+
+def _short_runs(lines: list[str]) -> list[str]:
+    """The lines with each run of short plain lines joined into one ("Spray it with paste." /
+    "Leave overnight." / "Wipe with a damp cloth." are the steps of one point)."""
+    out: list[str] = []
+    run_words = 0
+    for line in lines:
+        words = len(line.split())
+        short = _is_short_plain(line)
+        if (
+            short
+            and out
+            and _is_short_plain(out[-1].rsplit("\n", 1)[-1])
+            and (run_words + words <= MAX_SHORT_RUN_WORDS)
+        ):
+            out[-1] += "\n" + line
+            run_words += words
+        else:
+            out.append(line)
+            run_words = words
+    return out
+
+
+def _is_short_plain(line: str) -> bool:
+    return (
+        bool(line.strip())
+        and len(line.split()) <= SHORT_LINE_WORDS
+        and not LIST_ITEM.match(line)
+        and not line.rstrip().endswith(":")
+        and not (_FENCE.match(line) or _TABLE_ROW.match(line) or line.lstrip().startswith("#"))
+    )
 
 
 def _whole_blocks(lines: list[str]) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -140,3 +141,76 @@ def test_a_line_of_code_is_no_passage_head() -> None:
 
 def test_an_unclosed_fence_runs_to_the_end_of_the_answer() -> None:
     assert chunk_answer("Run:\n```\nmake all\nmake test") == ["Run:\n```\nmake all\nmake test"]
+
+
+SEED = Path(__file__).resolve().parents[1] / "corpus" / "deep-learning-interview-questions.txt"
+WRAPPED = """Hold the blade at a 15 degree angle against the whetstone and
+push it across the stone in smooth strokes, keeping the angle
+constant. Do ten strokes per side, then hone on a leather strop.
+
+Store the knife on a magnetic strip, never loose in a drawer where
+the edge knocks against other tools."""
+
+
+def test_a_paragraph_wrapped_by_hand_is_one_passage() -> None:
+    passages = chunk_answer(WRAPPED)
+    assert [" ".join(p.split()) for p in passages] == [
+        " ".join(paragraph.split()) for paragraph in WRAPPED.split("\n\n")
+    ]
+
+
+def test_a_line_wrapped_after_a_comma_joins_even_when_short() -> None:
+    assert chunk_answer("Boil a 1:1 mix of water and vinegar,\nthen rinse twice.") == [
+        "Boil a 1:1 mix of water and vinegar, then rinse twice."
+    ]
+
+
+def test_short_step_lines_are_one_passage() -> None:
+    steps = "Spray it with baking soda paste.\nLeave overnight.\nWipe with a damp cloth."
+    assert chunk_answer(steps) == [steps]
+
+
+def test_a_short_item_line_then_its_lowercase_explanation_keeps_its_line_break() -> None:
+    # the seed's "- Relu: f(x) = max(0,x)" / "it returns 0 if ...": meant, not wrapped
+    text = (
+        "There are a lot of activation functions:\n- Relu: f(x) = max(0,x)\n"
+        "it returns 0 if the input is negative and the input itself if it is positive, "
+        "which is fast to compute and does not saturate for positive values of the input.\n"
+        "- Tanh: f(x) = tanh(x)\nit squashes its input into the range between minus one and "
+        "one and is zero centered, which often helps optimization in hidden layers."
+    )
+    assert "- Relu: f(x) = max(0,x)\nit returns 0" in chunk_answer(text)[0]
+
+
+@pytest.mark.parametrize("width", [72, 80, 90, 100])
+def test_the_seed_wrapped_at_a_common_width_gives_the_same_passages(
+    seed_retriever: Retriever, tmp_path: Path, width: int
+) -> None:
+    folded = "\n".join(
+        wrapped
+        for line in SEED.read_text(encoding="utf-8").splitlines()
+        for wrapped in _fold(line, width)
+    )
+    (tmp_path / "seed.txt").write_text(folded + "\n", encoding="utf-8")
+    passages = Retriever.from_path(tmp_path, cache=False).index.passage_texts
+    original = seed_retriever.index.passage_texts
+    # a sentence that ends exactly at a wrap cannot be told from a paragraph end: allow a few
+    assert abs(len(passages) - len(original)) <= 2
+    assert _cut_endings(passages) <= _cut_endings(original)  # no passage ends mid-sentence
+
+
+def _cut_endings(passages: list[str]) -> set[str]:
+    """The last words of passages that end without punctuation (the seed's list items do)."""
+    return {" ".join(p.split()[-3:]) for p in passages if not re.search(r"[.!?:)]\W*$", p)}
+
+
+def _fold(line: str, width: int) -> list[str]:
+    """`fold -s -w width`: break a line at the last space before `width`."""
+    out: list[str] = []
+    while len(line) > width:
+        cut = line.rfind(" ", 0, width)
+        cut = width if cut <= 0 else cut + 1
+        out.append(line[:cut].rstrip())
+        line = line[cut:]
+    out.append(line)
+    return out
