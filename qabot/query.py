@@ -108,14 +108,23 @@ def analyze_query(
 SMALL_TALK = frozenset(
     "thanks thank you thx ty ok okay k kk cool great nice awesome perfect good fine alright "
     "sure yes yep yeah no nope bye goodbye cya hi hello hey cheers got it that makes sense "
-    "understood lol wow hmm much a lot very".split()
+    "understood lol wow hmm much a lot very so there helps helped helpful appreciate "
+    "appreciated excellent brilliant amazing this was is really all again for everyone "
+    "guys mate buddy".split()
+)
+# A turn starting with one of these asks something ("is that good?", "was it helpful?")
+_QUESTION_OPENERS = frozenset(
+    "is are was were do does did can could should would will what why how when where which "
+    "who".split()
 )
 
 
 def is_small_talk(query: str) -> bool:
     """Whether a turn only acknowledges or greets ("thanks!", "ok cool", "got it, bye")."""
     words = re.findall(r"[a-z']+", query.lower())
-    return bool(words) and all(w in SMALL_TALK for w in words)
+    if not words or words[0] in _QUESTION_OPENERS:
+        return False
+    return all(w in SMALL_TALK for w in words)
 
 
 def is_anaphoric(query: str) -> bool:

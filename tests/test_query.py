@@ -144,7 +144,21 @@ def test_a_word_naming_the_kind_of_answer_weighs_less_than_the_subject(
     )
 
 
-@pytest.mark.parametrize("turn", ["thanks", "ok", "thank you!", "cool", "bye", "got it, thanks"])
+@pytest.mark.parametrize(
+    "turn",
+    [
+        "thanks",
+        "ok",
+        "thank you!",
+        "cool",
+        "bye",
+        "got it, thanks",
+        "thank you so much!",
+        "hi there",
+        "that helps",
+        "thanks a lot, that was really helpful",
+    ],
+)
 def test_an_acknowledgement_after_an_answer_does_not_repeat_it(
     seed_retriever: Retriever, turn: str
 ) -> None:
@@ -152,7 +166,9 @@ def test_an_acknowledgement_after_an_answer_does_not_repeat_it(
     assert not answer.answered and answer.results == []
 
 
-@pytest.mark.parametrize("turn", ["ok so how do I fix it?", "thanks, and why does it happen?"])
+@pytest.mark.parametrize(
+    "turn", ["ok so how do I fix it?", "thanks, and why does it happen?", "is there a fix?"]
+)
 def test_a_question_after_an_acknowledgement_is_still_answered(
     seed_retriever: Retriever, turn: str
 ) -> None:
