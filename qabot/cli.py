@@ -72,16 +72,34 @@ def _no_close_question(query: str) -> str:
     return "No question shares its words; qabot list shows them all."
 
 
-def format_answer(answer: Answer, k: int = 1, full: bool = False) -> str:
-    """The terminal layout of an answer (source question, passage, confidence, related)."""
+def _abstained(answer: Answer, threshold: float | None) -> str:
+    """Why an answer was withheld: its confidence, and the threshold it fell below (when a
+    match fell below it: a query matching nothing has no confidence to compare)."""
+    conf = f"confidence {shown_confidence(answer.confidence)}"
+    if threshold is not None and 0 < answer.confidence < threshold:
+        return f"{conf}, below the threshold {shown_threshold(threshold)}"
+    return conf
+
+
+def shown_threshold(value: float) -> str:
+    """A threshold to two decimals, or as given when it has more (0.455 stays 0.455)."""
+    return f"{value:.2f}" if round(value, 2) == value else f"{value:g}"
+
+
+def format_answer(
+    answer: Answer, k: int = 1, full: bool = False, threshold: float | None = None
+) -> str:
+    """The terminal layout of an answer (source question, passage, confidence, related);
+    `threshold`, the one the answer was judged by, is named when qabot abstains below it."""
     out: list[str] = []
     conf = (
         f"confidence {shown_confidence(answer.confidence)} ({confidence_band(answer.confidence)})"
     )
     if answer.resolved_query:
         out.append(f"(read as: {safe(answer.resolved_query)})")
-    if not answer.answered:
-        out.append(f'No answer in this corpus for "{safe(answer.query)}" ({conf}).')
+    if not answer.answered:  # (no band: "high" beside "no answer" reads as a contradiction)
+        why = _abstained(answer, threshold)
+        out.append(f'No answer in this corpus for "{safe(answer.query)}" ({why}).')
         if answer.results:
             out.append("Closest questions:")
             out.extend(_question_lines(answer.results[:3]))
@@ -180,7 +198,9 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
         answer.results = answer.results[: args.k] if args.k_given else answer.results
         out.write(answer.model_dump_json() + "\n")
     else:
-        out.write(format_answer(answer, k=args.k if args.k_given else 1, full=args.full) + "\n")
+        k = args.k if args.k_given else 1
+        threshold = retriever.config.threshold
+        out.write(format_answer(answer, k=k, full=args.full, threshold=threshold) + "\n")
     return 0
 
 
@@ -192,7 +212,11 @@ def _ask_batch(retriever: Retriever, args: argparse.Namespace, lines: TextIO, ou
         query = line.rstrip("\r\n").removeprefix("\ufeff")  # a BOM is no part of a query
         try:
             answer = retriever.ask(query, k=args.k)
-            text = answer.model_dump_json() if args.json else format_answer(answer, full=args.full)
+            text = (
+                answer.model_dump_json()
+                if args.json
+                else format_answer(answer, full=args.full, threshold=retriever.config.threshold)
+            )
         except QabotError as exc:
             status = EXIT_BAD_INPUT
             shown = _printable(query)

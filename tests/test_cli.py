@@ -107,6 +107,15 @@ def test_ask_abstains_with_no_answer_and_exit_zero(qabot: Run) -> None:
     assert "No answer" in result.stdout
 
 
+def test_an_abstention_under_the_threshold_names_it(qabot: Run) -> None:
+    result = qabot("ask", "--threshold", "1", "why batch norm")
+    assert result.returncode == 0, result.stderr
+    first = result.stdout.splitlines()[0]
+    assert first.startswith('No answer in this corpus for "why batch norm" (confidence 0.9')
+    assert first.endswith(", below the threshold 1.00).")
+    assert "(high)" not in result.stdout
+
+
 def test_ask_json_follows_the_answer_contract(qabot: Run) -> None:
     result = qabot("ask", "--json", "why batch norm")
     assert result.returncode == 0, result.stderr
