@@ -49,7 +49,7 @@ def unknown_share(index: CorpusIndex, query: QueryTerms) -> float:
     terms = list(query.weights)
     if not terms:
         return 1.0
-    unknown = [t for t in terms if t not in index.lexicon.terms]
+    unknown = [t for t in terms if t not in index.lexicon.terms and t not in index.ask_terms]
     return sum(rarity(query.words.get(t, t)) for t in unknown) / len(terms)
 
 

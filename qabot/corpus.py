@@ -21,7 +21,7 @@ BUILTIN_SYNONYMS = Path(__file__).with_name("synonyms.txt")
 # Words naming what a question asks about its subject rather than the subject: in "How to
 # know whether ... exploding gradients?" (know whether = sign) the signs are the point.
 # Each stands for its thesaurus group ("effect" also for benefit, advantage, pro, upside).
-ASK_WORDS = "sign fix reason type example difference effect"
+ASK_WORDS = "sign fix reason type example difference effect formula"
 
 
 @dataclass

@@ -51,6 +51,7 @@ class QueryTerms:
     sequences: list[tuple[list[str], float]] = field(default_factory=list)
     words: dict[str, str] = field(default_factory=dict)  # term -> the first word that gave it
     context: set[str] = field(default_factory=set)  # terms that came from the previous turn
+    own: set[str] = field(default_factory=set)  # terms of the turn itself
     named: set[str] = field(default_factory=set)  # terms of whole tokens (not phrase parts)
 
     def add(self, query_tokens: list[Token], weight: float, part_weight: float = 1.0) -> None:
@@ -98,6 +99,7 @@ def analyze_query(
         result.context = {t.term for t in context_tokens if not t.stop}
     query_tokens = index.lexicon.expand(tokens(query, index.phrases), index.phrases)
     result.add(query_tokens, 1.0, part_weight)
+    result.own = {t.term for t in query_tokens if not t.stop}
     if ask_weight != 1.0:
         for t in index.ask_terms & result.weights.keys():
             result.weights[t] *= ask_weight

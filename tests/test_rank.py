@@ -311,13 +311,30 @@ def test_seed_relu_gets_the_relu_item_not_leaky_relu(seed_retriever: Retriever, 
     assert "- Relu: f(x)" in seed_retriever.ask(query).results[0].passage
 
 
-def test_the_previous_turn_s_terms_do_not_pick_the_passage(layered: Retriever) -> None:
-    # even weighted far above the new turn, "squeezer" from the previous turn is topic only
+def test_the_new_turn_s_point_outweighs_the_previous_turn_s(layered: Retriever) -> None:
+    # weighted as fully as a follow-up ever weighs it, "squeezer" from the previous turn
+    # does not beat the point the new turn names
     index, config = layered.index, layered.config
-    query = analyze_query(index, "the rebuilder", context="the squeezer", context_weight=5.0)
+    query = analyze_query(index, "the rebuilder", context="the squeezer", context_weight=1.0)
     fused = score(index, query, config).fused
     chosen = choose_passage(index, query, fused, 0, config)
     assert index.passage_texts[chosen].startswith("Rebuilder:")
+
+
+@pytest.mark.parametrize(
+    ("context", "turn", "passage"),
+    [
+        ("what is relu", "what is its formula?", "- Relu: f(x) = max(0,x)"),
+        ("what is sigmoid", "what are its problems?", "- Sigmoid function:"),
+    ],
+)
+def test_the_previous_turn_s_subject_is_part_of_a_follow_up_s_point(
+    seed_retriever: Retriever, context: str, turn: str, passage: str
+) -> None:
+    # "relu" is no topic of the activation functions' question: it picks the passage
+    answer = seed_retriever.ask(turn, context=context)
+    assert answer.answered and answer.results[0].question_id == seed_id(2)
+    assert passage in answer.results[0].passage
 
 
 @pytest.fixture(scope="module")
@@ -355,3 +372,22 @@ def test_names_given_as_examples_in_passing_do_not_make_a_passage_about_them() -
     assert retriever.ask("sprocket").results[0].question_id == "notes:q1"
     gizmo = retriever.ask("gizmo").results[0]
     assert "(e.g. sprocket, gear)" in gizmo.passage  # shown as written
+
+
+@pytest.mark.parametrize(
+    ("query", "passage"),
+    [
+        ("relu formula", "- Relu: f(x) = max(0,x)"),
+        ("sigmoid formula", "- Sigmoid function: f(x)"),
+        ("equation of softmax", "- Softmax:"),
+    ],
+)
+def test_asking_for_a_formula_answers_with_the_passage_that_defines_the_subject(
+    seed_retriever: Retriever, query: str, passage: str
+) -> None:
+    # "formula" names the kind of answer, not a subject the corpus lacks: it neither lowers
+    # the confidence nor dilutes the head naming exactly the subject ("Relu", not "Leaky ReLU")
+    answer = seed_retriever.ask(query)
+    assert answer.answered
+    assert answer.results[0].question_id == seed_id(2)
+    assert passage in answer.results[0].passage
