@@ -50,8 +50,7 @@ class QueryTerms:
     weights: dict[str, float] = field(default_factory=dict)
     sequences: list[tuple[list[str], float]] = field(default_factory=list)
     words: dict[str, str] = field(default_factory=dict)  # term -> the first word that gave it
-    context: set[str] = field(default_factory=set)  # terms that came from the previous turn
-    own: set[str] = field(default_factory=set)  # terms of the turn itself
+    own: set[str] = field(default_factory=set)  # terms of the turn itself (not the previous)
     named: set[str] = field(default_factory=set)  # terms of whole tokens (not phrase parts)
 
     def add(self, query_tokens: list[Token], weight: float, part_weight: float = 1.0) -> None:
@@ -96,7 +95,6 @@ def analyze_query(
     if context:
         context_tokens = index.lexicon.expand(tokens(context, index.phrases), index.phrases)
         result.add(context_tokens, context_weight, part_weight)
-        result.context = {t.term for t in context_tokens if not t.stop}
     query_tokens = index.lexicon.expand(tokens(query, index.phrases), index.phrases)
     result.add(query_tokens, 1.0, part_weight)
     result.own = {t.term for t in query_tokens if not t.stop}

@@ -217,8 +217,9 @@ def choose_passage(
     """
     lo, hi = index.passage_range(entry)
     topic = index.topic_terms(entry)
+    own = query.own or query.weights.keys()  # (terms built by hand are all the turn's own)
     point = {
-        t: w * (CONTEXT_POINT_SHARE if t not in query.own else 1.0)
+        t: w * (1.0 if t in own else CONTEXT_POINT_SHARE)
         for t, w in query.weights.items()
         if t not in topic
     }
