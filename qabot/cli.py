@@ -38,10 +38,16 @@ def label(entry_id: str) -> str:
     return entry_id.rsplit(":", 1)[-1].upper()
 
 
-def shown_confidence(value: float) -> str:
-    """A confidence to two decimals, rounded down: 0.9985 under a threshold of 1 shows as
-    0.99, not as a 1.00 that reads like a pass."""
-    return f"{math.floor(value * 100 + 1e-9) / 100:.2f}"
+def shown_confidence(value: float, below: float | None = None) -> str:
+    """A confidence rounded to two decimals (0.1865 shows as 0.19), the same in every view;
+    with `below`, a threshold it fell under, with the decimals that keep it under: 0.9985
+    under a threshold of 1 shows as 0.9985, not as a 1.00 that reads like a pass."""
+    for places in (2, 3, 4):  # (Answer.confidence has four decimals)
+        scale = 10**places
+        shown = f"{math.floor(value * scale + 0.5 + 1e-9) / scale:.{places}f}"  # half up
+        if below is None or float(shown) < below:
+            return shown
+    return str(value)
 
 
 def confidence_band(value: float) -> str:
@@ -75,10 +81,10 @@ def _no_close_question(query: str) -> str:
 def _abstained(answer: Answer, threshold: float | None) -> str:
     """Why an answer was withheld: its confidence, and the threshold it fell below (when a
     match fell below it: a query matching nothing has no confidence to compare)."""
-    conf = f"confidence {shown_confidence(answer.confidence)}"
     if threshold is not None and 0 < answer.confidence < threshold:
-        return f"{conf}, below the threshold {shown_threshold(threshold)}"
-    return conf
+        conf = shown_confidence(answer.confidence, below=threshold)
+        return f"confidence {conf}, below the threshold {shown_threshold(threshold)}"
+    return f"confidence {shown_confidence(answer.confidence)}"
 
 
 def shown_threshold(value: float) -> str:

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
@@ -347,11 +348,41 @@ def test_help_exits_0_and_gives_an_example(qabot: Run, command: list[str]) -> No
 
 
 @pytest.mark.parametrize(
-    ("value", "shown"), [(0.9985, "0.99"), (1.0, "1.00"), (0.29, "0.29"), (0.4499, "0.44")]
+    ("value", "shown"),
+    [(0.1865, "0.19"), (0.185, "0.19"), (0.1849, "0.18"), (0.9985, "1.00"), (0.29, "0.29")],
 )
-def test_a_confidence_is_shown_rounded_down(value: float, shown: str) -> None:
-    # never "1.00" for a query that missed a threshold of 1, nor "0.45" for one under 0.45
+def test_a_confidence_is_shown_rounded(value: float, shown: str) -> None:
     assert shown_confidence(value) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "threshold", "shown"),
+    [
+        (0.9985, 1.0, "0.999"),
+        (0.99995, 1.0, "0.99995"),
+        (0.4499, 0.45, "0.4499"),
+        (0.4449, 0.45, "0.44"),
+        (0.2, 0.45, "0.20"),
+    ],
+)
+def test_a_confidence_under_a_threshold_never_shows_as_reaching_it(
+    value: float, threshold: float, shown: str
+) -> None:
+    assert shown_confidence(value, below=threshold) == shown
+
+
+def test_text_answers_show_the_json_confidence_rounded(qabot: Run) -> None:
+    queries = ["relu", "what is momentum", "learning rate", "autoencodr", "what is a gpu"]
+    stdin = "\n".join(queries) + "\n"
+    confidences = [
+        json.loads(line)["confidence"]
+        for line in qabot("ask", "--json", "-", stdin=stdin).stdout.splitlines()
+    ]
+    texts = qabot("ask", "-", stdin=stdin).stdout.split("\n---\n")
+    assert len(texts) == len(confidences) == len(queries)
+    for value, text in zip(confidences, texts, strict=True):
+        rounded = Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        assert f"confidence {rounded}" in text
 
 
 def test_list_shows_a_document_whose_questions_are_all_unanswered(
