@@ -213,7 +213,9 @@ class Retriever:
             keeps_subject and self._holds_subject(terms, merged)
         ):  # "and exploding ones?" after vanishing, not "how does it help with exploding?"
             return alone
-        if not self._meets_own_subject(terms, merged):  # "capital of France?" after Q6
+        if not self._meets_own_subject(terms, merged) and not (
+            keeps_subject and self._speaks_corpus(terms)
+        ):  # "capital of France?" after Q6; but "why does it happen?" asks about the subject
             return alone
         leans = merged.answered and merged.confidence > alone.confidence
         if (short and is_anaphoric(text)) or leans:
@@ -241,6 +243,11 @@ class Retriever:
             return False
         entry = self._ids[merged.best.question_id.lower()]
         return all(self.index.entry_contains(t, entry) for t in subject)
+
+    def _speaks_corpus(self, terms: QueryTerms) -> bool:
+        """Whether every word of a turn's own subject is one the corpus uses ("happen",
+        "cause"; not "invent" or "capital"): said of "it", they may ask about its subject."""
+        return all(t in self.index.lexicon.terms for t in self._own_subject(terms))
 
     def _own_subject(self, terms: QueryTerms) -> set[str]:
         """The terms naming a turn's own subject: whole words or phrases (not each word of a

@@ -207,6 +207,28 @@ def test_a_pronoun_follow_up_about_another_subject_stays_with_the_previous_one(
     assert passage in answer.results[0].passage
 
 
+@pytest.mark.parametrize(
+    ("context", "turn", "number"),
+    [
+        ("loss not decreasing after a few epochs", "why does it happen?", 10),
+        ("my loss is not decreasing", "what causes it?", 10),
+    ],
+)
+def test_a_pronoun_follow_up_in_the_corpus_s_words_asks_about_the_previous_subject(
+    seed_retriever: Retriever, context: str, turn: str, number: int
+) -> None:
+    answer = seed_retriever.ask(turn, context=context)
+    assert answer.answered and answer.resolved_query is not None
+    assert answer.results[0].question_id == seed_id(number)
+
+
+@pytest.mark.parametrize("turn", ["who invented it?", "how do I pronounce it?"])
+def test_a_pronoun_follow_up_about_something_the_corpus_never_says_is_not_answered(
+    seed_retriever: Retriever, turn: str
+) -> None:
+    assert not seed_retriever.ask(turn, context="why batch norm").answered
+
+
 def test_a_follow_up_whose_words_many_questions_share_keeps_the_topic(
     seed_retriever: Retriever,
 ) -> None:
