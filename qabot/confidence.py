@@ -108,6 +108,29 @@ def question_share(index: CorpusIndex, query: QueryTerms, entry: int) -> float:
 SPECIFIC_RARITY = 0.45
 
 
+# A short query ("what is adam", "LSTM") answered by an entry that only mentions its subject
+# in passing is scaled by this: the answer is about something else.
+PASSING_MENTION = 0.5
+SHORT_SUBJECT_TERMS = 2
+
+
+def about_subject(index: CorpusIndex, query: QueryTerms, entry: int) -> float:
+    """1 when the entry is about the subject of a short query (its question names it, a
+    passage head defines it, or a sentence of its answer opens with it; see
+    `CorpusIndex.lead_terms`), else PASSING_MENTION.  Longer queries and follow-ups (read
+    with the previous turn's words) are not judged: 1."""
+    subject = query.named - index.ask_terms
+    if not 0 < len(subject) <= SHORT_SUBJECT_TERMS or not query.own >= query.weights.keys():
+        return 1.0
+    lo, hi = index.passage_range(entry)
+    for term in subject:
+        if term in index.topic_terms(entry) or term in index.lead_terms(entry):
+            return 1.0
+        if index.passage_heads.contains(term, lo, hi):
+            return 1.0
+    return PASSING_MENTION
+
+
 def specificity(index: CorpusIndex, query: QueryTerms, entry: int) -> float:
     """English rarity of the rarest query word the entry contains, up to SPECIFIC_RARITY and
     in its units, squared (0 when none matches, 1 for a word that names a subject).

@@ -15,13 +15,15 @@ from qabot.errors import EmptyCorpusError
 from qabot.index import TermIndex, build_bm25, build_tfidf
 from qabot.lexicon import Lexicon
 from qabot.models import Entry
-from qabot.text import PhraseTable, find_acronyms, terms, word_features
+from qabot.text import PhraseTable, find_acronyms, terms, tokens, word_features
 
 BUILTIN_SYNONYMS = Path(__file__).with_name("synonyms.txt")
 # Words naming what a question asks about its subject rather than the subject: in "How to
 # know whether ... exploding gradients?" (know whether = sign) the signs are the point.
 # Each stands for its thesaurus group ("effect" also for benefit, advantage, pro, upside).
 ASK_WORDS = "sign fix reason type example difference effect formula"
+LEAD_TERMS = 4  # the terms a sentence opens with name what it is about
+_SENTENCES = re.compile(r"\n|(?<=[.!?])\s+")
 
 
 @dataclass
@@ -45,6 +47,7 @@ class CorpusIndex:
     # an index built in this process: its paths are as the corpus was named); see cache.py
     source_base: str = ""
     _topics: dict[int, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
+    _leads: dict[int, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
 
     def passage_range(self, entry: int) -> tuple[int, int]:
         """The [start, end) passage indices of an entry (passages are stored in entry order)."""
@@ -79,6 +82,22 @@ class CorpusIndex:
             self._topics[entry] = topic
         return topic
 
+    def lead_terms(self, entry: int) -> frozenset[str]:
+        """The terms an entry's answer talks about: the first LEAD_TERMS content terms of each
+        sentence and line of its passages ("Other optimizers, like Adadelta, RMSProp, and
+        Adam", not "... like in GRUs and LSTMs" at a sentence's end).  Kept once computed."""
+        leads = self._leads.get(entry)
+        if leads is None:
+            lo, hi = self.passage_range(entry)
+            leads = frozenset(
+                t
+                for p in range(lo, hi)
+                for sentence in _SENTENCES.split(self.passage_texts[p])
+                for t in _content_terms(sentence, self.phrases)[:LEAD_TERMS]
+            )
+            self._leads[entry] = leads
+        return leads
+
     @cached_property
     def ask_terms(self) -> frozenset[str]:
         """The terms of `ASK_WORDS` under this corpus's phrase table (derived once)."""
@@ -100,6 +119,11 @@ class CorpusIndex:
         first = np.ones(len(self.passage_entry), dtype=bool)
         first[1:] = self.passage_entry[1:] != self.passage_entry[:-1]
         return first
+
+
+def _content_terms(text: str, phrases: PhraseTable) -> list[str]:
+    """The terms of a text's words and phrases, a phrase once (not also its words)."""
+    return [t.term for t in tokens(text, phrases) if not t.stop and not t.part]
 
 
 def read_synonyms(path: Path) -> list[list[str]]:

@@ -15,7 +15,7 @@ from typing import Literal
 
 import numpy as np
 
-from qabot.confidence import confidence, confidence_features, specificity
+from qabot.confidence import about_subject, confidence, confidence_features, specificity
 from qabot.corpus import CorpusIndex
 from qabot.index import TermIndex, tfidf_query
 from qabot.query import QueryTerms, RankedEntry
@@ -278,4 +278,5 @@ def rank(index: CorpusIndex, query: QueryTerms, config: RankConfig, k: int) -> R
     value = confidence(features, config.calibration)
     if ranked:
         value *= specificity(index, query, ranked[0].entry)
+        value *= about_subject(index, query, ranked[0].entry)
     return Ranking(scores, ranked, features, value)

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import math
 
-from qabot.confidence import confidence, coverage, question_share, specificity, unknown_share
+from conftest import make_entry, seed_id
+
+from qabot.confidence import (
+    PASSING_MENTION,
+    about_subject,
+    confidence,
+    coverage,
+    question_share,
+    specificity,
+    unknown_share,
+)
 from qabot.query import analyze_query
 from qabot.retriever import Retriever
 
@@ -97,3 +107,41 @@ def test_a_query_of_everyday_words_only_is_not_answered(seed_retriever: Retrieve
         assert answer.confidence < seed_retriever.config.threshold
     assert seed_retriever.ask("dropout").answered
     assert seed_retriever.ask("momentum").answered
+
+
+def _mentions() -> Retriever:
+    """Widgets are the subject of one sentence and mentioned at the end of another."""
+    answer = (
+        "Gizmos are small devices with one button that people press all day long.\n"
+        "Some of the best gizmos are built in factories that also make sprockets and widgets.\n"
+        "Flanges hold the button in place."
+    )
+    return Retriever.from_entries([make_entry(1, "What is a gizmo?", answer)])
+
+
+def test_a_short_query_about_a_word_mentioned_in_passing_is_scaled_down() -> None:
+    retriever = _mentions()
+    index = retriever.index
+
+    def role(query: str) -> float:
+        return about_subject(index, retriever.analyze(query), 0)
+
+    assert role("what are widgets") == PASSING_MENTION  # the end of a sentence only
+    assert role("flanges") == 1.0  # a sentence opens with it
+    assert role("gizmo") == 1.0  # the question's subject
+    assert role("how do factories make sprockets and widgets today") == 1.0  # not short
+
+
+def test_a_follow_up_is_not_judged_by_its_subject_alone() -> None:
+    retriever = _mentions()
+    query = retriever.analyze("what are widgets", "what is a gizmo")
+    assert about_subject(retriever.index, query, 0) == 1.0
+
+
+def test_seed_terms_mentioned_in_passing_are_not_answered(seed_retriever: Retriever) -> None:
+    for query in ["LSTM", "what is adam", "explain backprop", "what is a transformer"]:
+        answer = seed_retriever.ask(query)
+        assert not answer.answered, query
+        assert answer.results, query  # the mention is still offered as a suggestion
+    assert seed_retriever.ask("early stopping").results[0].question_id == seed_id(3)
+    assert seed_retriever.ask("early stopping").answered  # "... callbacks for early stopping"
