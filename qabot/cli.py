@@ -103,6 +103,11 @@ def format_answer(
     )
     if answer.resolved_query:
         out.append(f"(read as: {safe(answer.resolved_query)})")
+    shared = _shared_number(answer)
+    if shared is not None:
+        out.append(f"Several documents have a Q{shared}; ask for one by its id:")
+        out.extend(_id_lines(answer.results))
+        return "\n".join(out)
     if not answer.answered:  # (no band: "high" beside "no answer" reads as a contradiction)
         why = _abstained(answer, threshold)
         out.append(f'No answer in this corpus for "{safe(answer.query)}" ({why}).')
@@ -126,6 +131,29 @@ def format_answer(
         out.append("")
         out.append("(use --full for the whole answer)")
     return "\n".join(out)
+
+
+def _shared_number(answer: Answer) -> int | None:
+    """The question number a query names when several documents have it ("Q3" in a folder):
+    qabot then lists those questions instead of choosing one."""
+    from qabot.query import question_number
+
+    number = None if answer.answered else question_number(answer.query)
+    hits = answer.results
+    if number is None or len(hits) < 2:
+        return None
+    if all(h.question_id.lower().endswith(f":q{number}") for h in hits):
+        return number
+    return None
+
+
+def _id_lines(hits: Sequence[Hit]) -> list[str]:
+    """One "  - notes/a:q3  question" line per hit, its id being what to ask for it."""
+    return [
+        f"  - {safe(h.question_id)}  {safe(h.question)}"
+        + ("" if h.answer else "  (unanswered in its document)")
+        for h in hits
+    ]
 
 
 def shown_path(path: str) -> str:

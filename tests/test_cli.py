@@ -405,11 +405,31 @@ def test_suggestions_sharing_a_label_name_their_documents(qabot: Run, tmp_path: 
     (folder / "a.txt").write_text("Q1: What is dropout?\nAnswer: Zeroing random units.\n")
     (folder / "b.txt").write_text("Q1: What is dropout?\nAnswer: A regularizer.\n")
     (folder / "c.txt").write_text("Q1: What is momentum?\nAnswer: An average of updates.\n")
-    numbered = qabot("ask", "--corpus", str(folder), "Q1").stdout
-    assert "  - Q1: What is dropout?  (" in numbered and "a.txt)" in numbered
-    assert "b.txt)" in numbered and "c.txt)" in numbered
+    closest = qabot("ask", "--corpus", str(folder), "--threshold", "1", "dropout").stdout
+    assert "  - Q1: What is dropout?  (" in closest and "a.txt)" in closest
+    assert "b.txt)" in closest
     related = qabot("ask", "--corpus", str(folder), "dropout").stdout.split("Related questions:")
     assert "b.txt)" in related[1]  # another "Q1" than the one shown above it
+
+
+def test_a_number_several_documents_share_lists_their_ids(qabot: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    (folder / "mycorp").mkdir(parents=True)
+    (folder / "mycorp" / "drinks.txt").write_text(
+        "Q1: What is tea?\nA: Leaves in water.\nQ2: What is espresso?\nA: Pressed coffee.\n"
+    )
+    (folder / "mycorp" / "food.txt").write_text(
+        "Q1: What is bread?\nA: Baked dough.\nQ2: What is pasta?\n"
+    )
+    result = qabot("ask", "--corpus", str(folder), "Q2")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "Several documents have a Q2; ask for one by its id:",
+        "  - mycorp/drinks:q2  What is espresso?",
+        "  - mycorp/food:q2  What is pasta?  (unanswered in its document)",
+    ]
+    by_id = qabot("ask", "--corpus", str(folder), "mycorp/drinks:q2")
+    assert by_id.stdout.startswith("Q2: What is espresso?")  # a listed id answers as printed
 
 
 def test_index_that_cannot_be_written_exits_2_naming_the_folder(qabot: Run, tmp_path: Path) -> None:
