@@ -234,6 +234,14 @@ def build_tfidf(texts: Sequence[str], analyzer: Callable[[str], list[str]]) -> T
     """scikit-learn TF-IDF (sublinear tf, smooth idf, l2 rows) with our own analyzer."""
     from sklearn.feature_extraction.text import TfidfVectorizer  # ~1 s import: build-time only
 
+    if not any(analyzer(text) for text in texts):  # (sklearn refuses an empty vocabulary)
+        empty = SparseScorer(
+            np.zeros(1, dtype=np.int64),
+            np.zeros(0, dtype=np.int32),
+            np.zeros(0, dtype=np.float32),
+            len(texts),
+        )
+        return TermIndex({}, empty, np.zeros(0))
     vectorizer = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, dtype=np.float32)
     matrix = vectorizer.fit_transform(texts)
     vocabulary = {term: int(i) for term, i in vectorizer.vocabulary_.items()}

@@ -47,3 +47,17 @@ def test_every_error_a_tool_may_catch_is_importable_from_qabot() -> None:
     assert issubclass(qabot.EmptyCorpusError, qabot.QabotError)
     with pytest.raises(qabot.EmptyCorpusError):
         qabot.Retriever.from_entries([])
+
+
+def test_entries_whose_questions_have_no_words_are_answered_by_their_answers() -> None:
+    import qabot
+
+    source = qabot.Source(path="notes", line_start=1, line_end=1)
+    retriever = qabot.Retriever.from_entries(
+        [
+            qabot.Entry(id="a", question="", answer="Sprockets mesh with chains.", source=source),
+            qabot.Entry(id="b", question="?", answer="Flanges hold the wheel.", source=source),
+        ]
+    )
+    assert retriever.ask("sprockets").results[0].question_id == "a"
+    assert retriever.ask("flanges").results[0].question_id == "b"
