@@ -33,13 +33,21 @@ _PLAIN_TERM = re.compile(r"[^\W_]+(?: [^\W_]+)*")
 HIGHLIGHT_STYLE = "bold reverse"
 
 
-def emphasize(markdown: str, terms: Iterable[str]) -> str:
-    """Markdown source with the plain matched terms wrapped in `**`, code spans left alone."""
+def term_pattern(terms: Iterable[str], border: str = r"\w") -> re.Pattern[str] | None:
+    """A pattern finding the plain terms as whole words (longest first), none if no term is
+    plain; `border` is the character class a match may not touch on either side."""
     words = sorted({t for t in terms if _PLAIN_TERM.fullmatch(t)}, key=len, reverse=True)
     if not words:
-        return markdown
+        return None
     alternatives = "|".join(" ".join(map(re.escape, w.split())) for w in words)
-    pattern = re.compile(rf"(?<![\w*])({alternatives})(?![\w*])", re.IGNORECASE)
+    return re.compile(rf"(?<![{border}])({alternatives})(?![{border}])", re.IGNORECASE)
+
+
+def emphasize(markdown: str, terms: Iterable[str]) -> str:
+    """Markdown source with the plain matched terms wrapped in `**`, code spans left alone."""
+    pattern = term_pattern(terms, border=r"\w*")
+    if pattern is None:
+        return markdown
     parts = markdown.split("`")
     # even parts are outside backtick code spans
     return "`".join(pattern.sub(r"**\1**", p) if i % 2 == 0 else p for i, p in enumerate(parts))
@@ -61,28 +69,16 @@ def keep_line_breaks(markdown: str) -> str:
     return "\n".join(lines)
 
 
-# What Markdown reads as syntax inside a line (emphasis, code, links, HTML, entities,
-# tables, escapes): escaped in text that is not Markdown, so it shows as written
-_INLINE_SYNTAX = re.compile(r"([\\`*_\[\]<>&|~#!])")
-# A line that Markdown reads as a rule or a heading underline ("-----", "=====")
-_RULE_LINE = re.compile(r"^(\s*)([-=_*])(?=[-=_*\s]*$)")
-
-
-def as_markdown_text(text: str) -> str:
-    """Plain text as Markdown source that renders it character for character: inline
-    syntax is escaped; line structure (list items, paragraphs) still reads as Markdown."""
-    lines = (_INLINE_SYNTAX.sub(r"\\\1", line) for line in text.split("\n"))
-    return "\n".join(_RULE_LINE.sub(r"\1\\\2", line) for line in lines)
-
-
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 
 
 def plain(text: str, terms: Sequence[str] = ()) -> Text:
-    """Corpus text as a plain Rich Text (never parsed as markup), with terms highlighted."""
+    """Corpus text as a plain Rich Text (never parsed as markup, lines and list markers as
+    written), with the terms highlighted as whole words."""
     result = Text(safe(text))
-    if terms:
-        result.highlight_words(terms, HIGHLIGHT_STYLE, case_sensitive=False)
+    pattern = term_pattern(terms)
+    if pattern is not None:
+        result.highlight_regex(pattern, HIGHLIGHT_STYLE)
     return result
 
 
@@ -135,7 +131,8 @@ class NoticeMessage(Static):
 
 
 class AnswerMessage(Vertical):
-    """One answer: source question, passage (Markdown), confidence and related questions."""
+    """One answer: source question, passage (Markdown from a Markdown file, else plain text),
+    confidence and related questions."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("f", "toggle_full", "Full answer")]
 
@@ -169,7 +166,10 @@ class AnswerMessage(Vertical):
         yield Static(heading, classes="question")
         if self.resolved_query:
             yield Static(Content(f"read as: {safe(self.resolved_query)}"), classes="resolved")
-        yield Markdown(self._markdown(), classes="passage")
+        if self.is_markdown:
+            yield Markdown(self._markdown(), classes="passage")
+        else:  # shown as written: Markdown would make "- a" a bullet and "1." a list
+            yield Static(self._plain(), classes="passage")
         yield Static(Content(self._meta()), classes=f"badge band-{self.band}")
         if self.related:
             yield Static(Content("Related questions"), classes="related-title")
@@ -177,18 +177,24 @@ class AnswerMessage(Vertical):
                 ((h.question_id, h.question) for h in self.related), classes="related"
             )
 
+    def _shown(self) -> str:
+        return self.answer if self.full else self.passage
+
     def _markdown(self) -> str:
-        text = safe(self.answer if self.full else self.passage)
-        if not self.is_markdown:  # "List<String>", "2*3*4" and "__init__" show as written
-            text = as_markdown_text(text)
-        return emphasize(keep_line_breaks(text), self.terms)
+        return emphasize(keep_line_breaks(safe(self._shown())), self.terms)
+
+    def _plain(self) -> Text:
+        return plain(self._shown(), self.terms)
 
     def action_toggle_full(self) -> None:
         """Switch between the best passage and the whole answer (none when they are one)."""
         if self.passage == self.answer:
             return
         self.full = not self.full
-        self.query_one(".passage", Markdown).update(self._markdown())
+        if self.is_markdown:
+            self.query_one(".passage", Markdown).update(self._markdown())
+        else:
+            self.query_one(".passage", Static).update(self._plain())
         self.query_one(".badge", Static).update(Content(self._meta()))
         if self.full:  # read the whole answer from its top, not from where it ends
             if isinstance(self.parent, Widget):

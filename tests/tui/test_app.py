@@ -12,7 +12,7 @@ import pytest
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Markdown, OptionList, Static
+from textual.widgets import OptionList, Static
 
 from qabot.models import Answer, Entry, Source
 from qabot.retriever import Retriever
@@ -169,10 +169,10 @@ def test_full_answer_key_expands_the_latest_message(retriever: Retriever) -> Non
     async def scenario(app: QabotApp, pilot: Pilot) -> None:
         await ask(pilot, "why batch norm")
         message = app.query_one(AnswerMessage)
-        passage = message.query_one(Markdown).source
+        passage = text_of(message.query_one(".passage"))
         await pilot.press("ctrl+o")
         await pilot.pause()
-        full = message.query_one(Markdown).source
+        full = text_of(message.query_one(".passage"))
         assert len(full) > len(passage)
         assert "Faster Training" in full
         assert "Faster Training" not in passage
@@ -567,6 +567,42 @@ def test_a_plain_text_answer_shows_every_character_as_written() -> None:
         assert "-----" in shown
 
     play(QabotApp(retriever=_one_entry(PLAIN_ANSWER, "notes.txt")), scenario)
+
+
+# lines that Markdown would turn into bullets, a numbered list, a heading, a quote, code
+PLAIN_LINES_ANSWER = (
+    "A generic list of activations:\n"
+    "- Relu: f(x) = max(0,x)\n"
+    "* Tanh: squashes to (-1, 1)\n"
+    "3. Sigmoid\n"
+    "\n"
+    "\n"
+    "    indented = True\n"
+    "# not a heading\n"
+    "> not a quote"
+)
+
+
+def test_a_plain_text_answer_keeps_its_list_markers_and_lines_as_written() -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "what is a generic list")
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert PLAIN_LINES_ANSWER in text_of(app.query_one(AnswerMessage))
+
+    play(QabotApp(retriever=_one_entry(PLAIN_LINES_ANSWER, "notes.txt")), scenario)
+
+
+def test_a_plain_text_answer_highlights_whole_query_terms() -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "generic names")
+        passage = app.query_one(AnswerMessage).query_one(".passage", Static).visual
+        marked = [passage.plain[s.start : s.end] for s in passage.spans]  # type: ignore[union-attr]
+        assert marked == ["generic", "Names"]  # not the "names" inside "surnames"
+        assert passage.plain == answer  # type: ignore[union-attr]
+
+    answer = "A generic list: surnames and Names."
+    play(QabotApp(retriever=_one_entry(answer, "notes.txt")), scenario)
 
 
 def test_a_markdown_answer_is_rendered_as_markdown() -> None:
