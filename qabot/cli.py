@@ -258,13 +258,21 @@ def _ask_batch(retriever: Retriever, args: argparse.Namespace, lines: TextIO, ou
             text = (
                 json.dumps(error, ensure_ascii=False, separators=(",", ":"))
                 if args.json
-                else f'error: line {number} ("{safe(shown)}"): {exc}'
+                else f'error: line {number} ("{safe(_clipped(shown))}"): {exc}'
             )
         if number > 1 and not args.json:
             out.write(BATCH_SEPARATOR + "\n")
         out.write(text + "\n")
         out.flush()
     return status
+
+
+SHOWN_QUERY_CHARS = 60  # of a bad query, repeated in a text batch error
+
+
+def _clipped(text: str) -> str:
+    """The start of a long text, "…" marking the cut (the error says how long it is)."""
+    return text if len(text) <= SHOWN_QUERY_CHARS else text[:SHOWN_QUERY_CHARS] + "…"
 
 
 def _printable(text: str) -> str:

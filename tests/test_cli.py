@@ -166,6 +166,14 @@ def test_text_batch_separates_answers_and_numbers_bad_lines(qabot: Run) -> None:
     assert len(blocks) == 3 and blocks[1] == 'error: line 2 (""): query is empty'
 
 
+def test_text_batch_error_shows_the_start_of_a_long_line(qabot: Run) -> None:
+    result = qabot("ask", "-", stdin="why " * 625 + "\nwhat is momentum\n")
+    first = result.stdout.split("\n---\n")[0]
+    assert result.returncode == 2
+    assert first.startswith('error: line 1 ("' + ("why " * 15)[:60] + '…"): query is too long')
+    assert len(first) < 140
+
+
 def test_list_prints_one_line_per_question(qabot: Run) -> None:
     result = qabot("list")
     lines = result.stdout.splitlines()
