@@ -440,6 +440,23 @@ def test_a_number_several_documents_share_lists_their_ids(qabot: Run, tmp_path: 
     assert by_id.stdout.startswith("Q2: What is espresso?")  # a listed id answers as printed
 
 
+def test_folder_notes_are_printed_when_the_index_is_built_not_when_loaded(
+    qabot: Run, tmp_path: Path
+) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Q1: What is dropout?\nAnswer: Zeroing random units.\n")
+    (folder / "b.txt").write_text("Q1: What is dropout?\nAnswer: A regularizer.\n")
+    (folder / "bad.csv").write_text("title,body\nHello,World\n")
+    first = qabot("ask", "--corpus", str(folder), "dropout")
+    assert first.returncode == 0, first.stderr
+    assert "qabot: skipped " in first.stderr and "both answers kept" in first.stderr
+    again = qabot("ask", "--corpus", str(folder), "dropout")
+    assert again.returncode == 0 and again.stderr == ""  # loaded: said once already
+    listed = qabot("list", "--corpus", str(folder))
+    assert "qabot: skipped " in listed.stderr and "both answers kept" in listed.stderr
+
+
 def test_index_that_cannot_be_written_exits_2_naming_the_folder(qabot: Run, tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the index folder should be\n")
