@@ -97,7 +97,7 @@ class QabotApp(App[int]):
     ] = [  # keys handled by widgets, listed in the help screen
         ("enter", "ask the question in the input"),
         ("up / down", "previous / next query (in the input)"),
-        ("tab / shift+tab", "to the latest related questions and back; enter opens one"),
+        ("tab / shift+tab", "to the latest answer's related questions and back; enter opens one"),
         ("pageup / pagedown", "scroll the conversation"),
         ("f", "full answer of the focused message"),
         ("ctrl+p", "command palette"),
@@ -302,10 +302,17 @@ class QabotApp(App[int]):
         self.query_one("#query").focus()
 
     def action_focus_related(self) -> None:
-        """Focus the latest list of related or closest questions (tab from the input)."""
-        lists = self.query_one("#conversation").query(QuestionList)
-        if lists:
-            lists.last().focus()
+        """Focus the related or closest questions of the latest answer (tab from the input).
+
+        An answer without any leaves the focus in the input: an older answer's list may be
+        scrolled out of sight (the conversation stays anchored at its end)."""
+        answers = [
+            m
+            for m in self.query_one("#conversation").children
+            if isinstance(m, AnswerMessage | AbstainMessage)
+        ]
+        if answers and (lists := answers[-1].query(QuestionList)):
+            lists.first().focus()
 
     def action_scroll_conversation(self, pages: int) -> None:
         """Scroll the conversation by pages, wherever the focus is."""

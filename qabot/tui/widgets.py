@@ -289,7 +289,7 @@ class HistoryInput(Input):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "history(-1)", "Previous query", show=False),
         Binding("down", "history(1)", "Next query", show=False),
-        Binding("tab", "app.focus_related", "Related questions", show=False),
+        Binding("tab,shift+tab", "app.focus_related", "Related questions", show=False),
     ]
 
     def __init__(self, placeholder: str = "", *, id: str | None = None) -> None:

@@ -637,6 +637,20 @@ def test_tab_from_the_input_reaches_the_latest_related_questions(retriever: Retr
     play(QabotApp(retriever=retriever), scenario)
 
 
+@pytest.mark.parametrize("key", ["tab", "shift+tab"])
+def test_tab_stays_in_the_input_when_the_latest_answer_has_no_related_questions(
+    retriever: Retriever, key: str
+) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "Q4")  # answered, with related questions
+        await ask(pilot, "overfitting")  # answered, with none
+        assert not app.query(AnswerMessage).last().related
+        await pilot.press(key)
+        assert app.focused is app.query_one("#query")  # not Q4's list, scrolled out of sight
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
 def test_walking_the_history_gives_a_half_typed_draft_back(retriever: Retriever) -> None:
     async def scenario(app: QabotApp, pilot: Pilot) -> None:
         await ask(pilot, "why batch norm")
