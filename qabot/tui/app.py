@@ -31,6 +31,7 @@ from qabot.tui.widgets import (
     QuestionList,
     QuestionPanel,
     UserMessage,
+    document_names,
 )
 
 RELATED = 3  # related questions shown under an answer
@@ -114,6 +115,7 @@ class QabotApp(App[int]):
         self.corpus = corpus
         self.index_dir = index_dir
         self.context: str | None = None  # topic of the conversation, passed to ask(context=)
+        self.documents: dict[str, str] = {}  # names shown beside questions (document_names)
         self.load_error: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -164,9 +166,10 @@ class QabotApp(App[int]):
 
     def _loaded(self, retriever: Retriever) -> None:
         self.retriever = retriever
+        self.documents = document_names(retriever.entries)
         self.sub_title = f"{retriever.name} · {len(retriever.entries)} entries"
         self.query_one("#conversation").loading = False
-        self.query_one(QuestionPanel).set_entries(retriever.entries)
+        self.query_one(QuestionPanel).set_entries(retriever.entries, self.documents)
         for problem in retriever.problems:
             self._say(NoticeMessage(f"skipped {problem}", error=True))
 
@@ -230,9 +233,10 @@ class QabotApp(App[int]):
                 band=band,
                 related=answer.results[1 : 1 + RELATED],
                 resolved_query=answer.resolved_query,
+                documents=self.documents,
             )
         else:
-            message = AbstainMessage(answer)
+            message = AbstainMessage(answer, self.documents)
         self._reply(pending, message)
 
     def _reply(self, pending: Widget, message: Widget) -> None:
@@ -264,7 +268,9 @@ class QabotApp(App[int]):
         except QabotError:
             hits = []
         related = [h for h in hits if h.question_id != entry.id][:RELATED]
-        message = AnswerMessage(entry, badge="picked from the list", related=related)
+        message = AnswerMessage(
+            entry, badge="picked from the list", related=related, documents=self.documents
+        )
         self.call_from_thread(self._reply, pending, message)
 
     def _last_answer(self) -> AnswerMessage | None:

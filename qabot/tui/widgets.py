@@ -7,7 +7,7 @@ source (whose inline text Textual renders literally), never as Rich/Textual mark
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import PurePath
 from typing import ClassVar
 
@@ -82,6 +82,31 @@ def plain(text: str, terms: Sequence[str] = ()) -> Text:
     return result
 
 
+def document_names(entries: Iterable[Entry]) -> dict[str, str]:
+    """Each document's path relative to the corpus ("drinks.csv", "sweets/cakes.txt"), keyed
+    by its source path; empty for a corpus of one document, which has nothing to tell apart.
+
+    An entry id starts with that relative path (its suffix dropped or not), so the source
+    path's last as many parts are the relative path itself, however the corpus was named."""
+    names: dict[str, str] = {}
+    for e in entries:
+        if e.source.path in names:  # (once per document: a corpus may hold 100k entries)
+            continue
+        parts = PurePath(e.source.path).parts
+        depth = e.id.rsplit(":", 1)[0].count("/") + 1
+        names[e.source.path] = "/".join(parts[-depth:])
+    return names if len(names) > 1 else {}
+
+
+# (entry id, question, its document's name or None): one row of a QuestionList
+QuestionRow = tuple[str, str, str | None]
+
+
+def question_rows(hits: Iterable[Hit], documents: Mapping[str, str]) -> list[QuestionRow]:
+    """The rows of a list of hits, each naming its document when the corpus has several."""
+    return [(h.question_id, h.question, documents.get(h.source.path)) for h in hits]
+
+
 class EntrySelected(Message):
     """The user picked a question (related, suggestion or the side panel)."""
 
@@ -91,11 +116,12 @@ class EntrySelected(Message):
 
 
 class QuestionList(OptionList):
-    """Selectable questions, labelled like "Q4  Why should we use ...?"; posts EntrySelected."""
+    """Selectable questions, labelled like "Q4  Why should we use ...?" (followed by a dim
+    "(drinks.csv)" when a document is named); posts EntrySelected."""
 
     def __init__(
         self,
-        questions: Iterable[tuple[str, str]] = (),
+        questions: Iterable[QuestionRow] = (),
         *,
         id: str | None = None,
         classes: str | None = None,
@@ -103,10 +129,18 @@ class QuestionList(OptionList):
         super().__init__(*self.make_options(questions), id=id, classes=classes)
 
     @staticmethod
-    def make_options(questions: Iterable[tuple[str, str]]) -> list[Option]:
-        """One option per (entry id, question), the question as plain text."""
+    def make_options(questions: Iterable[QuestionRow]) -> list[Option]:
+        """One option per row, the question (and document) as plain text."""
         return [
-            Option(Text.assemble((f"{label(i)}  ", "bold"), safe(q)), id=i) for i, q in questions
+            Option(
+                Text.assemble(
+                    (f"{label(i)}  ", "bold"),
+                    safe(q),
+                    (f"  ({safe(document)})", "dim") if document else "",
+                ),
+                id=i,
+            )
+            for i, q, document in questions
         ]
 
     @on(OptionList.OptionSelected)
@@ -144,6 +178,7 @@ class AnswerMessage(Vertical):
         band: str = "picked",
         related: Sequence[Hit] = (),
         resolved_query: str | None = None,
+        documents: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(classes="answer")
         if isinstance(hit, Hit):
@@ -159,6 +194,7 @@ class AnswerMessage(Vertical):
         self.badge, self.band = badge, band
         self.related = list(related)
         self.resolved_query = resolved_query
+        self.documents = documents or {}  # see document_names
         self.full = self.passage == self.answer
 
     def compose(self) -> ComposeResult:
@@ -173,9 +209,7 @@ class AnswerMessage(Vertical):
         yield Static(Content(self._meta()), classes=f"badge band-{self.band}")
         if self.related:
             yield Static(Content("Related questions"), classes="related-title")
-            yield QuestionList(
-                ((h.question_id, h.question) for h in self.related), classes="related"
-            )
+            yield QuestionList(question_rows(self.related, self.documents), classes="related")
 
     def _shown(self) -> str:
         return self.answer if self.full else self.passage
@@ -210,9 +244,10 @@ class AnswerMessage(Vertical):
 class AbstainMessage(Vertical):
     """qabot has no answer: says so and offers the closest questions."""
 
-    def __init__(self, answer: Answer) -> None:
+    def __init__(self, answer: Answer, documents: Mapping[str, str] | None = None) -> None:
         super().__init__(classes="answer abstain")
         self.answer = answer
+        self.documents = documents or {}  # see document_names
 
     def compose(self) -> ComposeResult:
         a = self.answer
@@ -227,11 +262,12 @@ class AbstainMessage(Vertical):
             yield Static(Content(hint), classes="hint")
             return
         yield Static(Content("Closest questions"), classes="related-title")
-        yield QuestionList(((h.question_id, h.question) for h in closest), classes="related")
+        yield QuestionList(question_rows(closest, self.documents), classes="related")
 
 
 class QuestionPanel(Vertical):
-    """The side panel: every corpus question, filtered as you type."""
+    """The side panel: every corpus question, filtered as you type, under a heading naming
+    its document when the corpus has several."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "focus_list", "To the list", show=False),
@@ -240,28 +276,35 @@ class QuestionPanel(Vertical):
     def __init__(self) -> None:
         super().__init__(id="sidebar")
         self.entries: list[Entry] = []
+        self.documents: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter questions", id="filter")
         yield QuestionList(id="questions")
 
-    def set_entries(self, entries: Sequence[Entry]) -> None:
-        """Fill the list with the corpus questions."""
+    def set_entries(self, entries: Sequence[Entry], documents: Mapping[str, str]) -> None:
+        """Fill the list with the corpus questions; `documents` as `document_names` gives."""
         self.entries = list(entries)
+        self.documents = dict(documents)
         self._refresh(self.query_one("#filter", Input).value)
 
     def _refresh(self, text: str) -> None:
+        """Show the questions holding every typed word (in their label, text or document)."""
         words = text.lower().split()
-        shown = [
-            e
-            for e in self.entries
-            if all(w in f"{label(e.id)} {e.question}".lower() for w in words)
-        ]
+        options: list[Option] = []
+        document = None
+        for e in self.entries:
+            name = self.documents.get(e.source.path, "")
+            if not all(w in f"{label(e.id)} {e.question} {name}".lower() for w in words):
+                continue
+            if name and e.source.path != document:  # a heading, which cannot be picked
+                document = e.source.path
+                options.append(Option(Text(safe(name), "bold"), disabled=True))
+            options.extend(QuestionList.make_options([(e.id, e.question, None)]))
         questions = self.query_one("#questions", OptionList)
         questions.clear_options()
-        questions.add_options(QuestionList.make_options((e.id, e.question) for e in shown))
-        if shown:
-            questions.highlighted = 0
+        questions.add_options(options)
+        questions.action_first()  # the first question, not a heading
 
     def action_focus_list(self) -> None:
         """Down in the filter moves to the list (the list handles its own Down)."""

@@ -651,6 +651,87 @@ def test_tab_stays_in_the_input_when_the_latest_answer_has_no_related_questions(
     play(QabotApp(retriever=retriever), scenario)
 
 
+@pytest.fixture
+def menu() -> Retriever:
+    """Two documents of a folder corpus, each numbering its questions from Q1."""
+
+    def entry(document: str, n: int, question: str, answer: str) -> Entry:
+        where = Source(path=f"menu/{document}", line_start=n, line_end=n)
+        prefix = document.rsplit(".", 1)[0]
+        return Entry(id=f"{prefix}:q{n}", question=question, answer=answer, source=where)
+
+    return Retriever.from_entries(
+        [
+            entry("drinks.csv", 1, "How is coffee brewed?", "Hot water through ground coffee."),
+            entry("drinks.csv", 2, "How is tea brewed?", "Leaves steeped in hot water."),
+            entry("sweets/cakes.txt", 1, "How is coffee cake baked?", "In a slow oven."),
+            entry("sweets/cakes.txt", 2, "What goes in a coffee cake?", "Flour, sugar, coffee."),
+        ]
+    )
+
+
+def options_of(questions: OptionList) -> list[str]:
+    return [str(questions.get_option_at_index(i).prompt) for i in range(questions.option_count)]
+
+
+def test_related_questions_name_their_document_when_the_corpus_has_several(
+    menu: Retriever,
+) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "how is coffee brewed")
+        related = options_of(app.query_one(AnswerMessage).query_one(OptionList))
+        assert "Q2  How is tea brewed?  (drinks.csv)" in related
+        assert "Q1  How is coffee cake baked?  (sweets/cakes.txt)" in related
+
+    play(QabotApp(retriever=menu), scenario)
+
+
+def test_closest_questions_name_their_document_when_the_corpus_has_several(
+    menu: Retriever,
+) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "coffee")
+        closest = options_of(app.query_one(AbstainMessage).query_one(OptionList))
+        assert "Q1  How is coffee brewed?  (drinks.csv)" in closest
+        assert "Q1  How is coffee cake baked?  (sweets/cakes.txt)" in closest
+
+    play(QabotApp(retriever=menu.with_config(threshold=1.0)), scenario)
+
+
+def test_side_panel_groups_questions_under_their_document(menu: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await pilot.press("ctrl+b")
+        questions = app.query_one("#questions", OptionList)
+        assert options_of(questions) == [
+            "drinks.csv",
+            "Q1  How is coffee brewed?",
+            "Q2  How is tea brewed?",
+            "sweets/cakes.txt",
+            "Q1  How is coffee cake baked?",
+            "Q2  What goes in a coffee cake?",
+        ]
+        await pilot.press(*"cakes")  # a document's name filters to its questions
+        await pilot.pause()
+        assert options_of(questions)[0] == "sweets/cakes.txt"
+        assert questions.option_count == 3
+        await pilot.press("enter")  # picks the first question, not the heading
+        await settle(pilot)
+        assert app.query_one(AnswerMessage).entry_id == "sweets/cakes:q1"
+
+    play(QabotApp(retriever=menu), scenario)
+
+
+def test_a_single_document_corpus_names_no_document(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "why batch norm")
+        related = options_of(app.query_one(AnswerMessage).query_one(OptionList))
+        assert related and all(o.endswith("?") for o in related)
+        questions = options_of(app.query_one("#questions", OptionList))
+        assert len(questions) == 10 and all(o.startswith("Q") for o in questions)
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
 def test_walking_the_history_gives_a_half_typed_draft_back(retriever: Retriever) -> None:
     async def scenario(app: QabotApp, pilot: Pilot) -> None:
         await ask(pilot, "why batch norm")
