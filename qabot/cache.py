@@ -89,6 +89,7 @@ def build(corpus: Corpus) -> CorpusIndex:
         raise CorpusError(corpus.root, str(exc)) from None
     index.problems = [str(p) for p in corpus.problems]
     index.notices = list(corpus.notices)
+    index.built = True
     return index
 
 

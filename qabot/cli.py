@@ -20,8 +20,6 @@ from qabot import __version__
 from qabot.errors import QabotError
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from qabot.models import Answer, Entry, Hit, Source
     from qabot.retriever import Retriever
 
@@ -80,7 +78,7 @@ def _no_close_question(query: str) -> str:
     return "No question shares its words; qabot list shows them all."
 
 
-def _abstained(answer: Answer, threshold: float | None) -> str:
+def abstention_reason(answer: Answer, threshold: float | None) -> str:
     """Why an answer was withheld: its confidence, and the threshold it fell below (when a
     match fell below it: a query matching nothing has no confidence to compare)."""
     if threshold is not None and 0 < answer.confidence < threshold:
@@ -111,7 +109,7 @@ def format_answer(
         out.extend(_id_lines(answer.results))
         return "\n".join(out)
     if not answer.answered:  # (no band: "high" beside "no answer" reads as a contradiction)
-        why = _abstained(answer, threshold)
+        why = abstention_reason(answer, threshold)
         out.append(f'No answer in this corpus for "{safe(answer.query)}" ({why}).')
         if answer.results:
             out.append("Closest questions:")
@@ -217,30 +215,16 @@ def _retriever(args: argparse.Namespace) -> Retriever:
     """The retriever of the chosen corpus; what reading the corpus reported (a skipped file,
     a duplicate question) is printed when its index is built, not on every run that loads it
     (`qabot list` and `qabot index` print it again)."""
-    from qabot import cache
     from qabot.config import resolve
-    from qabot.retriever import Retriever, default_corpus_path
+    from qabot.retriever import Retriever
 
     settings = resolve(args.corpus, args.index_dir)  # flag > env > config file > bundled
-    root = settings.corpus or default_corpus_path()
-    # the file Retriever.from_path loads or writes (hashing the corpus again: ~1 ms per MB)
-    index_file = cache.index_location(root, settings.index_dir)[0]
-    before = _file_stamp(index_file)
-    retriever = Retriever.from_path(root, index_dir=settings.index_dir)
-    if before is None or _file_stamp(index_file) != before:  # built (or rebuilt) just now
+    retriever = Retriever.from_path(settings.corpus, index_dir=settings.index_dir)
+    if retriever.index.built:
         _report(retriever.problems, retriever.notices)
     if args.threshold is not None:
         retriever = retriever.with_config(threshold=args.threshold)
     return retriever
-
-
-def _file_stamp(path: Path) -> tuple[int, int] | None:
-    """What changes when a file is written again (its inode and time), or None if absent."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_ino, stat.st_mtime_ns
 
 
 def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:

@@ -46,6 +46,7 @@ class CorpusIndex:
     # where a loaded index's source paths are relative to, as this run names the corpus ("" for
     # an index built in this process: its paths are as the corpus was named); see cache.py
     source_base: str = ""
+    built: bool = False  # built by this process, not loaded: what loading reported is news
     _topics: dict[int, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
     _leads: dict[int, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
 

@@ -236,7 +236,8 @@ class QabotApp(App[int]):
                 documents=self.documents,
             )
         else:
-            message = AbstainMessage(answer, self.documents)
+            threshold = self.retriever.config.threshold if self.retriever else None
+            message = AbstainMessage(answer, self.documents, threshold)
         self._reply(pending, message)
 
     def _reply(self, pending: Widget, message: Widget) -> None:

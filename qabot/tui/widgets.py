@@ -24,7 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from qabot.cli import confidence_band, label, safe, shown_confidence, shown_source
+from qabot.cli import abstention_reason, label, safe, shown_source
 from qabot.models import Answer, Entry, Hit
 
 # A term is bolded in Markdown only when it is letters/digits (and single spaces): such a
@@ -244,15 +244,21 @@ class AnswerMessage(Vertical):
 class AbstainMessage(Vertical):
     """qabot has no answer: says so and offers the closest questions."""
 
-    def __init__(self, answer: Answer, documents: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        answer: Answer,
+        documents: Mapping[str, str] | None = None,
+        threshold: float | None = None,
+    ) -> None:
         super().__init__(classes="answer abstain")
         self.answer = answer
         self.documents = documents or {}  # see document_names
+        self.threshold = threshold  # the abstention threshold, named when the answer fell below
 
     def compose(self) -> ComposeResult:
-        a = self.answer
-        conf = f"confidence {shown_confidence(a.confidence)}, {confidence_band(a.confidence)}"
-        text = f'No answer in this corpus for "{safe(a.query)}" ({conf}).'
+        a = self.answer  # (no band: "high" beside "no answer" reads as a contradiction)
+        why = abstention_reason(a, self.threshold)
+        text = f'No answer in this corpus for "{safe(a.query)}" ({why}).'
         yield Static(Content(text), classes="question")
         if a.resolved_query:
             yield Static(Content(f"read as: {safe(a.resolved_query)}"), classes="resolved")

@@ -135,6 +135,16 @@ def test_unanswerable_query_says_there_is_no_answer(retriever: Retriever) -> Non
     play(QabotApp(retriever=retriever), scenario)
 
 
+def test_an_abstention_under_the_threshold_names_it_without_a_band(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "why batch norm")
+        text = text_of(app.query_one(AbstainMessage))
+        assert "below the threshold 1.00" in text
+        assert "high" not in text  # not "confidence 0.99, high" beside "no answer"
+
+    play(QabotApp(retriever=retriever.with_config(threshold=1.0)), scenario)
+
+
 def test_abstention_offers_closest_questions(tiny: Retriever) -> None:
     async def scenario(app: QabotApp, pilot: Pilot) -> None:
         await ask(pilot, "kittens")
