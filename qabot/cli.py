@@ -127,7 +127,7 @@ def format_answer(
         out.append("")
         out.append("Related questions:")
         out.extend(_question_lines(related, shown))
-    if not full and any(h.passage != h.answer for h in shown):  # more to see
+    if not full and any(h.passage.split() != h.answer.split() for h in shown):  # more to see
         out.append("")
         out.append("(use --full for the whole answer)")
     return "\n".join(out)

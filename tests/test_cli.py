@@ -543,3 +543,17 @@ def test_text_output_shortens_the_source_path_and_json_keeps_it(qabot: Run, tmp_
     assert f"[corpus/{SEED.name}:52-60 · " in text.stdout
     answer = json.loads(qabot("ask", "--corpus", str(corpus), "--json", "why batch norm").stdout)
     assert answer["results"][0]["source"]["path"] == str(corpus / SEED.name)
+
+
+def test_no_full_answer_hint_when_the_passage_is_the_whole_answer(
+    qabot: Run, tmp_path: Path
+) -> None:
+    # a CSV answer wrapped in its cell: the passage joins its lines, the answer is the same
+    (tmp_path / "faq.csv").write_text(
+        'question,answer\n"How do I descale a kettle?","Boil vinegar and water,\n'
+        'then rinse twice."\n',
+        encoding="utf-8",
+    )
+    result = qabot("ask", "--corpus", str(tmp_path / "faq.csv"), "descale kettle")
+    assert "Boil vinegar and water, then rinse twice." in result.stdout
+    assert "--full" not in result.stdout
