@@ -7,8 +7,9 @@ scipy and scikit-learn; querying needs numpy only, so a loaded index answers wit
 
 from __future__ import annotations
 
+import bisect
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 
@@ -126,6 +127,15 @@ class SparseScorer:
             f"{prefix}.n_docs": np.array([self.n_docs]),
         }
 
+    def permuted(self, order: np.ndarray) -> SparseScorer:
+        """The same weights with its rows (terms) in `order`: row i is row order[i]."""
+        lengths = np.diff(self.indptr)[order]
+        indptr = np.zeros(len(order) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        # where each new posting comes from: its row's old start plus its place in the row
+        source = np.repeat(self.indptr[:-1][order] - indptr[:-1], lengths) + np.arange(indptr[-1])
+        return SparseScorer(indptr, self.indices[source], self.data[source], self.n_docs)
+
     @classmethod
     def from_arrays(cls, arrays: dict[str, np.ndarray], prefix: str) -> SparseScorer:
         """Rebuild a scorer persisted by `arrays`."""
@@ -149,11 +159,40 @@ class SparseScorer:
         )  # type: ignore[attr-defined]
 
 
+class SortedVocabulary(Mapping[str, int]):
+    """A vocabulary stored in sorted order, a term's row being its position: a loaded index
+    needs no dict of its 500k terms (0.4 s at 100k passages), a lookup is a binary search."""
+
+    __slots__ = ("terms",)
+
+    def __init__(self, terms: list[str]) -> None:
+        self.terms = terms  # sorted, distinct (the store checks it)
+
+    def get(self, term: str, default: int | None = None) -> int | None:  # type: ignore[override]
+        i = bisect.bisect_left(self.terms, term)
+        return i if i < len(self.terms) and self.terms[i] == term else default
+
+    def __getitem__(self, term: str) -> int:
+        i = self.get(term)
+        if i is None:
+            raise KeyError(term)
+        return i
+
+    def __contains__(self, term: object) -> bool:
+        return isinstance(term, str) and self.get(term) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.terms)
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+
 @dataclass
 class TermIndex:
     """A vocabulary (term -> row) with its scorer; what BM25 and TF-IDF indexes share."""
 
-    vocabulary: dict[str, int]
+    vocabulary: Mapping[str, int]
     scorer: SparseScorer
     idf: np.ndarray  # per term, float64
 

@@ -16,12 +16,12 @@ from pathlib import Path
 import numpy as np
 
 from qabot.corpus import CorpusIndex
-from qabot.index import SparseScorer, TermIndex
+from qabot.index import SortedVocabulary, SparseScorer, TermIndex
 from qabot.lexicon import Lexicon
 from qabot.models import Entry
 from qabot.text import PhraseTable
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 _TERM_INDEXES = (
     "bm25_passages",
     "bm25_questions",
@@ -36,9 +36,14 @@ class StaleIndex(Exception):
 
 
 def default_index_dir() -> Path:
-    """The user cache directory for indexes (respects XDG_CACHE_HOME on Linux)."""
+    """$QABOT_INDEX_DIR, else the user cache directory for indexes (respects XDG_CACHE_HOME
+    on Linux): the Python API shares the cache the command line uses."""
     from platformdirs import user_cache_dir
 
+    from qabot.config import INDEX_DIR_ENV
+
+    if os.environ.get(INDEX_DIR_ENV):
+        return Path(os.environ[INDEX_DIR_ENV]).expanduser()
     return Path(user_cache_dir("qabot")) / "indexes"
 
 
@@ -51,11 +56,12 @@ def corpus_key(files: list[tuple[str, bytes]], version: str) -> str:
     return digest.hexdigest()[:32]
 
 
-def _vocab_list(vocabulary: dict[str, int]) -> list[str]:
-    out = [""] * len(vocabulary)
-    for term, i in vocabulary.items():
-        out[i] = term
-    return out
+def _sorted_rows(term_index: TermIndex) -> tuple[list[str], SparseScorer, np.ndarray]:
+    """A term index's vocabulary in sorted order with its rows and IDFs in the same order, as
+    `load` wants it (a loaded vocabulary is looked up by binary search, see SortedVocabulary)."""
+    terms = sorted(term_index.vocabulary)
+    order = np.fromiter(map(term_index.vocabulary.__getitem__, terms), np.int64, len(terms))
+    return terms, term_index.scorer.permuted(order), term_index.idf[order]
 
 
 def save(index: CorpusIndex, path: Path, key: str) -> None:
@@ -69,22 +75,22 @@ def save(index: CorpusIndex, path: Path, key: str) -> None:
         "lexicon": index.lexicon.words,
         "problems": index.problems,
         "notices": index.notices,
-        "vocabularies": {
-            name: _vocab_list(getattr(index, name).vocabulary) for name in _TERM_INDEXES
-        }
-        | {"lexicon_chars": _vocab_list(index.lexicon.char_index.vocabulary)},
     }
-    arrays: dict[str, np.ndarray] = {
+    vocabularies: dict[str, list[str]] = {}
+    indexes = {name: getattr(index, name) for name in _TERM_INDEXES}
+    indexes["lexicon_chars"] = index.lexicon.char_index
+    arrays: dict[str, np.ndarray] = {}
+    for name, term_index in indexes.items():
+        terms, scorer, idf = _sorted_rows(term_index)
+        vocabularies[name] = terms
+        arrays |= scorer.arrays(name) | {f"{name}.idf": idf}
+    header["vocabularies"] = vocabularies
+    arrays |= {
         "header": np.frombuffer(json.dumps(header).encode(), dtype=np.uint8),
         "passage_entry": index.passage_entry,
         "lexicon_counts": index.lexicon.counts,
         "lexicon_rarities": index.lexicon.rarities,
     }
-    for name in _TERM_INDEXES:
-        term_index: TermIndex = getattr(index, name)
-        arrays |= term_index.scorer.arrays(name) | {f"{name}.idf": term_index.idf}
-    arrays |= index.lexicon.char_index.scorer.arrays("lexicon_chars")
-    arrays["lexicon_chars.idf"] = index.lexicon.char_index.idf
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -153,9 +159,8 @@ def _term_index(
     data = _array(arrays, f"{name}.data", "f")
     idf = _array(arrays, f"{name}.idf", "f")
     stored_docs = _array(arrays, f"{name}.n_docs", "iu")
-    vocabulary = dict(zip(vocab, range(len(vocab)), strict=True))
     if (
-        len(vocabulary) != len(vocab)
+        not _strictly_sorted(vocab)
         or len(indptr) != len(vocab) + 1
         or len(idf) != len(vocab)
         or stored_docs.tolist() != [n_docs]
@@ -167,7 +172,12 @@ def _term_index(
         or not _rows_sorted(indptr, indices)
     ):
         raise StaleIndex(f"inconsistent arrays in {name}")
-    return TermIndex(vocabulary, SparseScorer.from_arrays(arrays, name), idf)
+    return TermIndex(SortedVocabulary(vocab), SparseScorer.from_arrays(arrays, name), idf)
+
+
+def _strictly_sorted(terms: list[str]) -> bool:
+    """Whether terms are sorted and distinct (what a binary-search vocabulary relies on)."""
+    return all(map(str.__lt__, terms, terms[1:]))
 
 
 def _rows_sorted(indptr: np.ndarray, indices: np.ndarray) -> bool:

@@ -14,7 +14,14 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from qabot import store
 from qabot.corpus import build_index
-from qabot.index import TermIndex, build_bm25, build_tfidf, tfidf_query
+from qabot.index import (
+    SortedVocabulary,
+    SparseScorer,
+    TermIndex,
+    build_bm25,
+    build_tfidf,
+    tfidf_query,
+)
 from qabot.models import Entry
 from qabot.retriever import Retriever
 
@@ -158,10 +165,12 @@ def test_saved_and_loaded_index_scores_identically(tmp_path: Path) -> None:
     loaded = store.load(tmp_path / "index.npz", "key")
     for name in ("bm25_passages", "bm25_questions", "tfidf_passages", "tfidf_questions"):
         a, b = getattr(built, name), getattr(loaded, name)
-        assert a.vocabulary == b.vocabulary
-        ids = list(range(len(a.vocabulary)))
-        weights = list(np.linspace(0.5, 1.5, len(ids)))
-        assert np.array_equal(a.scorer.scores(ids, weights), b.scorer.scores(ids, weights))
+        terms = list(a.vocabulary)  # (stored sorted: a term may have another row)
+        assert sorted(terms) == list(b.vocabulary)
+        ids_a, ids_b = [a.vocabulary[t] for t in terms], [b.vocabulary[t] for t in terms]
+        weights = list(np.linspace(0.5, 1.5, len(terms)))
+        assert np.array_equal(a.scorer.scores(ids_a, weights), b.scorer.scores(ids_b, weights))
+        assert np.array_equal(a.idf[ids_a], b.idf[ids_b])
     for query in ("why batch norm", "dropout", "what is momentum in gradients"):
         assert Retriever(built).ask(query) == Retriever(loaded).ask(query)
 
@@ -247,3 +256,24 @@ def test_range_scores_equal_a_slice_of_the_full_scores(
     full = index.scorer.scores(ids, weights)
     for lo, hi in [(0, len(SMALL)), (1, 3), (2, 2), (3, len(SMALL))]:
         assert np.allclose(index.scorer.range_scores(ids, weights, lo, hi), full[lo:hi])
+
+
+def test_a_sorted_vocabulary_finds_its_terms_by_position() -> None:
+    vocabulary = SortedVocabulary(["apple", "kiwi", "pear"])
+    assert vocabulary.get("kiwi") == 1 and vocabulary["pear"] == 2
+    assert vocabulary.get("banana") is None and "zzz" not in vocabulary and "apple" in vocabulary
+    assert list(vocabulary) == ["apple", "kiwi", "pear"] and len(vocabulary) == 3
+    with pytest.raises(KeyError):
+        vocabulary["fig"]
+
+
+def test_permuted_rows_keep_each_row_s_postings() -> None:
+    scorer = SparseScorer(
+        np.array([0, 2, 3, 5]),
+        np.array([0, 2, 1, 0, 1], dtype=np.int32),
+        np.array([1, 2, 3, 4, 5], dtype=np.float32),
+        3,
+    )
+    permuted = scorer.permuted(np.array([2, 0, 1]))
+    for new, old in enumerate([2, 0, 1]):
+        assert np.array_equal(permuted.scores([new], [1.0]), scorer.scores([old], [1.0]))

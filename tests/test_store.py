@@ -405,3 +405,26 @@ def test_a_cached_index_shows_sources_as_this_run_names_the_corpus(
     assert source("../c1") == os.path.join("..", "c1", "notes.txt")  # loads it
     assert source(str(corpus)) == str(corpus / "notes.txt")
     assert len(list(index_dir.glob("*.npz"))) == 1
+
+
+def test_an_unsorted_vocabulary_is_a_stale_index(tmp_path: Path) -> None:
+    # a loaded vocabulary is searched by bisection: its terms must be sorted and distinct
+    path = tmp_path / "index.npz"
+    store.save(small_index(), path, "k")  # type: ignore[arg-type]
+    with np.load(path, allow_pickle=False) as npz:
+        header = json.loads(npz["header"].tobytes())
+    terms = header["vocabularies"]["bm25_passages"]
+    assert terms == sorted(terms)
+    for bad in (terms[::-1], [terms[0], *terms[:-1]]):
+        rewrite(path, {"vocabularies": header["vocabularies"] | {"bm25_passages": bad}})
+        with pytest.raises(store.StaleIndex):
+            store.load(path, "k")
+
+
+def test_the_api_caches_where_qabot_index_dir_says(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a script and the command line share one cache: Retriever.from_path honours the variable
+    monkeypatch.setenv("QABOT_INDEX_DIR", str(tmp_path / "shared"))
+    Retriever.from_path(corpus)
+    assert list((tmp_path / "shared").glob("*.npz"))
