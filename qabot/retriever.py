@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 
 from qabot import cache as index_cache
-from qabot.confidence import question_share
+from qabot.confidence import about_subject, question_share
 from qabot.corpus import CorpusIndex, build_index, main_question
 from qabot.errors import QabotError, QueryError
 from qabot.models import Answer, Entry, Hit, Source
@@ -217,6 +217,8 @@ class Retriever:
             keeps_subject and self._speaks_corpus(terms)
         ):  # "capital of France?" after Q6; but "why does it happen?" asks about the subject
             return alone
+        if not keeps_subject and not self._about_own_subject(terms, merged):
+            return alone  # "what is an LSTM" after "what is relu": Q9 names LSTMs in passing
         leans = merged.answered and merged.confidence > alone.confidence
         if (short and is_anaphoric(text)) or leans:
             merged.resolved_query = f"{context} / {text}"
@@ -248,6 +250,17 @@ class Retriever:
         """Whether every word of a turn's own subject is one the corpus uses ("happen",
         "cause"; not "invent" or "capital"): said of "it", they may ask about its subject."""
         return all(t in self.index.lexicon.terms for t in self._own_subject(terms))
+
+    def _about_own_subject(self, terms: QueryTerms, merged: Answer) -> bool:
+        """Whether the merged reading's answer is about the turn's own subject, as a short
+        query asked alone must be (`confidence.about_subject`): the previous turn may lend
+        a follow-up its topic, not the confidence that a passing mention answers it."""
+        subject = self._own_subject(terms)  # (not "sure" in "how do I tell for sure?")
+        if merged.best is None or not subject:
+            return True
+        own = QueryTerms(weights={t: terms.weights[t] for t in subject}, named=subject, own=subject)
+        entry = self._ids[merged.best.question_id.lower()]
+        return about_subject(self.index, own, entry) == 1.0
 
     def _own_subject(self, terms: QueryTerms) -> set[str]:
         """The terms naming a turn's own subject: whole words or phrases (not each word of a

@@ -229,6 +229,21 @@ def test_a_pronoun_follow_up_about_something_the_corpus_never_says_is_not_answer
     assert not seed_retriever.ask(turn, context="why batch norm").answered
 
 
+@pytest.mark.parametrize(
+    ("context", "turn"),
+    [
+        ("what is relu", "what is an LSTM"),  # Q9: "... like in GRUs and LSTMs"
+        ("what is momentum", "what is adam"),
+        ("what is sigmoid", "what about tanh?"),
+    ],
+)
+def test_a_follow_up_about_a_subject_mentioned_in_passing_abstains_as_it_would_alone(
+    seed_retriever: Retriever, context: str, turn: str
+) -> None:
+    assert not seed_retriever.ask(turn).answered
+    assert not seed_retriever.ask(turn, context=context).answered
+
+
 def test_a_follow_up_whose_words_many_questions_share_keeps_the_topic(
     seed_retriever: Retriever,
 ) -> None:
