@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from qabot.parse.common import LIST_ITEM
 
@@ -21,7 +22,8 @@ MAX_INTRO_WORDS = 25  # an introducing line longer than this is a passage of its
 MIN_WRAPPED_CHARS = 40  # a line wrapped by hand is about as wide as the text
 MAX_WRAP_WIDTH = 100  # a text no line of which is wider may be wrapped by hand
 FULL_LINE_SHARE = 0.75  # a line this wide, next to the widest, reached the wrap column
-SHORT_LINE_WORDS = 10  # consecutive plain lines this short are steps of one point
+FULL_SENTENCE_SHARE = 0.85  # in a wrapped text, a sentence ending on a line this wide goes on
+SHORT_LINE_WORDS = 15  # consecutive plain lines this short are steps of one point
 MAX_SHORT_RUN_WORDS = 45
 # a line that ends a sentence or introduces something; a line ending otherwise, followed by a
 # line starting in lowercase, was wrapped by hand ("...against the whetstone and" / "push it")
@@ -86,6 +88,8 @@ def _segments(lines: list[str]) -> list[_Block | str]:
                 segments.append(_Block(intro=[line]))
         elif isinstance(last, _Block) and last.items and _list_continues(content, i):
             last.items[-1].append(line)  # a line that explains the item above it
+        elif isinstance(last, _Block) and not last.items:  # "If you have not pushed, run:"
+            segments[-1] = "\n".join([*last.intro, line])  # with what it introduces, whole
         else:
             segments.append(line)
     return segments
@@ -179,36 +183,77 @@ def chunk_answer(answer: str) -> list[str]:
 
 
 def _unwrapped(lines: list[str]) -> list[str]:
-    """The lines with hand-wrapped ones joined: a line that ends mid-sentence and the next
-    line, when the first ends on a comma or a word like "and", or is about as wide as the
-    text's widest line (at most MAX_WRAP_WIDTH: a text wrapped by hand), or is wide and the
-    next starts in lowercase (a paragraph or list item wrapped at 80 columns is one line
-    again)."""
+    """The lines with hand-wrapped ones joined (a paragraph or list item wrapped at 80
+    columns is one line again).  Between blank lines, every plain line continues the one
+    before it, as in Markdown.  Without blank lines, a line that ends mid-sentence continues
+    when it ends on a comma or a word like "and", or is about as wide as the text's widest
+    line (at most MAX_WRAP_WIDTH), or is wide and the next starts in lowercase; in a text
+    wrapped by hand (such a full line broke off mid-sentence somewhere), a nearly full line
+    that ends a sentence continues too: the sentence ended at the wrap, not the paragraph."""
     width = max((len(line.rstrip()) for line in lines), default=0)
     full = FULL_LINE_SHARE * width if width <= MAX_WRAP_WIDTH else float("inf")
+    if _has_blank_line_paragraphs(lines):
+        rule = _Wrap(full=0.0, full_sentence=0.0)
+    elif _wrapped_by_hand(lines, full):
+        rule = _Wrap(full=full, full_sentence=FULL_SENTENCE_SHARE * width)
+    else:
+        rule = _Wrap(full=full, full_sentence=float("inf"))
     out: list[str] = []
     for line in lines:
-        if out and _wraps_into(out[-1], line, full):
+        if out and rule.joins(out[-1], line):
             out[-1] = out[-1].rstrip() + " " + line.strip()
         else:
             out.append(line)
     return out
 
 
-def _wraps_into(previous: str, line: str, full_width: float) -> bool:
-    if not previous.strip() or not line.strip() or "\n" in previous or "\n" in line:
-        return False  # (a blank line ends a paragraph; code blocks and tables stay whole)
-    if LIST_ITEM.match(line) or _FENCE.match(line) or _TABLE_ROW.match(line):
-        return False
-    if _LINE_END.search(previous) or line.lstrip().startswith("#") or _LABEL_LINE.match(line):
-        return False
-    last_word = previous.split()[-1].lower()
-    if last_word.endswith(",") or last_word in _WRAP_WORDS:
-        return True  # (a short line starting in lowercase may be meant: "- Relu: f(x) = ...")
-    wide = len(previous.rstrip()) >= MIN_WRAPPED_CHARS
-    if wide and len(previous.rstrip()) >= full_width:
-        return True  # "... a Rectified Linear Unit" / "(ReLU) layer ..."
-    return wide and (line.lstrip()[0].islower() or line.lstrip()[0] == "(")
+def _has_blank_line_paragraphs(lines: list[str]) -> bool:
+    """Whether blank lines separate an answer's paragraphs."""
+    content = [i for i, line in enumerate(lines) if line.strip()]
+    return bool(content) and any(not lines[i].strip() for i in range(content[0], content[-1]))
+
+
+def _wrapped_by_hand(lines: list[str], full_width: float) -> bool:
+    """Whether a line as wide as the text breaks off mid-sentence before another line."""
+    return any(
+        len(line.rstrip()) >= max(full_width, MIN_WRAPPED_CHARS)
+        and not _LINE_END.search(line)
+        and nxt.strip()
+        and not LIST_ITEM.match(nxt)
+        for line, nxt in pairwise(lines)
+    )
+
+
+@dataclass(frozen=True)
+class _Wrap:
+    """When a line continues the one before it (see `_unwrapped`)."""
+
+    full: float  # a line this wide that ends mid-sentence reached the wrap column
+    full_sentence: float  # a line this wide that ends a sentence did too (0: any line)
+
+    def joins(self, previous: str, line: str) -> bool:
+        if not previous.strip() or not line.strip() or "\n" in previous or "\n" in line:
+            return False  # (a blank line ends a paragraph; code blocks and tables stay whole)
+        if LIST_ITEM.match(line) or _FENCE.match(line) or _TABLE_ROW.match(line):
+            return False
+        if line.lstrip().startswith("#") or _LABEL_LINE.match(line):
+            return False
+        if previous.rstrip()[-1] == ":":  # an intro keeps what it introduces apart
+            return False
+        size = len(previous.rstrip())
+        if _LINE_END.search(previous):  # (an item ends where its sentence does, and a line
+            return (  # introducing a list starts a passage of its own)
+                size >= self.full_sentence
+                and not LIST_ITEM.match(previous)
+                and not line.rstrip().endswith((":", ":-"))
+            )
+        last_word = previous.split()[-1].lower()
+        if last_word.endswith(",") or last_word in _WRAP_WORDS:
+            return True  # (a short line starting in lowercase may be meant: "- Relu: f(x) = ...")
+        wide = size >= MIN_WRAPPED_CHARS
+        if wide and size >= self.full:
+            return True  # "... a Rectified Linear Unit" / "(ReLU) layer ..."
+        return wide and (line.lstrip()[0].islower() or line.lstrip()[0] == "(")
 
 
 def _short_runs(lines: list[str]) -> list[str]:

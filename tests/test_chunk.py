@@ -214,3 +214,45 @@ def _fold(line: str, width: int) -> list[str]:
         line = line[cut:]
     out.append(line)
     return out
+
+
+def test_between_blank_lines_a_paragraph_is_whole_even_where_a_sentence_ends_a_line() -> None:
+    text = (
+        "Lubricate the chain every 150 to 300 kilometres, or after any ride\n"
+        "in the rain. A dry chain squeaks and wears the cassette faster.\n\n"
+        "Wipe the chain with a rag first, apply one drop of lube to each\n"
+        "roller, let it soak in for five minutes, then wipe off the excess.\n"
+        "Too much lube attracts grit and turns into a grinding paste."
+    )
+    passages = chunk_answer(text)
+    assert len(passages) == 2
+    assert passages[1].startswith("Wipe the chain") and passages[1].endswith("grinding paste.")
+
+
+def test_in_a_text_wrapped_by_hand_a_sentence_ending_at_the_wrap_does_not_end_the_paragraph() -> (
+    None
+):
+    text = (
+        "The Maillard reaction is the browning of proteins and sugars above about\n"
+        "140 C. It gives seared steak, toast and roasted coffee their flavour, too.\n"
+        "It needs a dry surface, so pat meat dry before searing."
+    )
+    assert chunk_answer(text) == [" ".join(text.split())]
+
+
+def test_a_line_ending_in_a_colon_keeps_what_it_introduces() -> None:
+    text = (
+        "If you have not pushed yet, run:\n\ngit reset --soft HEAD~1\n\n"
+        "This keeps your changes staged. Use --hard instead to throw the changes away."
+    )
+    assert chunk_answer(text)[0] == "If you have not pushed yet, run:\ngit reset --soft HEAD~1"
+
+
+def test_a_run_of_step_lines_of_up_to_fifteen_words_is_one_passage() -> None:
+    steps = (
+        "Open the conflicted files and look for the <<<<<<< and >>>>>>> markers.\n"
+        "Edit the file to keep the right lines and delete the markers.\n"
+        "Run git add on each fixed file.\n"
+        "Run git commit (or git rebase --continue during a rebase)."
+    )
+    assert chunk_answer(steps) == [steps]
