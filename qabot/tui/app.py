@@ -278,11 +278,11 @@ class QabotApp(App[int]):
         answers = self.query(AnswerMessage)
         return answers.last() if answers else None
 
-    def action_toggle_full(self) -> None:
+    async def action_toggle_full(self) -> None:
         """Show the whole answer of the latest message (or its passage again)."""
         message = self._last_answer()
         if message is not None:
-            message.action_toggle_full()
+            await message.action_toggle_full()
 
     def action_copy_answer(self) -> None:
         """Send the full text of the latest answer to the terminal's clipboard."""

@@ -220,20 +220,34 @@ class AnswerMessage(Vertical):
     def _plain(self) -> Text:
         return plain(self._shown(), self.terms)
 
-    def action_toggle_full(self) -> None:
+    async def action_toggle_full(self) -> None:
         """Switch between the best passage and the whole answer (none when they are one)."""
         if self.passage == self.answer:
             return
         self.full = not self.full
-        if self.is_markdown:
-            self.query_one(".passage", Markdown).update(self._markdown())
+        if self.is_markdown:  # (its blocks are mounted once this is awaited)
+            await self.query_one(".passage", Markdown).update(self._markdown())
         else:
             self.query_one(".passage", Static).update(self._plain())
         self.query_one(".badge", Static).update(Content(self._meta()))
-        if self.full:  # read the whole answer from its top, not from where it ends
-            if isinstance(self.parent, Widget):
-                self.parent.release_anchor()  # (the conversation stays at its end otherwise)
-            self.call_after_refresh(self.scroll_visible, top=True, animate=False)
+        if self.full:
+            self.call_after_refresh(self._show_from_top)
+
+    def _show_from_top(self) -> None:
+        """Bring the whole answer in sight, read from its top rather than where it ends.
+
+        A conversation that fits on the screen stays anchored: the anchor keeps it at the
+        bottom through a negative scroll offset, and releasing it there would leave that
+        offset in place, the grown answer hanging below the screen's edge."""
+        conversation = self.parent
+        if not isinstance(conversation, Widget):
+            return
+        if conversation.max_scroll_y == 0:  # anchored again (pageup released it)...
+            conversation.scroll_end(animate=False)
+            conversation.refresh(layout=True)  # ...which places it at the next layout
+            return
+        conversation.release_anchor()  # (the conversation stays at its end otherwise)
+        self.scroll_visible(top=True, animate=False)
 
     def _meta(self) -> str:
         """The line under the answer: where it comes from, the badge, the full-answer key."""

@@ -796,3 +796,39 @@ def test_quitting_while_the_index_builds_does_not_wait_for_the_build(
     asyncio.run(main())
     assert not finished.is_set()  # the chat closed while the build was still running
     release.set()
+
+
+VINAIGRETTE = """\
+## How do I make a vinaigrette?
+
+Whisk three parts oil with one part vinegar, a pinch of salt and some mustard.
+
+```
+oil, vinegar = 3, 1
+```
+
+Taste it and adjust the seasoning before serving.
+"""
+
+
+@pytest.mark.parametrize(
+    ("suffix", "keys"),
+    [(".md", ["ctrl+o"]), (".txt", ["ctrl+o"]), (".md", ["pageup", "ctrl+o"])],
+    ids=["markdown", "plain-text", "after-pageup"],
+)
+def test_a_full_answer_shorter_than_the_screen_shows_at_once(
+    tmp_path: Path, suffix: str, keys: list[str]
+) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "how do I make a vinaigrette")  # the first turn: little to scroll
+        await pilot.press(*keys)
+        await settle(pilot)
+        message = app.query_one(AnswerMessage)
+        assert message.full
+        shown = app.query_one("#conversation").content_region
+        for part in [message, *message.query(".passage > *"), message.query_one(".badge")]:
+            assert shown.contains_region(part.region), part  # not below the screen's edge
+
+    text = VINAIGRETTE if suffix == ".md" else VINAIGRETTE.replace("## ", "Q1: ")
+    (tmp_path / f"kitchen{suffix}").write_text(text, encoding="utf-8")
+    play(QabotApp(retriever=Retriever.from_path(tmp_path, cache=False)), scenario)
