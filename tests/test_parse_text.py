@@ -522,3 +522,36 @@ def test_double_spaced_seed_gives_the_same_entries(seed: list[Entry]) -> None:
     entries = _parse(double_spaced)
     assert [(e.question, e.answer) for e in entries] == [(e.question, e.answer) for e in seed]
     assert [e.source.line_start for e in entries] == [2 * e.source.line_start - 1 for e in seed]
+
+
+BARE_FAQ = """Houseplant FAQ
+
+How often should I water a succulent?
+Water only when the soil is completely dry, usually every two to
+three weeks. Overwatering is the most common way to kill one.
+
+Why are the leaves turning yellow?
+Too much water or poor drainage. Does the pot have a hole?
+
+How do I repot a plant?
+1. Water the plant the day before.
+2. Set it in a pot one size larger.
+"""
+
+
+def test_unlabeled_question_lines_that_start_paragraphs_are_questions() -> None:
+    entries = parse_text(BARE_FAQ.splitlines(), "faq.txt", "faq")
+    assert [e.question for e in entries] == [
+        "How often should I water a succulent?",
+        "Why are the leaves turning yellow?",
+        "How do I repot a plant?",
+    ]
+    assert entries[0].answer.startswith("Water only") and entries[0].answer.endswith("kill one.")
+    assert entries[1].answer.endswith("Does the pot have a hole?")  # not a question line
+    assert entries[2].answer.splitlines()[-1] == "2. Set it in a pot one size larger."
+    assert (entries[2].source.line_start, entries[2].source.line_end) == (10, 12)
+
+
+def test_a_text_without_any_question_is_still_an_error() -> None:
+    with pytest.raises(CorpusError, match="no recognizable Q&A"):
+        parse_text(["Just some notes.", "", "Nothing asked here."], "notes.txt", "notes")

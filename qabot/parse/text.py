@@ -68,10 +68,25 @@ def parse_text(raw_lines: list[str], display: str, id_prefix: str) -> list[Entry
     lines = _single_spaced(lines)
     lines = _join_wrapped_questions(lines)
     toc, body_start = _question_list(lines)
-    questions = list(toc)
-    body = _Body(after_list=bool(toc))
+    questions, body = _read_body(lines[body_start:], list(toc))
+    if not questions:  # no labels, numbers or list: "How do I repot a plant?" lines
+        questions, body = _read_body(_bare_questions(lines), [])
+    if not questions:
+        raise CorpusError(display, "no recognizable Q&A (expected question lines like 'Q1: ...')")
+    _drop_heading_before_first_answer(body.units)
+    try:
+        owners = align([q.text for q in questions], body.units)
+    except ValueError as exc:
+        raise CorpusError(display, str(exc)) from None
+    return _entries(questions, body.units, owners, display, id_prefix)
+
+
+def _read_body(lines: list[_Line], questions: list[_Question]) -> tuple[list[_Question], _Body]:
+    """The questions (those of a question list, plus the body's headers) and the body's
+    units of answer text."""
+    body = _Body(after_list=bool(questions))
     pointer = 0
-    for line in lines[body_start:]:
+    for line in lines:
         if line.question is not None:
             index = _match_header(questions, pointer, line)
             pointer = index + 1
@@ -85,14 +100,28 @@ def parse_text(raw_lines: list[str], display: str, id_prefix: str) -> list[Entry
             _add_content(body, line)
         elif body.units and body.units[-1].lines:
             body.units[-1].lines.append((line.number, ""))
-    if not questions:
-        raise CorpusError(display, "no recognizable Q&A (expected question lines like 'Q1: ...')")
-    _drop_heading_before_first_answer(body.units)
-    try:
-        owners = align([q.text for q in questions], body.units)
-    except ValueError as exc:
-        raise CorpusError(display, str(exc)) from None
-    return _entries(questions, body.units, owners, display, id_prefix)
+    return questions, body
+
+
+def _lone_question(text: str) -> bool:
+    """A line that is one question (no sentence before its "?"): not answer text."""
+    text = text.strip()
+    return text.endswith("?") and not re.search(r"[.!]\s", text)
+
+
+def _bare_questions(lines: list[_Line]) -> list[_Line]:
+    """The lines of a document that labels nothing, with each unmarked question that starts
+    a paragraph and is followed by answer text read as a question header: an FAQ written as
+    "How often should I water a succulent?" then its answer, then a blank line."""
+    out = list(lines)
+    for i, line in enumerate(lines):
+        text = line.text.strip()
+        opens = i == 0 or lines[i - 1].blank
+        if opens and text.endswith("?") and not LIST_ITEM.match(text):
+            after = next((ln for ln in lines[i + 1 :] if not ln.blank), None)
+            if after is not None and not _lone_question(after.text):
+                out[i] = _Line(line.number, line.text, question=(None, text))
+    return out
 
 
 def _single_spaced(lines: list[_Line]) -> list[_Line]:
