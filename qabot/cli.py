@@ -14,12 +14,14 @@ import re
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from qabot import __version__
 from qabot.errors import QabotError
 
 if TYPE_CHECKING:
+    from qabot.config import Settings
     from qabot.models import Answer, Entry, Hit, Source
     from qabot.retriever import Retriever
 
@@ -93,10 +95,16 @@ def shown_threshold(value: float) -> str:
 
 
 def format_answer(
-    answer: Answer, k: int = 1, full: bool = False, threshold: float | None = None
+    answer: Answer,
+    k: int = 1,
+    full: bool = False,
+    threshold: float | None = None,
+    documents: Path | None = None,
 ) -> str:
     """The terminal layout of an answer (source question, passage, confidence, related);
-    `threshold`, the one the answer was judged by, is named when qabot abstains below it."""
+    `threshold`, the one the answer was judged by, is named when qabot abstains below it;
+    `documents`, the folder of a corpus of several documents, makes every listed question
+    name its document."""
     out: list[str] = []
     conf = (
         f"confidence {shown_confidence(answer.confidence)} ({confidence_band(answer.confidence)})"
@@ -113,7 +121,7 @@ def format_answer(
         out.append(f'No answer in this corpus for "{safe(answer.query)}" ({why}).')
         if answer.results:
             out.append("Closest questions:")
-            out.extend(_question_lines(answer.results[:3]))
+            out.extend(_question_lines(answer.results[:3], documents=documents))
         else:
             out.append(_no_close_question(answer.query))
         return "\n".join(out)
@@ -126,7 +134,7 @@ def format_answer(
     if related:
         out.append("")
         out.append("Related questions:")
-        out.extend(_question_lines(related, shown))
+        out.extend(_question_lines(related, shown, documents))
     if not full and any(h.passage.split() != h.answer.split() for h in shown):  # more to see
         out.append("")
         out.append("(use --full for the whole answer)")
@@ -159,8 +167,6 @@ def _id_lines(hits: Sequence[Hit]) -> list[str]:
 def shown_path(path: str) -> str:
     """A source path as a reader would type it: relative to the current folder when under
     it, `~/...` under the home folder, else as stored (JSON output keeps it as stored)."""
-    from pathlib import Path
-
     where = Path(path)
     if where.is_absolute():
         for base, prefix in ((Path.cwd(), ""), (Path.home(), "~/")):
@@ -174,18 +180,34 @@ def shown_source(source: Source) -> str:
     return f"{shown_path(source.path)}:{source.line_start}-{source.line_end}"
 
 
-def _question_lines(hits: Sequence[Hit], shown: Sequence[Hit] = ()) -> list[str]:
-    """One "  - Q4: question" line per hit; with the document's name when its label is also
-    another hit's, here or among the `shown` ones (each document numbers its questions from
-    Q1), and marked when its document leaves it unanswered."""
+def _question_lines(
+    hits: Sequence[Hit], shown: Sequence[Hit] = (), documents: Path | None = None
+) -> list[str]:
+    """One "  - Q4: question" line per hit, marked when its document leaves it unanswered;
+    with its document's name when the corpus has several (`documents`, their folder), or,
+    not knowing, when its label is also another hit's, here or among the `shown` ones (each
+    document numbers its questions from Q1)."""
     labels = [label(h.question_id) for h in hits]
     taken = labels + [label(h.question_id) for h in shown]
     return [
         f"  - {lab}: {safe(h.question)}"
-        + (f"  ({safe(shown_path(h.source.path))})" if taken.count(lab) > 1 else "")
+        + (
+            f"  ({safe(_document_name(h, documents))})"
+            if documents is not None or taken.count(lab) > 1
+            else ""
+        )
         + ("" if h.answer else "  (unanswered in its document)")
         for lab, h in zip(labels, hits, strict=True)
     ]
+
+
+def _document_name(hit: Hit, documents: Path | None) -> str:
+    """The path of a hit's document relative to the corpus folder `documents` ("tea/tea.txt"),
+    else as `shown_path` writes it."""
+    path = Path(hit.source.path)
+    if documents is not None and path.is_relative_to(documents):
+        return str(path.relative_to(documents))
+    return shown_path(hit.source.path)
 
 
 def _hit_block(hit: Hit, detail: str, full: bool) -> str:
@@ -211,26 +233,38 @@ def format_entries(entries: Sequence[Entry]) -> str:
     return "\n".join(out)
 
 
-def _retriever(args: argparse.Namespace) -> Retriever:
+def _retriever(settings: Settings, threshold: float | None) -> Retriever:
     """The retriever of the chosen corpus; what reading the corpus reported (a skipped file,
     a duplicate question) is printed when its index is built, not on every run that loads it
     (`qabot list` and `qabot index` print it again)."""
-    from qabot.config import resolve
     from qabot.retriever import Retriever
 
-    settings = resolve(args.corpus, args.index_dir)  # flag > env > config file > bundled
     retriever = Retriever.from_path(settings.corpus, index_dir=settings.index_dir)
     if retriever.index.built:
         _report(retriever.problems, retriever.notices)
-    if args.threshold is not None:
-        retriever = retriever.with_config(threshold=args.threshold)
+    if threshold is not None:
+        retriever = retriever.with_config(threshold=threshold)
     return retriever
 
 
+def _documents_folder(retriever: Retriever, settings: Settings) -> Path | None:
+    """The corpus folder when it holds several documents (each listed question then names its
+    own: labels alone do not say where a question is from), else None."""
+    from qabot.retriever import default_corpus_path
+
+    root = settings.corpus or default_corpus_path()
+    several = len({e.source.path for e in retriever.index.entries}) > 1
+    return root if several and root.is_dir() else None
+
+
 def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
-    retriever = _retriever(args)
+    from qabot.config import resolve
+
+    settings = resolve(args.corpus, args.index_dir)  # flag > env > config file > bundled
+    retriever = _retriever(settings, args.threshold)
+    documents = _documents_folder(retriever, settings)
     if args.query == "-":
-        return _ask_batch(retriever, args, sys.stdin, out)
+        return _ask_batch(retriever, args, sys.stdin, out, documents)
     answer = retriever.ask(args.query, k=max(args.k, 5))
     if args.json:
         answer.results = answer.results[: args.k] if args.k_given else answer.results
@@ -238,14 +272,22 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
     else:
         k = args.k if args.k_given else 1
         threshold = retriever.config.threshold
-        out.write(format_answer(answer, k=k, full=args.full, threshold=threshold) + "\n")
+        text = format_answer(answer, k=k, full=args.full, threshold=threshold, documents=documents)
+        out.write(text + "\n")
     return 0
 
 
-def _ask_batch(retriever: Retriever, args: argparse.Namespace, lines: TextIO, out: TextIO) -> int:
+def _ask_batch(
+    retriever: Retriever,
+    args: argparse.Namespace,
+    lines: TextIO,
+    out: TextIO,
+    documents: Path | None = None,
+) -> int:
     """One answer per stdin line, in order (JSON Lines with --json; text answers separated by a
     "---" line otherwise); a bad line gets its error in its place and makes the exit status 2."""
     status = 0
+    threshold = retriever.config.threshold
     for number, line in enumerate(lines, 1):
         query = line.rstrip("\r\n").removeprefix("\ufeff")  # a BOM is no part of a query
         try:
@@ -253,7 +295,7 @@ def _ask_batch(retriever: Retriever, args: argparse.Namespace, lines: TextIO, ou
             text = (
                 answer.model_dump_json()
                 if args.json
-                else format_answer(answer, full=args.full, threshold=retriever.config.threshold)
+                else format_answer(answer, full=args.full, threshold=threshold, documents=documents)
             )
         except QabotError as exc:
             status = EXIT_BAD_INPUT

@@ -557,3 +557,39 @@ def test_no_full_answer_hint_when_the_passage_is_the_whole_answer(
     result = qabot("ask", "--corpus", str(tmp_path / "faq.csv"), "descale kettle")
     assert "Boil vinegar and water, then rinse twice." in result.stdout
     assert "--full" not in result.stdout
+
+
+@pytest.fixture
+def two_documents(tmp_path: Path) -> Path:
+    """A folder corpus of two documents in subfolders, each numbering its questions from Q1."""
+    folder = tmp_path / "drinks"
+    (folder / "tea").mkdir(parents=True)
+    (folder / "coffee").mkdir()
+    (folder / "tea" / "tea.txt").write_text(
+        "Q1: How do I brew green tea?\nA: Use water at 80 degrees for two minutes.\n"
+        "Q2: Why is my tea cloudy?\nA: Hard water makes tea cloudy; filtered water fixes it.\n"
+    )
+    (folder / "coffee" / "coffee.txt").write_text(
+        "Q1: How do I fix a bitter espresso?\nA: Grind coarser and shorten the shot.\n"
+        "Q2: Why is my grinder noisy?\nA: A stone may be stuck in the burrs.\n"
+    )
+    return folder
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["how do I fix it"], ["-k", "2", "how do I fix cloudy tea"], ["cloudy tea"]],
+    ids=["closest", "k-hits-and-related", "related"],
+)
+def test_every_listed_question_names_its_document_when_there_are_several(
+    qabot: Run, two_documents: Path, args: list[str]
+) -> None:
+    result = qabot("ask", "--corpus", str(two_documents), *args)
+    assert result.returncode == 0, result.stderr
+    listed = [line for line in result.stdout.splitlines() if line.startswith("  - Q")]
+    assert listed  # (the query is chosen to list some)
+    documents = ("  (tea/tea.txt)", "  (coffee/coffee.txt)")
+    assert all(line.endswith(documents) for line in listed), result.stdout
+    headings = [line for line in result.stdout.splitlines() if line[:1] == "Q"]
+    sources = [line for line in result.stdout.splitlines() if line.startswith("  [")]
+    assert len(sources) == len(headings)  # each hit shown in full says where it is from
