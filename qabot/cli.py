@@ -105,6 +105,8 @@ def format_answer(
     `threshold`, the one the answer was judged by, is named when qabot abstains below it;
     `documents`, the folder of a corpus of several documents, makes every listed question
     name its document."""
+    from qabot.query import is_small_talk
+
     out: list[str] = []
     conf = (
         f"confidence {shown_confidence(answer.confidence)} ({confidence_band(answer.confidence)})"
@@ -115,6 +117,11 @@ def format_answer(
     if shared is not None:
         out.append(f"Several documents have a Q{shared}; ask for one by its id:")
         out.extend(_id_lines(answer.results))
+        return "\n".join(out)
+    if not answer.answered and not answer.results and is_small_talk(answer.query):
+        # "thanks", "hi": nothing was searched, so no "No answer" that reads like a failure
+        query = safe(answer.query)
+        out.append(f'Nothing to look up in "{query}": ask a question, or see `qabot list`.')
         return "\n".join(out)
     if not answer.answered:  # (no band: "high" beside "no answer" reads as a contradiction)
         why = abstention_reason(answer, threshold)

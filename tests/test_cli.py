@@ -593,3 +593,14 @@ def test_every_listed_question_names_its_document_when_there_are_several(
     headings = [line for line in result.stdout.splitlines() if line[:1] == "Q"]
     sources = [line for line in result.stdout.splitlines() if line.startswith("  [")]
     assert len(sources) == len(headings)  # each hit shown in full says where it is from
+
+
+@pytest.mark.parametrize("query", ["thanks", "thank you!", "hi"])
+def test_a_greeting_or_thanks_is_no_failed_search(qabot: Run, query: str) -> None:
+    result = qabot("ask", query)
+    assert result.returncode == 0, result.stderr
+    assert (
+        result.stdout == f'Nothing to look up in "{query}": ask a question, or see `qabot list`.\n'
+    )
+    answer = json.loads(qabot("ask", "--json", query).stdout)  # JSON: still an abstention
+    assert (answer["answered"], answer["confidence"], answer["results"]) == (False, 0.0, [])
