@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any, overload
 
 import numpy as np
 
@@ -26,11 +27,45 @@ LEAD_TERMS = 4  # the terms a sentence opens with name what it is about
 _SENTENCES = re.compile(r"\n|(?<=[.!?])\s+")
 
 
+class StoredEntries(Sequence[Entry]):
+    """The entries of a loaded index, each validated when first read: a query reads a
+    handful, so loading 100k entries does not validate them all (0.9 s).  The store checks
+    the rows' shape when it loads them; `ids` and `answered` read the rows directly."""
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        self._rows = rows
+        self._entries: list[Entry | None] = [None] * len(rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, i: int) -> Entry: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Entry]: ...
+
+    def __getitem__(self, i: int | slice) -> Entry | list[Entry]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        entry = self._entries[i]
+        if entry is None:
+            entry = self._entries[i] = Entry.model_validate(self._rows[i])
+        return entry
+
+    @cached_property
+    def ids(self) -> list[str]:
+        return [row["id"] for row in self._rows]
+
+    def unanswered(self) -> list[int]:
+        return [i for i, row in enumerate(self._rows) if not row["answer"].strip()]
+
+
 @dataclass
 class CorpusIndex:
     """Everything a query needs: entries, passages and their indexes, the analyzers."""
 
-    entries: list[Entry]
+    entries: Sequence[Entry]  # a list when built, StoredEntries when loaded
     passage_texts: list[str]
     passage_entry: np.ndarray  # int32: entry index of each passage
     phrases: PhraseTable
@@ -98,6 +133,21 @@ class CorpusIndex:
             )
             self._leads[entry] = leads
         return leads
+
+    @cached_property
+    def entry_ids(self) -> list[str]:
+        """Every entry's id, in order (derived once, without reading the entries)."""
+        if isinstance(self.entries, StoredEntries):
+            return self.entries.ids
+        return [e.id for e in self.entries]
+
+    @cached_property
+    def unanswered(self) -> list[int]:
+        """The entries whose document leaves their question unanswered (derived once)."""
+        entries = self.entries
+        if isinstance(entries, StoredEntries):
+            return entries.unanswered()
+        return [i for i, e in enumerate(entries) if not e.answered]
 
     @cached_property
     def ask_terms(self) -> frozenset[str]:

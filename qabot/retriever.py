@@ -160,7 +160,7 @@ class Retriever:
     def _named_entries(self) -> list[Entry]:
         base = self.index.source_base
         if not base:
-            return self.index.entries
+            return list(self.index.entries)
         return [e.model_copy(update={"source": self._source(e)}) for e in self.index.entries]
 
     def _source(self, entry: Entry) -> Source:
@@ -168,9 +168,10 @@ class Retriever:
 
     def entry(self, entry_id: str) -> Entry:
         """The entry with this id (KeyError if none)."""
-        for entry in self._named_entries:
-            if entry.id == entry_id:
-                return entry
+        for i, stored_id in enumerate(self.index.entry_ids):
+            if stored_id == entry_id:
+                entry = self.index.entries[i]
+                return entry.model_copy(update={"source": self._source(entry)})
         raise KeyError(entry_id)
 
     def with_config(self, **changes: object) -> Retriever:
@@ -320,12 +321,12 @@ class Retriever:
         if number is None:
             return None
         suffix = f":q{number}"
-        return [i for i, e in enumerate(self.index.entries) if e.id.endswith(suffix)]
+        return [i for i, entry_id in enumerate(self.index.entry_ids) if entry_id.endswith(suffix)]
 
     @cached_property
     def _ids(self) -> dict[str, int]:
         """Entry index by lowercased id (built on first use)."""
-        return {e.id.lower(): i for i, e in enumerate(self.index.entries)}
+        return {entry_id.lower(): i for i, entry_id in enumerate(self.index.entry_ids)}
 
     def _by_reference(self, text: str, found: list[int], k: int) -> Answer:
         """The answer to "Q4": the passage of that question that answers it as asked (ranked
@@ -391,7 +392,7 @@ class Retriever:
 
     @cached_property
     def _unanswered(self) -> list[int]:
-        return [i for i, e in enumerate(self.index.entries) if not e.answered]
+        return self.index.unanswered
 
     def _pairs(self, passage: int) -> list[tuple[str, str]]:
         """(surface word, term) of a passage's content tokens, analyzed once and kept."""

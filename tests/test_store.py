@@ -17,7 +17,7 @@ from conftest import make_entry
 
 import qabot.cache as cache_module
 from qabot import store
-from qabot.corpus import build_index
+from qabot.corpus import StoredEntries, build_index
 from qabot.models import Entry, Source
 from qabot.retriever import Retriever
 
@@ -428,3 +428,44 @@ def test_the_api_caches_where_qabot_index_dir_says(
     monkeypatch.setenv("QABOT_INDEX_DIR", str(tmp_path / "shared"))
     Retriever.from_path(corpus)
     assert list((tmp_path / "shared").glob("*.npz"))
+
+
+def test_loaded_entries_read_like_the_built_ones(tmp_path: Path) -> None:
+    built = build_index(
+        [
+            make_entry(1, "What is dropout?", "Dropout zeroes units."),
+            make_entry(2, "What is momentum?", ""),  # unanswered in its document
+            make_entry(3, "What is a gizmo?", "A small device.").model_copy(
+                update={"alternates": ("gadget",)}
+            ),
+        ]
+    )
+    path = tmp_path / "index.npz"
+    store.save(built, path, "k")
+    loaded = store.load(path, "k")
+    assert isinstance(loaded.entries, StoredEntries)
+    assert loaded.entry_ids == built.entry_ids and loaded.unanswered == built.unanswered == [1]
+    assert list(loaded.entries) == list(built.entries) and len(loaded.entries) == 3
+    assert loaded.entries[-1] == built.entries[-1] and loaded.entries[1:] == built.entries[1:]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"id": 7},
+        {"answer": None},
+        {"source": {"path": "t.md", "line_start": 0, "line_end": 1}},
+        {"source": "t.md:1-1"},
+        {"tags": ["ok", 3]},
+    ],
+)
+def test_a_malformed_stored_entry_is_a_stale_index(
+    tmp_path: Path, change: dict[str, object]
+) -> None:
+    path = tmp_path / "index.npz"
+    store.save(small_index(), path, "k")  # type: ignore[arg-type]
+    with np.load(path, allow_pickle=False) as npz:
+        rows = json.loads(npz["header"].tobytes())["entries"]
+    rewrite(path, {"entries": [rows[0] | change, *rows[1:]]})
+    with pytest.raises(store.StaleIndex):
+        store.load(path, "k")
