@@ -20,6 +20,7 @@ from textual.widgets import Footer, Header, LoadingIndicator
 from qabot.cli import confidence_band, shown_confidence
 from qabot.errors import QabotError, QueryError
 from qabot.models import Answer, Entry
+from qabot.query import is_small_talk
 from qabot.retriever import Retriever, check_query
 from qabot.tui.widgets import (
     AbstainMessage,
@@ -30,6 +31,7 @@ from qabot.tui.widgets import (
     NoticeMessage,
     QuestionList,
     QuestionPanel,
+    SmallTalkMessage,
     UserMessage,
     document_names,
 )
@@ -235,6 +237,8 @@ class QabotApp(App[int]):
                 resolved_query=answer.resolved_query,
                 documents=self.documents,
             )
+        elif not answer.results and is_small_talk(answer.query):
+            message = SmallTalkMessage(answer.query)  # the topic stays for the next question
         else:
             threshold = self.retriever.config.threshold if self.retriever else None
             message = AbstainMessage(answer, self.documents, threshold)

@@ -164,6 +164,34 @@ class NoticeMessage(Static):
         super().__init__(Content(text), classes="error" if error else "")
 
 
+# The kinds of small talk (qabot.query.is_small_talk) that get their own reply
+_THANKS = frozenset(
+    "thanks thank thx ty cheers appreciate appreciated helps helped helpful".split()
+)
+_FAREWELLS = frozenset("bye goodbye cya".split())
+_GREETINGS = frozenset("hi hello hey".split())
+LIST_HINT = "press ctrl+b for the list of questions"
+
+
+def small_talk_reply(text: str) -> str:
+    """A one-line reply to a turn that only thanks, greets or acknowledges."""
+    words = set(re.findall(r"[a-z']+", text.lower()))
+    if words & _THANKS:
+        return f"You're welcome — ask another question, or {LIST_HINT}."
+    if words & _FAREWELLS:
+        return "Goodbye — press ctrl+q to quit, or ask another question."
+    if words & _GREETINGS:
+        return f"Hello! Ask a question about this corpus, or {LIST_HINT}."
+    return f"Ask another question whenever you like, or {LIST_HINT}."
+
+
+class SmallTalkMessage(Static):
+    """qabot's reply to thanks or a greeting: a friendly line, not a failed search."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(Content(small_talk_reply(text)), classes="answer small-talk")
+
+
 class AnswerMessage(Vertical):
     """One answer: source question, passage (Markdown from a Markdown file, else plain text),
     confidence and related questions."""

@@ -22,6 +22,7 @@ from qabot.tui.widgets import (
     AnswerMessage,
     HelpScreen,
     NoticeMessage,
+    SmallTalkMessage,
     UserMessage,
     emphasize,
     keep_line_breaks,
@@ -832,3 +833,32 @@ def test_a_full_answer_shorter_than_the_screen_shows_at_once(
     text = VINAIGRETTE if suffix == ".md" else VINAIGRETTE.replace("## ", "Q1: ")
     (tmp_path / f"kitchen{suffix}").write_text(text, encoding="utf-8")
     play(QabotApp(retriever=Retriever.from_path(tmp_path, cache=False)), scenario)
+
+
+@pytest.mark.parametrize(
+    ("said", "reply"),
+    [("thanks", "You're welcome"), ("thank you!", "You're welcome"), ("hi", "Hello!")],
+)
+def test_thanks_or_a_greeting_gets_a_friendly_reply_not_a_failed_search(
+    retriever: Retriever, said: str, reply: str
+) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "why batch norm")
+        await ask(pilot, said)
+        assert not app.query(AbstainMessage)
+        shown = app.query_one(SmallTalkMessage).visual.plain  # type: ignore[union-attr]
+        assert shown.startswith(reply) and "ctrl+b" in shown
+        assert "\n" not in shown and "No answer" not in shown
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_thanks_keeps_the_topic_for_the_next_follow_up(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "what is the vanishing gradient problem")
+        await ask(pilot, "thanks")
+        assert app.context == "what is the vanishing gradient problem"
+        await ask(pilot, "how do I fix it?")
+        assert app.query(AnswerMessage).last().entry_id.endswith(":q9")
+
+    play(QabotApp(retriever=retriever), scenario)
