@@ -260,7 +260,7 @@ def _documents_folder(retriever: Retriever, settings: Settings) -> Path | None:
     from qabot.retriever import default_corpus_path
 
     root = settings.corpus or default_corpus_path()
-    several = len({e.source.path for e in retriever.index.entries}) > 1
+    several = len(retriever.index.documents) > 1
     return root if several and root.is_dir() else None
 
 

@@ -57,6 +57,10 @@ class StoredEntries(Sequence[Entry]):
     def ids(self) -> list[str]:
         return [row["id"] for row in self._rows]
 
+    @cached_property
+    def paths(self) -> list[str]:
+        return [row["source"]["path"] for row in self._rows]
+
     def unanswered(self) -> list[int]:
         return [i for i, row in enumerate(self._rows) if not row["answer"].strip()]
 
@@ -140,6 +144,14 @@ class CorpusIndex:
         if isinstance(self.entries, StoredEntries):
             return self.entries.ids
         return [e.id for e in self.entries]
+
+    @cached_property
+    def documents(self) -> frozenset[str]:
+        """The source paths of the entries: one per document (derived once, without
+        reading the entries)."""
+        if isinstance(self.entries, StoredEntries):
+            return frozenset(self.entries.paths)
+        return frozenset(e.source.path for e in self.entries)
 
     @cached_property
     def unanswered(self) -> list[int]:
