@@ -28,6 +28,7 @@ MAX_SHORT_RUN_WORDS = 45
 # a line that ends a sentence or introduces something; a line ending otherwise, followed by a
 # line starting in lowercase, was wrapped by hand ("...against the whetstone and" / "push it")
 _LINE_END = re.compile(r"""[.!?:;]["')\]]*\s*$|:-\s*$""")
+_INDENTED = re.compile(r"^(?: {4}|\t)")  # an indented code line (Markdown's rule)
 _LABEL_LINE = re.compile(r"^\s*(?:\*|\**[A-Z][\w /-]{0,30}:\s)")  # "*Pooling: ...", "Note: ..."
 _WRAP_WORDS = frozenset(
     "and or but nor the a an of to in on at with for by from as that which like than into "
@@ -238,6 +239,8 @@ class _Wrap:
             return False
         if line.lstrip().startswith("#") or _LABEL_LINE.match(line):
             return False
+        if (_INDENTED.match(line) and not LIST_ITEM.match(previous)) or _INDENTED.match(previous):
+            return False  # indented code: its lines are its own (a list item's may go on)
         if previous.rstrip()[-1] == ":":  # an intro keeps what it introduces apart
             return False
         size = len(previous.rstrip())

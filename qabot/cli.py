@@ -83,7 +83,7 @@ def _no_close_question(query: str) -> str:
 def abstention_reason(answer: Answer, threshold: float | None) -> str:
     """Why an answer was withheld: its confidence, and the threshold it fell below (when a
     match fell below it: a query matching nothing has no confidence to compare)."""
-    if threshold is not None and 0 < answer.confidence < threshold:
+    if threshold is not None and answer.results and answer.confidence < threshold:
         conf = shown_confidence(answer.confidence, below=threshold)
         return f"confidence {conf}, below the threshold {shown_threshold(threshold)}"
     return f"confidence {shown_confidence(answer.confidence)}"
@@ -146,6 +146,9 @@ def format_answer(
         out.append("")
         out.append("(use --full for the whole answer)")
     return "\n".join(out)
+
+
+MAX_SHARED_NUMBERS = 1000  # documents listed for a question number that several share
 
 
 def _shared_number(answer: Answer) -> int | None:
@@ -272,7 +275,10 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
     documents = _documents_folder(retriever, settings)
     if args.query == "-":
         return _ask_batch(retriever, args, sys.stdin, out, documents)
-    answer = retriever.ask(args.query, k=max(args.k, 5))
+    asked_k = max(args.k, 5)
+    answer = retriever.ask(args.query, k=asked_k)
+    if _shared_number(answer) is not None and len(answer.results) == asked_k:
+        answer = retriever.ask(args.query, k=MAX_SHARED_NUMBERS)  # every document's "Q3"
     if args.json:
         answer.results = answer.results[: args.k] if args.k_given else answer.results
         out.write(answer.model_dump_json() + "\n")

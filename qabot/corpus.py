@@ -125,14 +125,15 @@ class CorpusIndex:
     def lead_terms(self, entry: int) -> frozenset[str]:
         """The terms an entry's answer talks about: the first LEAD_TERMS content terms of each
         sentence and line of its passages ("Other optimizers, like Adadelta, RMSProp, and
-        Adam", not "... like in GRUs and LSTMs" at a sentence's end).  Kept once computed."""
+        Adam", not "... like in GRUs and LSTMs" at a sentence's end, nor the examples of an
+        "(e.g. tanh, sigmoid)", which are not indexed either).  Kept once computed."""
         leads = self._leads.get(entry)
         if leads is None:
             lo, hi = self.passage_range(entry)
             leads = frozenset(
                 t
                 for p in range(lo, hi)
-                for sentence in _SENTENCES.split(self.passage_texts[p])
+                for sentence in _SENTENCES.split(_EXAMPLES.sub(" ", self.passage_texts[p]))
                 for t in _content_terms(sentence, self.phrases)[:LEAD_TERMS]
             )
             self._leads[entry] = leads

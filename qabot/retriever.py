@@ -168,11 +168,13 @@ class Retriever:
 
     def entry(self, entry_id: str) -> Entry:
         """The entry with this id (KeyError if none)."""
-        for i, stored_id in enumerate(self.index.entry_ids):
-            if stored_id == entry_id:
-                entry = self.index.entries[i]
-                return entry.model_copy(update={"source": self._source(entry)})
-        raise KeyError(entry_id)
+        entry = self.index.entries[self._exact_ids[entry_id]]
+        return entry.model_copy(update={"source": self._source(entry)})
+
+    @cached_property
+    def _exact_ids(self) -> dict[str, int]:
+        """Entry index by id as written (built on first use)."""
+        return {entry_id: i for i, entry_id in enumerate(self.index.entry_ids)}
 
     def with_config(self, **changes: object) -> Retriever:
         """A retriever over the same index with some ranking parameters changed."""
@@ -386,13 +388,9 @@ class Retriever:
         """Unanswered entries whose question holds most of the query, as suggestions."""
         return [
             self._opening(entry, score)
-            for entry in self._unanswered
+            for entry in self.index.unanswered
             if question_share(self.index, query, entry) >= UNANSWERED_MATCH_SHARE
         ]
-
-    @cached_property
-    def _unanswered(self) -> list[int]:
-        return self.index.unanswered
 
     def _pairs(self, passage: int) -> list[tuple[str, str]]:
         """(surface word, term) of a passage's content tokens, analyzed once and kept."""

@@ -28,6 +28,7 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
     monkeypatch.delenv("QABOT_CORPUS", raising=False)
+    monkeypatch.delenv("QABOT_INDEX_DIR", raising=False)
     return cache
 
 

@@ -256,3 +256,15 @@ def test_a_run_of_step_lines_of_up_to_fifteen_words_is_one_passage() -> None:
         "Run git commit (or git rebase --continue during a rebase)."
     )
     assert chunk_answer(steps) == [steps]
+
+
+def test_indented_code_lines_keep_their_line_breaks() -> None:
+    text = (
+        "Call fit with your data and print the last loss value of the run:\n\n"
+        "    history = model.fit(x_train, y_train, epochs=10, batch_size=32)\n"
+        '    print(history.history["loss"][-1])\n\nThat is all.'
+    )
+    assert chunk_answer(text)[0].splitlines()[1:] == [
+        "    history = model.fit(x_train, y_train, epochs=10, batch_size=32)",
+        '    print(history.history["loss"][-1])',
+    ]

@@ -604,3 +604,23 @@ def test_a_greeting_or_thanks_is_no_failed_search(qabot: Run, query: str) -> Non
     )
     answer = json.loads(qabot("ask", "--json", query).stdout)  # JSON: still an abstention
     assert (answer["answered"], answer["confidence"], answer["results"]) == (False, 0.0, [])
+
+
+def test_a_number_shared_by_more_documents_than_k_lists_them_all(
+    qabot: Run, tmp_path: Path
+) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i in range(1, 8):
+        (folder / f"doc{i}.txt").write_text(
+            f"Q1: What is thing {i}?\nAnswer: A widget.\n"
+            f"Q2: Why use gadget {i}?\nAnswer: It works.\n",
+            encoding="utf-8",
+        )
+    result = qabot("ask", "--corpus", str(folder), "Q2")
+    assert [f"doc{i}:q2" in result.stdout for i in range(1, 8)] == [True] * 7
+
+
+def test_a_query_matching_nothing_names_no_threshold(qabot: Run) -> None:
+    result = qabot("ask", "--", "-zzqx qqzx")
+    assert "No answer in this corpus" in result.stdout and "threshold" not in result.stdout

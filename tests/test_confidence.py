@@ -145,3 +145,9 @@ def test_seed_terms_mentioned_in_passing_are_not_answered(seed_retriever: Retrie
         assert answer.results, query  # the mention is still offered as a suggestion
     assert seed_retriever.ask("early stopping").results[0].question_id == seed_id(3)
     assert seed_retriever.ask("early stopping").answered  # "... callbacks for early stopping"
+
+
+def test_examples_in_an_eg_parenthesis_are_no_subject_of_the_answer() -> None:
+    answer = "Activations shape the output of a unit (e.g. tanh, sigmoid, softmax) in a layer."
+    retriever = Retriever.from_entries([make_entry(1, "What do activations do?", answer)])
+    assert about_subject(retriever.index, retriever.analyze("what is tanh"), 0) == (PASSING_MENTION)

@@ -223,7 +223,9 @@ class AnswerMessage(Vertical):
         self.related = list(related)
         self.resolved_query = resolved_query
         self.documents = documents or {}  # see document_names
-        self.full = self.passage == self.answer
+        # a passage that is the whole answer (its lines joined, maybe) has nothing more to show
+        self.whole = self.passage.split() == self.answer.split()
+        self.full = self.whole
 
     def compose(self) -> ComposeResult:
         heading = Text.assemble((f"{label(self.entry_id)}  ", "bold"), plain(self.question))
@@ -250,7 +252,7 @@ class AnswerMessage(Vertical):
 
     async def action_toggle_full(self) -> None:
         """Switch between the best passage and the whole answer (none when they are one)."""
-        if self.passage == self.answer:
+        if self.whole:
             return
         self.full = not self.full
         if self.is_markdown:  # (its blocks are mounted once this is awaited)

@@ -862,3 +862,18 @@ def test_thanks_keeps_the_topic_for_the_next_follow_up(retriever: Retriever) -> 
         assert app.query(AnswerMessage).last().entry_id.endswith(":q9")
 
     play(QabotApp(retriever=retriever), scenario)
+
+
+def test_a_wrapped_answer_shown_whole_offers_no_full_answer() -> None:
+    source = Source(path="notes.txt", line_start=1, line_end=3)
+    answer = "Hold the blade at a fifteen degree angle against the whetstone and\npush it across."
+    entry = Entry(id="notes:q1", question="How do I sharpen a knife?", answer=answer, source=source)
+    retriever = Retriever.from_entries([entry])
+
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "sharpen a knife")
+        message = app.query_one(AnswerMessage)
+        assert message.passage != message.answer  # (its lines joined)
+        assert "full answer" not in message.query_one(".badge", Static).visual.plain
+
+    play(QabotApp(retriever=retriever), scenario)
