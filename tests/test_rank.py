@@ -391,3 +391,12 @@ def test_asking_for_a_formula_answers_with_the_passage_that_defines_the_subject(
     assert answer.answered
     assert answer.results[0].question_id == seed_id(2)
     assert passage in answer.results[0].passage
+
+
+def test_the_parts_of_a_network_are_its_layers_but_part_of_something_is_not(
+    seed_retriever: Retriever,
+) -> None:
+    answer = seed_retriever.ask("what parts make up an autoencoder")
+    assert answer.answered and answer.results[0].question_id == seed_id(1)
+    assert "layer" in seed_retriever.analyze("what components does a CNN have").weights
+    assert "layer" not in seed_retriever.analyze("is batch norm part of the model").weights
