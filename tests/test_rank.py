@@ -400,3 +400,12 @@ def test_the_parts_of_a_network_are_its_layers_but_part_of_something_is_not(
     assert answer.answered and answer.results[0].question_id == seed_id(1)
     assert "layer" in seed_retriever.analyze("what components does a CNN have").weights
     assert "layer" not in seed_retriever.analyze("is batch norm part of the model").weights
+
+
+@pytest.mark.parametrize("query", ["sigmoid vs relu", "difference between sigmoid and relu"])
+def test_a_short_comparison_goes_to_the_answer_that_defines_both(
+    seed_retriever: Retriever, query: str
+) -> None:
+    # Q9 says "Using ReLU or Leaky ReLU over sigmoid and tanh" in one short item; Q2 defines
+    # both, and a query of two subjects asks about those things themselves
+    assert seed_retriever.ask(query).results[0].question_id == seed_id(2)
