@@ -165,7 +165,11 @@ def passage_head(text: str) -> str:
             or _DASH_LABEL.match(line)
             or (_DEFINITION.match(line) if number == 0 else None)
         )
-        if match and len(match.group(1).split()) <= MAX_HEAD_WORDS:
+        if (
+            match
+            and len(match.group(1).split()) <= MAX_HEAD_WORDS
+            and not (match.re is _DEFINITION and " of " in f" {match.group(1).lower()} ")
+        ):
             heads.append(match.group(1).strip())
     return "\n".join(heads)
 

@@ -268,3 +268,16 @@ def test_indented_code_lines_keep_their_line_breaks() -> None:
         "    history = model.fit(x_train, y_train, epochs=10, batch_size=32)",
         '    print(history.history["loss"][-1])',
     ]
+
+
+def test_an_attribute_of_something_is_no_definition_head() -> None:
+    # "The size of each kernel filter is ..." says what size filters are, not what a kernel is
+    assert passage_head("The size of each kernel filter is usually 3x3.") == ""
+    head = passage_head("Batch normalization is a technique for deep nets.")
+    assert head == "Batch normalization"
+
+
+def test_what_is_a_kernel_gets_the_entry_that_defines_it(seed_retriever: Retriever) -> None:
+    answer = seed_retriever.ask("what is a kernel")
+    assert answer.results[0].question_id.endswith(":q6")
+    assert answer.results[0].passage.startswith("- Kernel:")
