@@ -45,9 +45,9 @@ class RankConfig:
     head_weight: float = 0.1  # bonus for passages that define a query term ("- Momentum: ...")
     first_weight: float = 0.2  # prior for the opening passage of an answer
     defines_weight: float = 0.3  # bonus for an entry whose passage heads name the query terms
-    # the same for a query of at most two subject terms ("sigmoid vs relu", "kernel"): it asks
-    # about those things themselves (tune: "sigmoid vs relu" Q9 -> Q2; 1.5-2x tie, 3x loses)
-    short_defines_weight: float = 0.6
+    # times this for a query of at most two subject terms ("sigmoid vs relu", "kernel"): it
+    # asks about those things themselves (tune: "sigmoid vs relu" Q9 -> Q2; 1.5-2 tie, 3 loses)
+    short_defines_factor: float = 2.0
     # bonus for an entry whose question the query echoes (Jaccard²): 0.1-0.3 gained one
     # tune query and lost one of the holdout, so only the rule below is on
     echo_weight: float = 0.0
@@ -155,8 +155,8 @@ def best_passages(
 ) -> list[RankedEntry]:
     """Top-k entries as (entry, passage to show, score), each entry once, best first.
 
-    An entry scores its best passage plus `defines_weight` (`short_defines_weight` for a
-    short query) times the share of the query it defines (`defined_share`); the passage
+    An entry scores its best passage plus `defines_weight` (times `short_defines_factor` for
+    a short query) times the share of the query it defines (`defined_share`); the passage
     shown is picked by `choose_passage`.
     """
     n_entries = len(index.entries)
@@ -186,11 +186,8 @@ def best_passages(
 def defines_weight(index: CorpusIndex, query: QueryTerms, config: RankConfig) -> float:
     """The weight of the entries' defined share for this query: larger for a short query."""
     subjects = len(query.named - index.ask_terms)
-    return (
-        config.short_defines_weight
-        if 0 < subjects <= SHORT_SUBJECT_TERMS
-        else config.defines_weight
-    )
+    short = 0 < subjects <= SHORT_SUBJECT_TERMS
+    return config.defines_weight * (config.short_defines_factor if short else 1.0)
 
 
 def defined_share(index: CorpusIndex, query: QueryTerms) -> np.ndarray:
