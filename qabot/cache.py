@@ -78,7 +78,12 @@ def as_named(source: Source, base: str) -> Source:
     """A source of an index as this run names the corpus: the cache stores paths relative to
     the corpus, so a run that names it another way ("../c1", an absolute path) shows paths
     that work from its own folder.  Done per shown result, not per entry at load."""
-    return source.model_copy(update={"path": str(Path(base) / source.path)}) if base else source
+    return source.model_copy(update={"path": as_named_path(source.path, base)}) if base else source
+
+
+def as_named_path(path: str, base: str) -> str:
+    """A stored source path as this run names the corpus (see `as_named`)."""
+    return str(Path(base) / path) if base else path
 
 
 def build(corpus: Corpus) -> CorpusIndex:

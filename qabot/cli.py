@@ -13,7 +13,7 @@ import math
 import re
 import sys
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
@@ -99,12 +99,12 @@ def format_answer(
     k: int = 1,
     full: bool = False,
     threshold: float | None = None,
-    documents: Path | None = None,
+    documents: Mapping[str, str] | None = None,
 ) -> str:
     """The terminal layout of an answer (source question, passage, confidence, related);
     `threshold`, the one the answer was judged by, is named when qabot abstains below it;
-    `documents`, the folder of a corpus of several documents, makes every listed question
-    name its document."""
+    `documents` (`Retriever.document_names`: empty for a single document) makes every
+    listed question of a corpus of several documents name its document."""
     from qabot.query import is_small_talk
 
     out: list[str] = []
@@ -191,19 +191,20 @@ def shown_source(source: Source) -> str:
 
 
 def _question_lines(
-    hits: Sequence[Hit], shown: Sequence[Hit] = (), documents: Path | None = None
+    hits: Sequence[Hit], shown: Sequence[Hit] = (), documents: Mapping[str, str] | None = None
 ) -> list[str]:
     """One "  - Q4: question" line per hit, marked when its document leaves it unanswered;
-    with its document's name when the corpus has several (`documents`, their folder), or,
-    not knowing, when its label is also another hit's, here or among the `shown` ones (each
+    with its document's name when the corpus has several (`documents` names them), or, not
+    knowing, when its label is also another hit's, here or among the `shown` ones (each
     document numbers its questions from Q1)."""
+    documents = documents or {}
     labels = [label(h.question_id) for h in hits]
     taken = labels + [label(h.question_id) for h in shown]
     return [
         f"  - {lab}: {safe(h.question)}"
         + (
             f"  ({safe(_document_name(h, documents))})"
-            if documents is not None or taken.count(lab) > 1
+            if h.source.path in documents or taken.count(lab) > 1
             else ""
         )
         + ("" if h.answer else "  (unanswered in its document)")
@@ -211,13 +212,10 @@ def _question_lines(
     ]
 
 
-def _document_name(hit: Hit, documents: Path | None) -> str:
-    """The path of a hit's document relative to the corpus folder `documents` ("tea/tea.txt"),
-    else as `shown_path` writes it."""
-    path = Path(hit.source.path)
-    if documents is not None and path.is_relative_to(documents):
-        return str(path.relative_to(documents))
-    return shown_path(hit.source.path)
+def _document_name(hit: Hit, documents: Mapping[str, str]) -> str:
+    """The path of a hit's document relative to the corpus ("tea/tea.txt", see
+    `Retriever.document_names`), else as `shown_path` writes it."""
+    return documents.get(hit.source.path) or shown_path(hit.source.path)
 
 
 def _hit_block(hit: Hit, detail: str, full: bool) -> str:
@@ -257,22 +255,12 @@ def _retriever(settings: Settings, threshold: float | None) -> Retriever:
     return retriever
 
 
-def _documents_folder(retriever: Retriever, settings: Settings) -> Path | None:
-    """The corpus folder when it holds several documents (each listed question then names its
-    own: labels alone do not say where a question is from), else None."""
-    from qabot.retriever import default_corpus_path
-
-    root = settings.corpus or default_corpus_path()
-    several = len(retriever.index.documents) > 1
-    return root if several and root.is_dir() else None
-
-
 def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
     from qabot.config import resolve
 
     settings = resolve(args.corpus, args.index_dir)  # flag > env > config file > bundled
     retriever = _retriever(settings, args.threshold)
-    documents = _documents_folder(retriever, settings)
+    documents = retriever.document_names
     if args.query == "-":
         return _ask_batch(retriever, args, sys.stdin, out, documents)
     asked_k = max(args.k, 5)
@@ -295,7 +283,7 @@ def _ask_batch(
     args: argparse.Namespace,
     lines: TextIO,
     out: TextIO,
-    documents: Path | None = None,
+    documents: Mapping[str, str] | None = None,
 ) -> int:
     """One answer per stdin line, in order (JSON Lines with --json; text answers separated by a
     "---" line otherwise); a bad line gets its error in its place and makes the exit status 2."""

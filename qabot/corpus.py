@@ -147,12 +147,16 @@ class CorpusIndex:
         return [e.id for e in self.entries]
 
     @cached_property
-    def documents(self) -> frozenset[str]:
-        """The source paths of the entries: one per document (derived once, without
-        reading the entries)."""
+    def entry_paths(self) -> list[str]:
+        """Every entry's source path, in order (derived once, without reading the entries)."""
         if isinstance(self.entries, StoredEntries):
-            return frozenset(self.entries.paths)
-        return frozenset(e.source.path for e in self.entries)
+            return self.entries.paths
+        return [e.source.path for e in self.entries]
+
+    @cached_property
+    def documents(self) -> frozenset[str]:
+        """The source paths of the entries: one per document."""
+        return frozenset(self.entry_paths)
 
     @cached_property
     def unanswered(self) -> list[int]:

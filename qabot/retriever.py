@@ -7,7 +7,7 @@ import operator
 import os
 from collections.abc import Sequence
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from qabot import cache as index_cache
 from qabot.confidence import about_subject, question_share
@@ -162,6 +162,20 @@ class Retriever:
         if not base:
             return list(self.index.entries)
         return [e.model_copy(update={"source": self._source(e)}) for e in self.index.entries]
+
+    @cached_property
+    def document_names(self) -> dict[str, str]:
+        """Each document's path relative to the corpus ("drinks.csv", "sweets/cakes.txt"),
+        keyed by the source path its hits show; empty for a corpus of one document, which has
+        nothing to tell apart.  (An entry id starts with that relative path, its suffix
+        dropped or not, so a source path's last as many parts are the name.)"""
+        names: dict[str, str] = {}
+        for entry_id, path in zip(self.index.entry_ids, self.index.entry_paths, strict=True):
+            shown = index_cache.as_named_path(path, self.index.source_base)
+            if shown not in names:  # (once per document: a corpus may hold 100k entries)
+                depth = entry_id.rsplit(":", 1)[0].count("/") + 1
+                names[shown] = "/".join(PurePath(path).parts[-depth:])
+        return names if len(names) > 1 else {}
 
     def _source(self, entry: Entry) -> Source:
         return index_cache.as_named(entry.source, self.index.source_base)

@@ -14,6 +14,7 @@ from qabot.errors import CorpusError
 from qabot.models import Entry, Source
 from qabot.parse import corpus_fingerprint, load_corpus, merge_duplicates
 from qabot.parse.common import read_lines
+from qabot.retriever import Retriever
 
 FOLDER = Path(__file__).parent / "fixtures" / "folder"
 
@@ -214,3 +215,22 @@ def test_a_named_pipe_in_a_folder_is_reported_not_read_forever(tmp_path: Path) -
         f"{tmp_path / 'pipe.txt'}: not a regular file (a pipe, socket or device)"
     ]
     assert corpus_fingerprint(tmp_path)  # the cache key does not read it either
+
+
+def test_document_names_are_paths_relative_to_the_corpus(tmp_path: Path) -> None:
+    corpus = tmp_path / "notes"
+    (corpus / "sweets").mkdir(parents=True)
+    (corpus / "drinks.csv").write_text("question,answer\nWhat is tea?,A drink.\n", encoding="utf-8")
+    (corpus / "sweets" / "cakes.txt").write_text(
+        "Q1: What is a cake?\nAnswer: A sweet bake.\n", encoding="utf-8"
+    )
+    index_dir = tmp_path / "idx"
+    built = Retriever.from_path(corpus, cache=False)
+    for retriever in (built, Retriever.from_path(corpus, index_dir=index_dir)):
+        names = retriever.document_names
+        assert sorted(names.values()) == ["drinks.csv", "sweets/cakes.txt"]
+        assert set(names) == {e.source.path for e in retriever.entries}  # as hits show them
+    loaded = Retriever.from_path(corpus, index_dir=index_dir)  # (the cached index this time)
+    assert not loaded.index.built and loaded.document_names == built.document_names
+    single = Retriever.from_path(corpus / "drinks.csv", cache=False)
+    assert single.document_names == {}

@@ -34,7 +34,6 @@ from qabot.tui.widgets import (
     QuestionPanel,
     SmallTalkMessage,
     UserMessage,
-    document_names,
 )
 
 RELATED = 3  # related questions shown under an answer
@@ -58,7 +57,7 @@ class _Loaded:
     @classmethod
     def of(cls, retriever: Retriever) -> _Loaded:
         entries = retriever.entries
-        return cls(retriever, entries, document_names(entries))
+        return cls(retriever, entries, retriever.document_names)
 
 
 def _settle(
@@ -133,7 +132,7 @@ class QabotApp(App[int]):
         self.corpus = corpus
         self.index_dir = index_dir
         self.context: str | None = None  # topic of the conversation, passed to ask(context=)
-        self.documents: dict[str, str] = {}  # names shown beside questions (document_names)
+        self.documents: dict[str, str] = {}  # Retriever.document_names
         self.load_error: str | None = None
 
     def compose(self) -> ComposeResult:

@@ -82,22 +82,6 @@ def plain(text: str, terms: Sequence[str] = ()) -> Text:
     return result
 
 
-def document_names(entries: Iterable[Entry]) -> dict[str, str]:
-    """Each document's path relative to the corpus ("drinks.csv", "sweets/cakes.txt"), keyed
-    by its source path; empty for a corpus of one document, which has nothing to tell apart.
-
-    An entry id starts with that relative path (its suffix dropped or not), so the source
-    path's last as many parts are the relative path itself, however the corpus was named."""
-    names: dict[str, str] = {}
-    for e in entries:
-        if e.source.path in names:  # (once per document: a corpus may hold 100k entries)
-            continue
-        parts = PurePath(e.source.path).parts
-        depth = e.id.rsplit(":", 1)[0].count("/") + 1
-        names[e.source.path] = "/".join(parts[-depth:])
-    return names if len(names) > 1 else {}
-
-
 # (entry id, question, its document's name or None): one row of a QuestionList
 QuestionRow = tuple[str, str, str | None]
 
@@ -222,7 +206,7 @@ class AnswerMessage(Vertical):
         self.badge, self.band = badge, band
         self.related = list(related)
         self.resolved_query = resolved_query
-        self.documents = documents or {}  # see document_names
+        self.documents = documents or {}  # see Retriever.document_names
         # a passage that is the whole answer (its lines joined, maybe) has nothing more to show
         self.whole = self.passage.split() == self.answer.split()
         self.full = self.whole
@@ -296,7 +280,7 @@ class AbstainMessage(Vertical):
     ) -> None:
         super().__init__(classes="answer abstain")
         self.answer = answer
-        self.documents = documents or {}  # see document_names
+        self.documents = documents or {}  # see Retriever.document_names
         self.threshold = threshold  # the abstention threshold, named when the answer fell below
 
     def compose(self) -> ComposeResult:
@@ -333,7 +317,7 @@ class QuestionPanel(Vertical):
         yield QuestionList(id="questions")
 
     def set_entries(self, entries: Sequence[Entry], documents: Mapping[str, str]) -> None:
-        """Fill the list with the corpus questions; `documents` as `document_names` gives."""
+        """Fill the list with the corpus questions (`documents`: Retriever.document_names)."""
         self.entries = list(entries)
         self.documents = dict(documents)
         self._refresh(self.query_one("#filter", Input).value)
