@@ -114,21 +114,33 @@ PASSING_MENTION = 0.5
 SHORT_SUBJECT_TERMS = 2
 
 
-def about_subject(index: CorpusIndex, query: QueryTerms, entry: int) -> float:
-    """1 when the entry is about the subject of a short query (its question names it, a
-    passage head defines it, or a sentence of its answer opens with it; see
-    `CorpusIndex.lead_terms`), else PASSING_MENTION.  Longer queries and follow-ups (read
-    with the previous turn's words) are not judged: 1."""
+def short_subject(index: CorpusIndex, query: QueryTerms) -> set[str]:
+    """The subject terms of a query naming at most SHORT_SUBJECT_TERMS of them (its whole
+    words and phrases but the ASK_WORDS), else none: such a query asks about those things."""
     subject = query.named - index.ask_terms
-    if not 0 < len(subject) <= SHORT_SUBJECT_TERMS or not query.own >= query.weights.keys():
+    return subject if len(subject) <= SHORT_SUBJECT_TERMS else set()
+
+
+def about_subject(index: CorpusIndex, query: QueryTerms, entry: int) -> float:
+    """1 when the entry is about the subject of a short query (see `is_about`), else
+    PASSING_MENTION.  Longer queries and follow-ups (read with the previous turn's words)
+    are not judged: 1."""
+    subject = short_subject(index, query)
+    if not subject or not query.own >= query.weights.keys():
         return 1.0
+    return 1.0 if is_about(index, subject, entry) else PASSING_MENTION
+
+
+def is_about(index: CorpusIndex, subject: set[str], entry: int) -> bool:
+    """Whether an entry is about one of the subject terms: its question names it, a passage
+    head defines it, or a sentence of its answer opens with it (`CorpusIndex.lead_terms`)."""
     lo, hi = index.passage_range(entry)
-    for term in subject:
-        if term in index.topic_terms(entry) or term in index.lead_terms(entry):
-            return 1.0
-        if index.passage_heads.contains(term, lo, hi):
-            return 1.0
-    return PASSING_MENTION
+    return any(
+        term in index.topic_terms(entry)
+        or term in index.lead_terms(entry)
+        or index.passage_heads.contains(term, lo, hi)
+        for term in subject
+    )
 
 
 def specificity(index: CorpusIndex, query: QueryTerms, entry: int) -> float:

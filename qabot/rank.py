@@ -16,10 +16,10 @@ from typing import Literal
 import numpy as np
 
 from qabot.confidence import (
-    SHORT_SUBJECT_TERMS,
     about_subject,
     confidence,
     confidence_features,
+    short_subject,
     specificity,
 )
 from qabot.corpus import CorpusIndex
@@ -185,8 +185,7 @@ def best_passages(
 
 def defines_weight(index: CorpusIndex, query: QueryTerms, config: RankConfig) -> float:
     """The weight of the entries' defined share for this query: larger for a short query."""
-    subjects = len(query.named - index.ask_terms)
-    short = 0 < subjects <= SHORT_SUBJECT_TERMS
+    short = bool(short_subject(index, query))
     return config.defines_weight * (config.short_defines_factor if short else 1.0)
 
 

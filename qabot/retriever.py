@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path, PurePath
 
 from qabot import cache as index_cache
-from qabot.confidence import about_subject, question_share
+from qabot.confidence import SHORT_SUBJECT_TERMS, is_about, question_share
 from qabot.corpus import CorpusIndex, build_index, main_question
 from qabot.errors import QabotError, QueryError
 from qabot.models import Answer, Entry, Hit, Source
@@ -226,15 +226,17 @@ class Retriever:
         keeps_subject = short and refers_to_subject(text)  # "does it help with X?"
         whole = subjectless or keeps_subject
         merged = self._answer(text, k, self.analyze(text, context, whole_context=whole))
+        subject = self._own_subject(terms)  # (not "sure" in "how do I tell for sure?")
+        target = self._ids[merged.best.question_id.lower()] if merged.best else None
         if self._switches_topic(terms, alone, merged) and not (
-            keeps_subject and self._holds_subject(terms, merged)
+            keeps_subject and self._holds_all(subject, target)
         ):  # "and exploding ones?" after vanishing, not "how does it help with exploding?"
             return alone
-        if not self._meets_own_subject(terms, merged) and not (
-            keeps_subject and self._speaks_corpus(terms)
+        if not self._meets_own_subject(subject, target) and not (
+            keeps_subject and self._speaks_corpus(subject)
         ):  # "capital of France?" after Q6; but "why does it happen?" asks about the subject
             return alone
-        if not keeps_subject and not self._about_own_subject(terms, merged):
+        if not keeps_subject and not self._about_own_subject(subject, target):
             return alone  # "what is an LSTM" after "what is relu": Q9 names LSTMs in passing
         leans = merged.answered and merged.confidence > alone.confidence
         if (short and is_anaphoric(text)) or leans:
@@ -254,30 +256,25 @@ class Retriever:
         subject = set(terms.weights) - self.index.ask_terms
         return any(self._topic_owners.get(t) == entry for t in subject)
 
-    def _holds_subject(self, terms: QueryTerms, merged: Answer) -> bool:
-        """Whether the merged reading's answer holds every word of the turn's own subject
-        (batch norm's answer speaks of exploding gradients)."""
-        subject = self._own_subject(terms)
-        if merged.best is None or not subject:
+    def _holds_all(self, subject: set[str], entry: int | None) -> bool:
+        """Whether the merged reading's answer (`entry`) holds every word of the turn's own
+        subject (batch norm's answer speaks of exploding gradients)."""
+        if entry is None or not subject:
             return False
-        entry = self._ids[merged.best.question_id.lower()]
         return all(self.index.entry_contains(t, entry) for t in subject)
 
-    def _speaks_corpus(self, terms: QueryTerms) -> bool:
+    def _speaks_corpus(self, subject: set[str]) -> bool:
         """Whether every word of a turn's own subject is one the corpus uses ("happen",
         "cause"; not "invent" or "capital"): said of "it", they may ask about its subject."""
-        return all(t in self.index.lexicon.terms for t in self._own_subject(terms))
+        return all(t in self.index.lexicon.terms for t in subject)
 
-    def _about_own_subject(self, terms: QueryTerms, merged: Answer) -> bool:
+    def _about_own_subject(self, subject: set[str], entry: int | None) -> bool:
         """Whether the merged reading's answer is about the turn's own subject, as a short
-        query asked alone must be (`confidence.about_subject`): the previous turn may lend
-        a follow-up its topic, not the confidence that a passing mention answers it."""
-        subject = self._own_subject(terms)  # (not "sure" in "how do I tell for sure?")
-        if merged.best is None or not subject:
+        query asked alone must be (`confidence.is_about`): the previous turn may lend a
+        follow-up its topic, not the confidence that a passing mention answers it."""
+        if entry is None or not subject or len(subject) > SHORT_SUBJECT_TERMS:
             return True
-        own = QueryTerms(weights={t: terms.weights[t] for t in subject}, named=subject, own=subject)
-        entry = self._ids[merged.best.question_id.lower()]
-        return about_subject(self.index, own, entry) == 1.0
+        return is_about(self.index, subject, entry)
 
     def _own_subject(self, terms: QueryTerms) -> set[str]:
         """The terms naming a turn's own subject: whole words or phrases (not each word of a
@@ -291,15 +288,13 @@ class Retriever:
             and lexicon.rarity(terms.words.get(t, t)) >= SUBJECT_RARITY
         }
 
-    def _meets_own_subject(self, terms: QueryTerms, merged: Answer) -> bool:
+    def _meets_own_subject(self, subject: set[str], entry: int | None) -> bool:
         """Whether the merged reading's answer holds a word of the turn's own subject (any,
         when the turn names none): the previous turn sets the topic, it cannot answer a
         question about something else.  The most common words ("sure", "really", "world")
         name no subject."""
-        subject = self._own_subject(terms)
-        if not subject or merged.best is None:
+        if not subject or entry is None:
             return True
-        entry = self._ids[merged.best.question_id.lower()]
         return any(self.index.entry_contains(t, entry) for t in subject)
 
     @cached_property
