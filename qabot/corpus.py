@@ -24,7 +24,8 @@ BUILTIN_SYNONYMS = Path(__file__).with_name("synonyms.txt")
 # Each stands for its thesaurus group ("effect" also for benefit, advantage, pro, upside).
 ASK_WORDS = "sign fix reason type example difference effect formula"
 LEAD_TERMS = 4  # the terms a sentence opens with name what it is about
-_SENTENCES = re.compile(r"\n|(?<=[.!?])\s+")
+_SENTENCE_END = re.compile(r"(?<=[?.!])\s+")
+_SENTENCES = re.compile(rf"\n|{_SENTENCE_END.pattern}")  # sentences and lines
 
 
 class StoredEntries(Sequence[Entry]):
@@ -154,11 +155,6 @@ class CorpusIndex:
         return [e.source.path for e in self.entries]
 
     @cached_property
-    def documents(self) -> frozenset[str]:
-        """The source paths of the entries: one per document."""
-        return frozenset(self.entry_paths)
-
-    @cached_property
     def unanswered(self) -> list[int]:
         """The entries whose document leaves their question unanswered (derived once)."""
         entries = self.entries
@@ -210,7 +206,6 @@ def question_text(entry: Entry) -> str:
     return "\n".join([entry.question, *entry.alternates, *entry.tags])
 
 
-_SENTENCE_END = re.compile(r"(?<=[?.!])\s+")
 _AND_WH = re.compile(r"\s+and\s+(?=(?:how|why|what|when|where|which)\b)", re.I)
 
 
