@@ -239,9 +239,7 @@ class _Wrap:
     def joins(self, previous: str, line: str) -> bool:
         if not previous.strip() or not line.strip() or "\n" in previous or "\n" in line:
             return False  # (a blank line ends a paragraph; code blocks and tables stay whole)
-        if LIST_ITEM.match(line) or _FENCE.match(line) or _TABLE_ROW.match(line):
-            return False
-        if line.lstrip().startswith("#") or _LABEL_LINE.match(line):
+        if _structural(line) or _LABEL_LINE.match(line):
             return False
         if (_INDENTED.match(line) and not LIST_ITEM.match(previous)) or _INDENTED.match(previous):
             return False  # indented code: its lines are its own (a list item's may go on)
@@ -289,9 +287,19 @@ def _is_short_plain(line: str) -> bool:
     return (
         bool(line.strip())
         and len(line.split()) <= SHORT_LINE_WORDS
-        and not LIST_ITEM.match(line)
         and not line.rstrip().endswith(":")
-        and not (_FENCE.match(line) or _TABLE_ROW.match(line) or line.lstrip().startswith("#"))
+        and not _structural(line)
+    )
+
+
+def _structural(line: str) -> bool:
+    """Whether a line is a list item, a code fence, a table row or a heading: no plain text
+    that may join the lines around it."""
+    return bool(
+        LIST_ITEM.match(line)
+        or _FENCE.match(line)
+        or _TABLE_ROW.match(line)
+        or line.lstrip().startswith("#")
     )
 
 
