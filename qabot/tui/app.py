@@ -61,7 +61,7 @@ class _Loaded:
 
 
 def _settle(
-    loop: asyncio.AbstractEventLoop, future: asyncio.Future[Retriever], outcome: object
+    loop: asyncio.AbstractEventLoop, future: asyncio.Future[_Loaded], outcome: object
 ) -> None:
     """Resolve `future` from another thread (nothing if the app has quit meanwhile)."""
 
