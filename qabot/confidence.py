@@ -143,6 +143,25 @@ def is_about(index: CorpusIndex, subject: set[str], entry: int) -> bool:
     )
 
 
+def most_specific(index: CorpusIndex, query: QueryTerms) -> set[str]:
+    """The query's subject terms known to the corpus whose words are rarest in English (all
+    of them on a tie): "momentum" in "momentum in neural network training".  A phrase is as
+    rare as its rarest word ("deep learning" is everyday, "batch norm" is not); an acronym
+    ("BN") is its own word."""
+    rarities = {
+        t: word_rarity(index, query.words.get(t, t))
+        for t in query.named
+        if t not in index.ask_terms and t in index.lexicon.terms
+    }
+    top = max(rarities.values(), default=0.0)
+    return {t for t, r in rarities.items() if r >= top}
+
+
+def word_rarity(index: CorpusIndex, text: str) -> float:
+    """English rarity of a word, or of a phrase's rarest word."""
+    return max(index.lexicon.rarity(word) for word in text.split())
+
+
 def specificity(index: CorpusIndex, query: QueryTerms, entry: int) -> float:
     """English rarity of the rarest query word the entry contains, up to SPECIFIC_RARITY and
     in its units, squared (0 when none matches, 1 for a word that names a subject).

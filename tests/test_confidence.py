@@ -11,6 +11,7 @@ from qabot.confidence import (
     about_subject,
     confidence,
     coverage,
+    most_specific,
     question_share,
     specificity,
     unknown_share,
@@ -98,6 +99,22 @@ def test_specificity_is_low_when_only_everyday_words_match(seed_retriever: Retri
     assert of("momentum", q6) == of("dropout", q6) == 1.0
     assert of("better momentum", q6) == 1.0  # the most specific matched word counts
     assert of("dropout", q7) == 0.0  # a word the entry lacks is no match
+
+
+def test_the_most_specific_subject_word_is_the_rarest_in_english(
+    seed_retriever: Retriever,
+) -> None:
+    index = seed_retriever.index
+
+    def of(query: str) -> set[str]:
+        return most_specific(index, analyze_query(index, query))
+
+    assert of("momentum in neural network training") == {"momentum"}
+    # a phrase is as rare as its rarest word: "deep learning" is everyday English
+    assert of("what is batch normalization in deep learning") == {"batch_normal"}
+    assert of("what is BN in deep learning") == {"batch_normal"}  # an acronym is a word
+    assert of("how do I fix it") == set()  # no subject: only a word naming the kind of answer
+    assert of("what is a gelu") == set()  # a word the corpus lacks
 
 
 def test_a_query_of_everyday_words_only_is_not_answered(seed_retriever: Retriever) -> None:

@@ -51,6 +51,29 @@ def test_query_ranks_the_right_question_first(
     assert answer.results[0].question_id == seed_id(number)
 
 
+def test_the_runner_up_holding_the_most_specific_word_takes_the_lead(
+    seed_retriever: Retriever,
+) -> None:
+    query = "what is momentum in neural network training?"
+    # "neural network" and "training" carry a vanishing-gradient passage (Q9) past Q6's
+    # Momentum item unless the entry holding "momentum" is preferred
+    plain = seed_retriever.with_config(specific_margin=0.0).ask(query, k=3).results
+    assert plain[0].question_id == seed_id(9)
+    results = seed_retriever.ask(query, k=3).results
+    assert results[0].question_id == seed_id(6)
+    assert "- Momentum:" in results[0].passage
+    assert results[1].question_id == seed_id(9)
+    assert results[0].score >= results[1].score  # scores stay best first
+    one = seed_retriever.ask(query, k=1).results
+    assert [r.question_id for r in one] == [seed_id(6)]  # k=1 too
+
+
+def test_a_distant_runner_up_does_not_take_the_lead(seed_retriever: Retriever) -> None:
+    query = "what is momentum in neural network training?"
+    strict = seed_retriever.with_config(specific_margin=0.999).ask(query).results
+    assert strict[0].question_id == seed_id(9)
+
+
 @pytest.mark.parametrize(("query", "label"), TOP_PASSAGE)
 def test_query_picks_the_passage_that_defines_it(
     seed_retriever: Retriever, query: str, label: str
