@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from qabot import __version__
-from qabot.corpus import BUILTIN_SYNONYMS, CorpusIndex, build_index
+from qabot.corpus import BUILTIN_SYNONYMS, DOMAIN_SYNONYMS, CorpusIndex, build_index
 from qabot.errors import CorpusError, EmptyCorpusError, QabotError
 from qabot.models import Entry, Source
 from qabot.parse import Corpus, corpus_fingerprint, load_corpus
@@ -110,6 +110,7 @@ def index_location(root: Path, index_dir: Path | None) -> tuple[Path, str]:
     files = [
         *corpus_fingerprint(root),
         ("<builtin synonyms>", BUILTIN_SYNONYMS.read_bytes()),
+        *((f"<builtin synonyms {p.name}>", p.read_bytes()) for p in DOMAIN_SYNONYMS),
         ("<root>", resolved),
         *indexing_code(),
     ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -16,9 +16,12 @@ from qabot.errors import EmptyCorpusError
 from qabot.index import TermIndex, build_bm25, build_tfidf
 from qabot.lexicon import Lexicon
 from qabot.models import Entry
-from qabot.text import PhraseTable, find_acronyms, terms, tokens, word_features
+from qabot.text import PhraseTable, find_acronyms, normalize, terms, tokens, word_features
 
-BUILTIN_SYNONYMS = Path(__file__).with_name("synonyms.txt")
+BUILTIN_SYNONYMS = Path(__file__).with_name("synonyms.txt")  # question wording, any corpus
+# vocabulary of one domain, for a corpus about it (see `speaks_domain`)
+DOMAIN_SYNONYMS = (Path(__file__).with_name("synonyms_dl.txt"),)
+MIN_DOMAIN_WORDS = 2  # distinct domain words a corpus names to be about the domain
 # Words naming what a question asks about its subject rather than the subject: in "How to
 # know whether ... exploding gradients?" (know whether = sign) the signs are the point.
 # Each stands for its thesaurus group ("effect" also for benefit, advantage, pro, upside).
@@ -191,12 +194,49 @@ def _content_terms(text: str, phrases: PhraseTable) -> list[str]:
 
 
 def read_synonyms(path: Path) -> list[list[str]]:
-    """Synonym groups from a file: one group per line, comma-separated, '#' comments."""
+    """Synonym groups from a file: one group per line, comma-separated, '#' comments (a
+    built-in file's `@domain:` line is no group, see `read_domain`)."""
     groups = []
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
-        if line:
+        if line and not line.startswith("@"):
             groups.append([part.strip() for part in line.split(",") if part.strip()])
+    return groups
+
+
+def read_domain(path: Path) -> list[str]:
+    """The words naming a domain thesaurus's domain: its `@domain: word, word, ...` line."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("@domain:"):
+            return [w.strip() for w in line.removeprefix("@domain:").split(",") if w.strip()]
+    return []
+
+
+def speaks_domain(texts: Iterable[str], domain_words: Sequence[str]) -> bool:
+    """Whether texts name at least MIN_DOMAIN_WORDS distinct domain words (whole words, a
+    plural "s" allowed, case and hyphens ignored): a tax FAQ that says "loss" and "cost"
+    names none of "neural network", "backpropagation", "learning rate", ..."""
+    if not domain_words:
+        return True
+    alternatives = "|".join(re.escape(w.lower()) for w in domain_words)
+    pattern = re.compile(rf"\b({alternatives})s?\b")
+    found: set[str] = set()
+    for text in texts:
+        flat = " ".join(normalize(text).lower().replace("-", " ").split())
+        found.update(m.group(1) for m in pattern.finditer(flat))
+        if len(found) >= MIN_DOMAIN_WORDS:
+            return True
+    return False
+
+
+def builtin_groups(texts: Iterable[str] | None = None) -> list[list[str]]:
+    """The built-in synonym groups for a corpus of `texts`: question wording always, each
+    domain's vocabulary if the texts speak of that domain (all of them when `texts` is
+    None)."""
+    groups = read_synonyms(BUILTIN_SYNONYMS)
+    for path in DOMAIN_SYNONYMS:
+        if texts is None or speaks_domain(texts, read_domain(path)):
+            groups.extend(read_synonyms(path))
     return groups
 
 
@@ -225,7 +265,8 @@ def main_question(question: str) -> str:
 
 def phrase_table(entries: Sequence[Entry], synonym_groups: Sequence[Sequence[str]]) -> PhraseTable:
     """Synonyms (built-in, then the corpus's) plus the acronyms the corpus defines itself."""
-    table = PhraseTable(read_synonyms(BUILTIN_SYNONYMS))
+    texts = (f"{e.question}\n{e.answer}" for e in entries)
+    table = PhraseTable(builtin_groups(texts))
     for group in synonym_groups:
         table.add(group)
     for entry in entries:

@@ -169,7 +169,9 @@ def test_a_typo_of_a_synonym_resolves_through_the_synonym(seed_retriever: Retrie
 
 def test_a_phrase_with_unknown_words_counts_once() -> None:
     # a corpus that says only "BN": the words of "batch norm" are not resolved on their own
-    retriever = Retriever.from_entries([make_entry(1, "Why use BN?", "BN speeds training.")])
+    # (its neural network and learning rate make it a deep-learning corpus: built-in "BN")
+    answer = "BN lets a neural network train with a higher learning rate."
+    retriever = Retriever.from_entries([make_entry(1, "Why use BN?", answer)])
     assert retriever.analyze("batch norm").weights["batch_normal"] == 1.0
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from conftest import SEED, make_entry, seed_id
 
-from qabot.corpus import BUILTIN_SYNONYMS, read_synonyms
+from qabot.corpus import builtin_groups
 from qabot.retriever import Retriever
 from qabot.text import PhraseTable, find_acronyms, normalize, term, terms, tokens, words
 
 
 @pytest.fixture(scope="module")
 def phrases() -> PhraseTable:
-    return PhraseTable(read_synonyms(BUILTIN_SYNONYMS))
+    return PhraseTable(builtin_groups())
 
 
 def test_unicode_bold_letters_read_as_plain_text() -> None:

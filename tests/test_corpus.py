@@ -1,0 +1,56 @@
+"""The built corpus: which built-in vocabulary applies to which corpus."""
+
+from __future__ import annotations
+
+from conftest import make_entry
+
+from qabot.corpus import DOMAIN_SYNONYMS, builtin_groups, read_domain, speaks_domain
+from qabot.retriever import Retriever
+
+DL_WORDS = read_domain(DOMAIN_SYNONYMS[0])
+
+HOME_FAQ = [
+    make_entry(1, "Can I deduct a capital loss on my taxes?", "Yes, up to 3000 a year."),
+    make_entry(2, "How much does a yearly membership cost?", "A yearly membership is 120."),
+    make_entry(3, "Why is my sourdough bread so dense?", "The starter was not active enough."),
+    make_entry(4, "Do Siamese cats shed a lot?", "Less than most breeds; brush them weekly."),
+]
+
+
+def test_the_deep_learning_thesaurus_names_its_domain() -> None:
+    assert "neural network" in DL_WORDS and "learning rate" in DL_WORDS
+
+
+def test_a_corpus_speaks_a_domain_when_it_names_two_of_its_words() -> None:
+    assert speaks_domain(["Lower the learning rate of the neural network."], DL_WORDS)
+    # plurals, case and hyphens do not matter
+    assert speaks_domain(["Neural-Networks train for several Epochs."], DL_WORDS)
+    assert not speaks_domain(["A capital loss lowers the cost of taxes."], DL_WORDS)
+    assert not speaks_domain(["Dropout is all it says."], DL_WORDS)  # one is not enough
+    assert not speaks_domain(["the relubricated chain"], DL_WORDS)  # whole words only
+    assert speaks_domain(["anything"], [])  # a thesaurus without a domain applies everywhere
+
+
+def test_question_wording_applies_to_every_corpus_and_domain_words_to_theirs() -> None:
+    home = builtin_groups(["How much does a membership cost?"])
+    everything = builtin_groups()
+    assert next(g for g in home if g[0] == "fix")[:2] == ["fix", "remedy"]
+    assert not any("bn" in group for group in home)
+    assert any("bn" in group for group in everything)
+
+
+def test_deep_learning_meanings_stay_out_of_another_topic() -> None:
+    retriever = Retriever.from_entries(HOME_FAQ)
+
+    def top(query: str) -> str:
+        return retriever.ask(query).results[0].question_id
+
+    assert "loss" not in retriever.analyze("how much does it cost").weights
+    assert top("how much does it cost") == "notes:q2"  # not the capital loss
+    assert "fully_connect" not in retriever.analyze("dense").weights
+    assert "siames" not in retriever.analyze("do twins shed").weights
+
+
+def test_a_deep_learning_corpus_keeps_its_vocabulary(seed_retriever: Retriever) -> None:
+    assert "loss" in seed_retriever.analyze("cost").weights
+    assert "batch_normal" in seed_retriever.analyze("BN").weights
