@@ -92,6 +92,9 @@ class CorpusIndex:
     built: bool = False  # built by this process, not loaded: what loading reported is news
     _topics: dict[int, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
     _leads: dict[int, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
+    _phrasings: dict[int, list[frozenset[str]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def passage_range(self, entry: int) -> tuple[int, int]:
         """The [start, end) passage indices of an entry (passages are stored in entry order)."""
@@ -125,6 +128,16 @@ class CorpusIndex:
             )
             self._topics[entry] = topic
         return topic
+
+    def phrasings(self, entry: int) -> list[frozenset[str]]:
+        """The term sets of an entry's question and of each alternate phrasing of it (each
+        asks the whole question).  Kept once computed."""
+        found = self._phrasings.get(entry)
+        if found is None:
+            e = self.entries[entry]
+            found = [frozenset(terms(text, self.phrases)) for text in (e.question, *e.alternates)]
+            self._phrasings[entry] = found
+        return found
 
     def lead_terms(self, entry: int) -> frozenset[str]:
         """The terms an entry's answer talks about: the first LEAD_TERMS content terms of each

@@ -29,6 +29,7 @@ from qabot.query import QueryTerms, RankedEntry
 
 Method = Literal["hybrid", "bm25", "tfidf"]
 Fusion = Literal["score", "rrf"]
+ECHO_CANDIDATES = 10  # entries whose phrasings are compared one by one with a query
 # a previous turn's word weighs this share of its weight in a follow-up's point (tune split,
 # conversations: passage 0.75 at 0, 0.5 and 1; 0.78 at 0.25)
 CONTEXT_POINT_SHARE = 0.25
@@ -232,7 +233,10 @@ def defined_share(index: CorpusIndex, query: QueryTerms) -> np.ndarray:
 
 
 def question_overlap(index: CorpusIndex, query: QueryTerms) -> np.ndarray:
-    """Per entry, the Jaccard overlap of its question field's terms with the query's."""
+    """Per entry, the Jaccard overlap of its question field's terms with the query's, or of
+    one phrasing's (the question or an alternate, `CorpusIndex.phrasings`) when higher: "when
+    are taxes due" is an alternate of "When is the tax filing deadline?" as written.  Only the
+    ECHO_CANDIDATES entries sharing the most terms are read phrasing by phrasing."""
     questions = index.bm25_questions
     ids, weights = questions.ids(query.weights)
     matched = np.zeros(len(index.entries))
@@ -240,7 +244,17 @@ def question_overlap(index: CorpusIndex, query: QueryTerms) -> np.ndarray:
         docs, _ = questions.scorer.postings(ids, weights)
         matched += np.bincount(docs, minlength=len(index.entries))
     union = index.question_sizes + len(query.weights) - matched
-    return np.divide(matched, union, out=np.zeros_like(matched), where=union > 0)
+    overlap = np.divide(matched, union, out=np.zeros_like(matched), where=union > 0)
+    sharing = np.flatnonzero(matched)
+    if len(sharing) > ECHO_CANDIDATES:
+        sharing = sharing[np.argpartition(-matched[sharing], ECHO_CANDIDATES)[:ECHO_CANDIDATES]]
+    asked = set(query.weights)
+    for entry in sharing:
+        for phrasing in index.phrasings(int(entry)):
+            if phrasing:
+                jaccard = len(asked & phrasing) / len(asked | phrasing)
+                overlap[entry] = max(overlap[entry], jaccard)
+    return overlap
 
 
 def choose_passage(

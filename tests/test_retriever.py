@@ -304,6 +304,32 @@ def test_an_off_topic_turn_is_not_answered_whatever_the_previous_topic(
         assert not answer.answered, entry.id
 
 
+def _tax_faq() -> Retriever:
+    deadline = make_entry(
+        3, "When is the tax filing deadline?", "Usually April 15, or the next business day."
+    ).model_copy(update={"alternates": ("due date for taxes", "when are taxes due")})
+    return Retriever.from_entries(
+        [
+            make_entry(1, "What is a W-2 form?", "It reports your wages and taxes withheld."),
+            deadline,
+            make_entry(4, "Can I get an extension?", "Yes: file Form 4868 by the deadline."),
+        ]
+    )
+
+
+def test_each_alternate_phrasing_is_a_question_asked_as_written() -> None:
+    retriever = _tax_faq()
+    for query in ("when are taxes due", "due date for taxes", "taxes due"):
+        answer = retriever.ask(query)
+        assert answer.answered, query  # (the whole question field is 5 terms: 0.4 overlap)
+        assert answer.results[0].question_id == "notes:q3", query
+
+
+def test_a_query_echoing_a_question_beats_an_answer_that_has_its_words() -> None:
+    for query in ("filing deadline", "tax deadline"):  # the extension's answer says both
+        assert _tax_faq().ask(query).results[0].question_id == "notes:q3", query
+
+
 def test_a_question_asked_as_written_gets_its_answer_even_one_sharing_no_word() -> None:
     retriever = Retriever.from_entries(
         [
