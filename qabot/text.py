@@ -156,8 +156,19 @@ def words(text: str) -> list[str]:
         parts = [p for p in token.split("-") if p]
         if len(parts) > 1 and parts[0] in BOUND_PREFIXES:  # "non-linearity" is one word,
             parts = ["".join(parts[:2]), *parts[1:]]  # and its base: "linearity"
+        elif _is_code(parts):  # "W-2" is also "w2", as users write it ("2" alone says little)
+            out.append("".join(parts))
         out.extend(parts)
     return out
+
+
+def _is_code(parts: list[str]) -> bool:
+    """Whether a hyphenated word is a code of letters and a number ("W-2", "covid-19",
+    "1099-misc"), which users write with or without its hyphen."""
+    if len(parts) != 2:
+        return False
+    a, b = parts
+    return (a.isalpha() and b.isdigit()) or (a.isdigit() and b.isalpha())
 
 
 @dataclass(frozen=True, slots=True)

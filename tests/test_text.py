@@ -51,6 +51,27 @@ def test_a_hyphen_after_a_bound_prefix_joins_one_word_and_keeps_its_base() -> No
     assert words("re-center") == ["re", "center"]  # "recenter" would stem to "recent"
 
 
+def test_a_code_of_letters_and_a_number_is_also_one_word() -> None:
+    assert words("W-2, covid-19, 1099-misc") == [
+        *["w2", "w", "2"],
+        *["covid19", "covid", "19"],
+        *["1099misc", "1099", "misc"],
+    ]
+    assert words("max-pooling 3-by-3 a-1b") == ["max", "pooling", "3", "by", "3", "a", "1b"]
+
+
+@pytest.mark.parametrize("query", ["what is a W2", "W-2", "w2 form"])
+def test_a_code_is_found_with_or_without_its_hyphen(query: str) -> None:
+    retriever = Retriever.from_entries(
+        [
+            make_entry(1, "What is a W-2 form?", "It reports the wages your employer paid."),
+            make_entry(2, "What are the 2 filing options?", "Single or joint."),
+        ]
+    )
+    answer = retriever.ask(query)
+    assert answer.answered and answer.results[0].question_id == "notes:q1"
+
+
 def test_a_prefixed_query_word_finds_its_base_once() -> None:
     retriever = Retriever.from_entries(
         [
