@@ -122,13 +122,24 @@ def short_subject(index: CorpusIndex, query: QueryTerms) -> set[str]:
 
 
 def about_subject(index: CorpusIndex, query: QueryTerms, entry: int) -> float:
-    """1 when the entry is about the subject of a short query (see `is_about`), else
-    PASSING_MENTION.  Longer queries and follow-ups (read with the previous turn's words)
-    are not judged: 1."""
+    """1 when the entry is about the subject of a short query (see `is_about`) and the
+    corpus names that subject's most specific word, else PASSING_MENTION ("what temperature
+    for pork" in a FAQ about chicken).  Longer queries and follow-ups (read with the previous
+    turn's words) are not judged: 1."""
     subject = short_subject(index, query)
     if not subject or not query.own >= query.weights.keys():
         return 1.0
-    return 1.0 if is_about(index, subject, entry) else PASSING_MENTION
+    if names_unknown_subject(index, query, subject) or not is_about(index, subject, entry):
+        return PASSING_MENTION
+    return 1.0
+
+
+def names_unknown_subject(index: CorpusIndex, query: QueryTerms, subject: set[str]) -> bool:
+    """Whether the subject word rarest in English is one the corpus lacks: "pork" in "what
+    temperature for pork", not "work" in "how do autoencoders work"."""
+    rarities = {t: word_rarity(index, query.words.get(t, t)) for t in subject}
+    top = max(rarities.values())
+    return any(t not in index.lexicon.terms and r >= top for t, r in rarities.items())
 
 
 def is_about(index: CorpusIndex, subject: set[str], entry: int) -> bool:

@@ -12,6 +12,7 @@ from qabot.confidence import (
     confidence,
     coverage,
     most_specific,
+    names_unknown_subject,
     question_share,
     specificity,
     unknown_share,
@@ -147,6 +148,30 @@ def test_a_short_query_about_a_word_mentioned_in_passing_is_scaled_down() -> Non
     assert role("flanges") == 1.0  # a sentence opens with it
     assert role("gizmo") == 1.0  # the question's subject
     assert role("how do factories make sprockets and widgets today") == 1.0  # not short
+
+
+def _poultry() -> Retriever:
+    return Retriever.from_entries(
+        [
+            make_entry(1, "What internal temperature is safe for chicken?", "Cook it to 74 C."),
+            make_entry(2, "How long does cooked chicken keep?", "Three to four days, chilled."),
+        ]
+    )
+
+
+def test_a_short_query_whose_rarest_word_the_corpus_lacks_is_about_something_else() -> None:
+    retriever = _poultry()
+    index = retriever.index
+
+    def unknown(query: str) -> bool:
+        terms = retriever.analyze(query)
+        return names_unknown_subject(index, terms, terms.named - index.ask_terms)
+
+    assert unknown("what temperature for pork")
+    assert not unknown("what temperature for chicken")
+    assert not unknown("chicken temperature work")  # "work" is everyday: not the subject
+    assert not retriever.ask("what temperature for pork").answered
+    assert retriever.ask("what temperature for chicken").answered
 
 
 def test_a_follow_up_is_not_judged_by_its_subject_alone() -> None:
