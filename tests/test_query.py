@@ -194,7 +194,8 @@ def test_a_follow_up_naming_another_question_s_own_subject_switches_to_it(
 @pytest.mark.parametrize(
     ("context", "turn", "number", "passage"),
     [  # Q5's subject, but "it" is batch norm, whose answer speaks of exploding gradients
-        ("why batch norm", "how does it help with exploding gradients?", 4, "combat these"),
+        # (the effects list says "Tries to Prevent exploding/vanishing gradient")
+        ("why batch norm", "how does it help with exploding gradients?", 4, "exploding"),
         ("what are the signs of exploding gradients", "can batch norm prevent it?", 4, ""),
     ],
 )
@@ -205,6 +206,13 @@ def test_a_pronoun_follow_up_about_another_subject_stays_with_the_previous_one(
     assert answer.answered and answer.resolved_query is not None
     assert answer.results[0].question_id == seed_id(number)
     assert passage in answer.results[0].passage
+
+
+@pytest.mark.parametrize("turn", ["how does it help?", "how does that help?"])
+def test_asking_how_it_helps_shows_the_benefits(seed_retriever: Retriever, turn: str) -> None:
+    answer = seed_retriever.ask(turn, context="why batch norm")
+    assert answer.results[0].question_id == seed_id(4)
+    assert "has the following effects" in answer.results[0].passage  # not the definition
 
 
 @pytest.mark.parametrize(
