@@ -36,7 +36,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     things basically really actually many way ways e g eg ie vs versus simply briefly
     quick quickly detail detailed details overview summary list please
     cant wed youd theyd youll theyll weve youve theyve hows whos wheres whys heres whyd howd
-    shouldve wouldve couldve ask asked asking say interview interviewer
+    shouldve wouldve couldve ask asked asking say interview interviewer question questions
     role purpose job
     """.split()
 )

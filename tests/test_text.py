@@ -51,6 +51,13 @@ def test_a_hyphen_after_a_bound_prefix_joins_one_word_and_keeps_its_base() -> No
     assert words("re-center") == ["re", "center"]  # "recenter" would stem to "recent"
 
 
+def test_asking_for_questions_is_about_the_bot_not_the_corpus(seed_retriever: Retriever) -> None:
+    # Q3's answer says "Question each component": "list questions" asked for no such thing
+    answer = seed_retriever.ask("list questions")
+    assert not answer.answered and answer.results == []
+    assert terms("interview questions about CNN") == terms("about CNN")
+
+
 def test_a_code_of_letters_and_a_number_is_also_one_word() -> None:
     assert words("W-2, covid-19, 1099-misc") == [
         *["w2", "w", "2"],
