@@ -173,6 +173,20 @@ def word_rarity(index: CorpusIndex, text: str) -> float:
     return max(index.lexicon.rarity(word) for word in text.split())
 
 
+# the answer cannot be right, however well its subject matches (0.97 at most: below 0.45)
+UNSTATED_FACT = 0.25
+
+
+def states_asked_fact(index: CorpusIndex, query: QueryTerms, entry: int) -> float:
+    """1 unless the query asks for a kind of fact (`FACT_ASK_WORDS`: who invented it, when)
+    that the entry never states, then UNSTATED_FACT: "who invented batch normalization" is
+    not answered by what batch normalization does."""
+    asked = index.fact_ask_terms & query.weights.keys()
+    if asked and not any(index.entry_contains(t, entry) for t in asked):
+        return UNSTATED_FACT
+    return 1.0
+
+
 def specificity(index: CorpusIndex, query: QueryTerms, entry: int) -> float:
     """English rarity of the rarest query word the entry contains, up to SPECIFIC_RARITY and
     in its units, squared (0 when none matches, 1 for a word that names a subject).

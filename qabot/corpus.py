@@ -25,7 +25,9 @@ MIN_DOMAIN_WORDS = 2  # distinct domain words a corpus names to be about the dom
 # Words naming what a question asks about its subject rather than the subject: in "How to
 # know whether ... exploding gradients?" (know whether = sign) the signs are the point.
 # Each stands for its thesaurus group ("effect" also for benefit, advantage, pro, upside).
-ASK_WORDS = "sign fix reason type example difference effect formula"
+ASK_WORDS = "sign fix reason type example difference effect formula invented"
+# Kinds of answer an answer either states or not: asked for, they must be in it
+FACT_ASK_WORDS = "invented"
 LEAD_TERMS = 4  # the terms a sentence opens with name what it is about
 _SENTENCE_END = re.compile(r"(?<=[?.!])\s+")
 _SENTENCES = re.compile(rf"\n|{_SENTENCE_END.pattern}")  # sentences and lines
@@ -182,6 +184,11 @@ class CorpusIndex:
     def ask_terms(self) -> frozenset[str]:
         """The terms of `ASK_WORDS` under this corpus's phrase table (derived once)."""
         return frozenset(terms(ASK_WORDS, self.phrases))
+
+    @cached_property
+    def fact_ask_terms(self) -> frozenset[str]:
+        """The terms of `FACT_ASK_WORDS` under this corpus's phrase table (derived once)."""
+        return frozenset(terms(FACT_ASK_WORDS, self.phrases))
 
     @cached_property
     def head_sizes(self) -> np.ndarray:

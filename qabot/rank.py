@@ -22,6 +22,7 @@ from qabot.confidence import (
     most_specific,
     short_subject,
     specificity,
+    states_asked_fact,
 )
 from qabot.corpus import CorpusIndex
 from qabot.index import TermIndex, tfidf_query
@@ -334,4 +335,5 @@ def rank(index: CorpusIndex, query: QueryTerms, config: RankConfig, k: int) -> R
     if ranked:
         value *= specificity(index, query, ranked[0].entry)
         value *= about_subject(index, query, ranked[0].entry)
+        value *= states_asked_fact(index, query, ranked[0].entry)
     return Ranking(scores, ranked, features, value)

@@ -174,6 +174,23 @@ def test_a_short_query_whose_rarest_word_the_corpus_lacks_is_about_something_els
     assert retriever.ask("what temperature for chicken").answered
 
 
+def test_asking_who_invented_something_needs_an_answer_that_says_so(
+    seed_retriever: Retriever,
+) -> None:
+    for query in ("who invented batch normalization", "when was batch norm invented"):
+        assert not seed_retriever.ask(query).answered, query  # Q4 says what it does
+    retriever = Retriever.from_entries(
+        [
+            make_entry(1, "What is Python?", "A programming language created by Guido in 1991."),
+            make_entry(2, "What is Rust?", "A systems programming language."),
+        ]
+    )
+    for query in ("who invented python", "who created python"):
+        answer = retriever.ask(query)
+        assert answer.answered and answer.results[0].question_id == "notes:q1", query
+    assert not retriever.ask("who invented rust").answered
+
+
 def test_a_follow_up_is_not_judged_by_its_subject_alone() -> None:
     retriever = _mentions()
     query = retriever.analyze("what are widgets", "what is a gizmo")
