@@ -137,6 +137,8 @@ def about_subject(index: CorpusIndex, query: QueryTerms, entry: int) -> float:
 def names_unknown_subject(index: CorpusIndex, query: QueryTerms, subject: set[str]) -> bool:
     """Whether the subject word rarest in English is one the corpus lacks: "pork" in "what
     temperature for pork", not "work" in "how do autoencoders work"."""
+    if index.lexicon.terms.issuperset(subject):  # (no English word list to read then)
+        return False
     rarities = {t: word_rarity(index, query.words.get(t, t)) for t in subject}
     top = max(rarities.values())
     return any(t not in index.lexicon.terms and r >= top for t, r in rarities.items())
