@@ -11,6 +11,7 @@ import json
 import logging
 import math
 import re
+import shutil
 import sys
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
@@ -57,7 +58,18 @@ def confidence_band(value: float) -> str:
     return "high" if value >= 0.8 else "medium" if value >= 0.5 else "low"
 
 
-def _wrap(text: str, indent: str = "  ", width: int = 88) -> str:
+DEFAULT_WIDTH = 88  # text output width when the terminal's is unknown (output to a pipe)
+MIN_WIDTH, MAX_WIDTH = 40, 100  # narrower is unreadable; wider lines are hard to follow
+
+
+def text_width() -> int:
+    """The width to wrap text output at: the terminal's ($COLUMNS first), within 40..100."""
+    columns = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+    return max(MIN_WIDTH, min(MAX_WIDTH, columns))
+
+
+def _wrap(text: str, indent: str = "  ", width: int = DEFAULT_WIDTH) -> str:
+    """Corpus text wrapped as a block under `indent`, list items with a hanging indent."""
     lines = []
     for line in safe(text).splitlines():
         wrapped = textwrap.wrap(
@@ -68,6 +80,20 @@ def _wrap(text: str, indent: str = "  ", width: int = 88) -> str:
         )
         lines.extend(wrapped or [""])
     return "\n".join(lines)
+
+
+def _hang(line: str, width: int, first: str = "", rest: str = "    ") -> str:
+    """One output line wrapped to `width`, indented by `first`, its continuation lines by
+    `rest`; a word longer than a line (a path) is kept whole rather than cut."""
+    wrapped = textwrap.wrap(
+        line,
+        width=width,
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_long_words=False,
+        break_on_hyphens=False,  # (file names hold hyphens)
+    )
+    return "\n".join(wrapped) or first + line
 
 
 def _no_close_question(query: str) -> str:
@@ -100,52 +126,66 @@ def format_answer(
     full: bool = False,
     threshold: float | None = None,
     documents: Mapping[str, str] | None = None,
+    width: int = DEFAULT_WIDTH,
 ) -> str:
-    """The terminal layout of an answer (source question, passage, confidence, related);
-    `threshold`, the one the answer was judged by, is named when qabot abstains below it;
-    `documents` (`Retriever.document_names`: empty for a single document) makes every
-    listed question of a corpus of several documents name its document."""
+    """The terminal layout of an answer (source question, passage, confidence, related),
+    wrapped to `width` columns; `threshold`, the one the answer was judged by, is named when
+    qabot abstains below it; `documents` (`Retriever.document_names`: empty for a single
+    document) makes every listed question of a corpus of several documents name its
+    document."""
     from qabot.query import is_small_talk
 
     out: list[str] = []
-    conf = (
-        f"confidence {shown_confidence(answer.confidence)} ({confidence_band(answer.confidence)})"
-    )
     if answer.resolved_query:
-        out.append(f"(read as: {safe(answer.resolved_query)})")
+        out.append(_hang(f"(read as: {safe(answer.resolved_query)})", width, rest="  "))
     shared = _shared_number(answer)
     if shared is not None:
         out.append(f"Several documents have a Q{shared}; ask for one by its id:")
-        out.extend(_id_lines(answer.results))
-        return "\n".join(out)
-    if not answer.answered and not answer.results and is_small_talk(answer.query):
+        out.extend(_id_lines(answer.results, width))
+    elif not answer.answered and not answer.results and is_small_talk(answer.query):
         # "thanks", "hi": nothing was searched, so no "No answer" that reads like a failure
-        query = safe(answer.query)
-        out.append(f'Nothing to look up in "{query}": ask a question, or see `qabot list`.')
-        return "\n".join(out)
-    if not answer.answered:  # (no band: "high" beside "no answer" reads as a contradiction)
-        why = abstention_reason(answer, threshold)
-        out.append(f'No answer in this corpus for "{safe(answer.query)}" ({why}).')
-        if answer.results:
-            out.append("Closest questions:")
-            out.extend(_question_lines(answer.results[:3], documents=documents))
-        else:
-            out.append(_no_close_question(answer.query))
-        return "\n".join(out)
+        said = f'Nothing to look up in "{safe(answer.query)}": ask a question, or see `qabot list`.'
+        out.append(_hang(said, width, rest="  "))
+    elif not answer.answered:
+        out.extend(_abstention_lines(answer, threshold, documents, width))
+    else:
+        out.extend(_answer_lines(answer, k, full, documents, width))
+    return "\n".join(out)
+
+
+def _abstention_lines(
+    answer: Answer, threshold: float | None, documents: Mapping[str, str] | None, width: int
+) -> list[str]:
+    """No answer: why (no band: "high" beside "no answer" reads as a contradiction), then
+    the closest questions as suggestions."""
+    why = abstention_reason(answer, threshold)
+    out = [_hang(f'No answer in this corpus for "{safe(answer.query)}" ({why}).', width, rest="  ")]
+    if not answer.results:
+        return [*out, _hang(_no_close_question(answer.query), width, rest="  ")]
+    closest = _question_lines(answer.results[:3], documents=documents, width=width)
+    return [*out, "Closest questions:", *closest]
+
+
+def _answer_lines(
+    answer: Answer, k: int, full: bool, documents: Mapping[str, str] | None, width: int
+) -> list[str]:
+    """The answer with its confidence, the other top `k` matches with their ranking score
+    (a score only orders hits: it is on another scale than the calibrated confidence),
+    the related questions and, when there is more to read, the --full hint."""
     shown = answer.results[: max(1, k)]
-    for rank, hit in enumerate(shown, 1):
-        if rank > 1:
-            out.append("")
-        out.append(_hit_block(hit, conf if rank == 1 else f"score {hit.score:.3f}", full))
+    band = confidence_band(answer.confidence)
+    conf = f"confidence {shown_confidence(answer.confidence)} ({band})"
+    out = [_hit_block(shown[0], conf, full, width)]
+    if len(shown) > 1:
+        out += ["", "Other matches, best first:"]
+        for hit in shown[1:]:
+            out += ["", _hit_block(hit, f"ranking score {hit.score:.2f}", full, width)]
     related = answer.results[len(shown) : len(shown) + 3]
     if related:
-        out.append("")
-        out.append("Related questions:")
-        out.extend(_question_lines(related, shown, documents))
+        out += ["", "Related questions:", *_question_lines(related, shown, documents, width)]
     if not full and any(h.passage.split() != h.answer.split() for h in shown):  # more to see
-        out.append("")
-        out.append("(use --full for the whole answer)")
-    return "\n".join(out)
+        out += ["", "(use --full for the whole answer)"]
+    return out
 
 
 MAX_SHARED_NUMBERS = 1000  # documents listed for a question number that several share
@@ -165,11 +205,15 @@ def _shared_number(answer: Answer) -> int | None:
     return None
 
 
-def _id_lines(hits: Sequence[Hit]) -> list[str]:
+def _id_lines(hits: Sequence[Hit], width: int = DEFAULT_WIDTH) -> list[str]:
     """One "  - notes/a:q3  question" line per hit, its id being what to ask for it."""
     return [
-        f"  - {safe(h.question_id)}  {safe(h.question)}"
-        + ("" if h.answer else "  (unanswered in its document)")
+        _hang(
+            f"- {safe(h.question_id)}  {safe(h.question)}"
+            + ("" if h.answer else "  (unanswered in its document)"),
+            width,
+            first="  ",
+        )
         for h in hits
     ]
 
@@ -191,9 +235,13 @@ def shown_source(source: Source) -> str:
 
 
 def _question_lines(
-    hits: Sequence[Hit], shown: Sequence[Hit] = (), documents: Mapping[str, str] | None = None
+    hits: Sequence[Hit],
+    shown: Sequence[Hit] = (),
+    documents: Mapping[str, str] | None = None,
+    width: int = DEFAULT_WIDTH,
 ) -> list[str]:
-    """One "  - Q4: question" line per hit, marked when its document leaves it unanswered;
+    """One "  - Q4: question" item per hit (wrapped to `width` with a hanging indent),
+    marked when its document leaves it unanswered;
     with its document's name when the corpus has several (`documents` names them), or, not
     knowing, when its label is also another hit's, here or among the `shown` ones (each
     document numbers its questions from Q1)."""
@@ -201,13 +249,17 @@ def _question_lines(
     labels = [label(h.question_id) for h in hits]
     taken = labels + [label(h.question_id) for h in shown]
     return [
-        f"  - {lab}: {safe(h.question)}"
-        + (
-            f"  ({safe(_document_name(h, documents))})"
-            if h.source.path in documents or taken.count(lab) > 1
-            else ""
+        _hang(
+            f"- {lab}: {safe(h.question)}"
+            + (
+                f"  ({safe(_document_name(h, documents))})"
+                if h.source.path in documents or taken.count(lab) > 1
+                else ""
+            )
+            + ("" if h.answer else "  (unanswered in its document)"),
+            width,
+            first="  ",
         )
-        + ("" if h.answer else "  (unanswered in its document)")
         for lab, h in zip(labels, hits, strict=True)
     ]
 
@@ -218,11 +270,13 @@ def _document_name(hit: Hit, documents: Mapping[str, str]) -> str:
     return documents.get(hit.source.path) or shown_path(hit.source.path)
 
 
-def _hit_block(hit: Hit, detail: str, full: bool) -> str:
-    head = f"{label(hit.question_id)}: {safe(hit.question)}"
-    meta = f"  [{safe(shown_source(hit.source))} · {detail}]"
+def _hit_block(hit: Hit, detail: str, full: bool, width: int = DEFAULT_WIDTH) -> str:
+    """A hit: its question, its source with `detail`, and its passage (or whole answer)."""
+    lab = label(hit.question_id)
+    head = _hang(f"{lab}: {safe(hit.question)}", width, rest=" " * (len(lab) + 2))
+    meta = _hang(f"[{safe(shown_source(hit.source))} · {detail}]", width, first="  ", rest="   ")
     body = hit.answer if full else hit.passage
-    return "\n".join([head, meta, "", _wrap(body)])
+    return "\n".join([head, meta, "", _wrap(body, width=width)])
 
 
 def format_entries(entries: Sequence[Entry]) -> str:
@@ -271,9 +325,14 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
         answer.results = answer.results[: args.k] if args.k_given else answer.results
         out.write(answer.model_dump_json() + "\n")
     else:
-        k = args.k if args.k_given else 1
-        threshold = retriever.config.threshold
-        text = format_answer(answer, k=k, full=args.full, threshold=threshold, documents=documents)
+        text = format_answer(
+            answer,
+            k=args.k if args.k_given else 1,
+            full=args.full,
+            threshold=retriever.config.threshold,
+            documents=documents,
+            width=text_width(),
+        )
         out.write(text + "\n")
     return 0
 
@@ -289,6 +348,7 @@ def _ask_batch(
     "---" line otherwise); a bad line gets its error in its place and makes the exit status 2."""
     status = 0
     threshold = retriever.config.threshold
+    width = text_width()
     for number, line in enumerate(lines, 1):
         query = line.rstrip("\r\n").removeprefix("\ufeff")  # a BOM is no part of a query
         try:
@@ -296,7 +356,9 @@ def _ask_batch(
             text = (
                 answer.model_dump_json()
                 if args.json
-                else format_answer(answer, full=args.full, threshold=threshold, documents=documents)
+                else format_answer(
+                    answer, full=args.full, threshold=threshold, documents=documents, width=width
+                )
             )
         except QabotError as exc:
             status = EXIT_BAD_INPUT
@@ -403,7 +465,7 @@ def cmd_chat(args: argparse.Namespace, out: TextIO) -> int:
         raise QabotError("chat needs an interactive terminal; in scripts use: qabot ask --json -")
     from qabot.tui.app import run  # Textual: imported only for the chat
 
-    return run(corpus=settings.corpus, index_dir=settings.index_dir)
+    return run(corpus=settings.corpus, index_dir=settings.index_dir, threshold=args.threshold)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -452,19 +514,26 @@ def build_parser() -> argparse.ArgumentParser:
         "$XDG_CONFIG_HOME/qabot/config.toml (~/.config by default), else the bundled corpus)",
     )
     common.add_argument("--index-dir", metavar="DIR", help="where to cache the index")
-    common.add_argument(
+    answering = _Parser(add_help=False)  # for the commands that answer: list and index do not
+    answering.add_argument(
         "--threshold", type=_probability, metavar="T", help="abstain below this confidence (0..1)"
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(
-        name: str, func: Callable[..., int], summary: str, description: str, example: str
+        name: str,
+        func: Callable[..., int],
+        summary: str,
+        description: str,
+        example: str,
+        answers: bool = False,
     ) -> argparse.ArgumentParser:
-        """One subcommand with the common options."""
+        """One subcommand with the common options (and --threshold if it `answers`)."""
+        parents = [common, answering] if answers else [common]
         parsed = sub.add_parser(
-            name, parents=[common], help=summary, description=description, epilog=example
+            name, parents=parents, help=summary, description=description, epilog=example
         )
-        parsed.set_defaults(func=func)
+        parsed.set_defaults(func=func, parser=parsed)  # (its usage errors name its --help)
         return parsed
 
     ask = command(
@@ -473,6 +542,7 @@ def build_parser() -> argparse.ArgumentParser:
         "answer one question (or many from stdin)",
         "Answer a question from the corpus.",
         'examples: qabot ask "why batch norm"; printf "what is momentum\\n" | qabot ask --json -',
+        answers=True,
     )
     ask.add_argument(
         "query",
@@ -505,6 +575,7 @@ def build_parser() -> argparse.ArgumentParser:
         "open the terminal chat",
         "Chat with the corpus in a terminal UI.",
         "example: qabot chat",
+        answers=True,
     )
     return parser
 
@@ -540,12 +611,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     _show_notices()
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)  # words of an unquoted query after a flag
+    used: argparse.ArgumentParser = args.parser  # the subcommand's, for its usage errors
     cut = extra.index("--") if "--" in extra else len(extra)  # all words after "--"
     unknown = [w for w in extra[:cut] if _OPTION.match(w)]
     if unknown or (extra and args.command != "ask"):
-        parser.error(f"unrecognized arguments: {' '.join(unknown or extra)}")
+        used.error(f"unrecognized arguments: {' '.join(unknown or extra)}")
     if args.command == "ask":
-        args.query = _query_words([*args.query, *extra[:cut], *extra[cut + 1 :]], parser)
+        args.query = _query_words([*args.query, *extra[:cut], *extra[cut + 1 :]], used)
     if hasattr(args, "k"):
         args.k_given = args.k is not None
         args.k = args.k or 5

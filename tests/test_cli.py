@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -36,8 +37,9 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def qabot(cache_dir: Path, tmp_path: Path) -> Run:
-    """Run the console script with an isolated cache, config and working directory."""
-    env = {k: v for k, v in os.environ.items() if k != "QABOT_CORPUS"}
+    """Run the console script with an isolated cache, config and working directory (and no
+    $COLUMNS: text output then wraps at its default width, whatever runs the tests)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("QABOT_CORPUS", "COLUMNS")}
     env |= {"XDG_CACHE_HOME": str(cache_dir), "XDG_CONFIG_HOME": str(tmp_path / "config")}
 
     def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -102,6 +104,20 @@ def test_ask_k_prints_that_many_question_headings(qabot: Run) -> None:
     assert headings[0].startswith("Q5: ")
 
 
+def test_ask_k_labels_the_other_hits_by_rank_not_as_confidences(qabot: Run) -> None:
+    result = qabot("ask", "-k", "3", "why batch norm")
+    assert result.returncode == 0, result.stderr
+    answer, others = (
+        " ".join(part.split())  # (a source line may wrap)
+        for part in result.stdout.split("\nOther matches, best first:\n")
+    )
+    assert " · confidence 1.00 (high)]" in answer and "score" not in answer
+    details = re.findall(r" · ([^]]*\])", others)
+    assert len(details) == 2
+    assert all(d.startswith("ranking score ") and d.endswith("]") for d in details)
+    assert "confidence" not in others
+
+
 def test_ask_abstains_with_no_answer_and_exit_zero(qabot: Run) -> None:
     result = qabot("ask", "what is a random forest")
     assert result.returncode == 0, result.stderr
@@ -111,7 +127,7 @@ def test_ask_abstains_with_no_answer_and_exit_zero(qabot: Run) -> None:
 def test_an_abstention_under_the_threshold_names_it(qabot: Run) -> None:
     result = qabot("ask", "--threshold", "1", "why batch norm")
     assert result.returncode == 0, result.stderr
-    first = result.stdout.splitlines()[0]
+    first = " ".join(result.stdout.split("Closest questions:")[0].split())  # (wrapped)
     assert first.startswith('No answer in this corpus for "why batch norm" (confidence 0.9')
     assert first.endswith(", below the threshold 1.00).")
     assert "(high)" not in result.stdout
@@ -243,6 +259,112 @@ def test_bad_query_exits_2_with_a_one_line_error(qabot: Run, query: str) -> None
 )
 def test_a_usage_error_is_one_line_and_exit_2(qabot: Run, args: list[str]) -> None:
     assert_one_line_error(qabot(*args))
+
+
+@pytest.mark.parametrize(
+    ("args", "command"),
+    [
+        (["ask", "-", "extra"], "ask"),
+        (["ask", "why", "--bogus"], "ask"),
+        (["list", "extra"], "list"),
+        (["index", "--bogus"], "index"),
+        (["chat", "extra"], "chat"),
+    ],
+)
+def test_a_usage_error_of_a_command_points_to_its_own_help(
+    qabot: Run, args: list[str], command: str
+) -> None:
+    result = qabot(*args)
+    assert_one_line_error(result)
+    assert result.stderr.rstrip().endswith(f"(see: qabot {command} --help)")
+
+
+@pytest.mark.parametrize("command", ["list", "index"])
+def test_threshold_is_refused_where_it_does_nothing(qabot: Run, command: str) -> None:
+    result = qabot(command, "--threshold", "0.5")
+    assert_one_line_error(result)
+    assert "unrecognized arguments: --threshold" in result.stderr
+    assert "--threshold" not in qabot(command, "--help").stdout
+
+
+@pytest.mark.parametrize("command", ["ask", "chat"])
+def test_threshold_is_offered_where_answers_are_judged(qabot: Run, command: str) -> None:
+    assert "--threshold" in qabot(command, "--help").stdout
+
+
+def _wrapped_lines(folder: Path, *args: str, columns: str | None) -> list[str]:
+    """The text output of `qabot ask` run in `folder` on a terminal `columns` wide."""
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    env |= {"COLUMNS": columns} if columns else {}
+    result = run_qabot("ask", *args, env=env, cwd=folder)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+@pytest.mark.parametrize(("columns", "width"), [("60", 60), ("20", 40), ("300", 100)])
+def test_text_output_wraps_to_the_terminal_width(tmp_path: Path, columns: str, width: int) -> None:
+    corpus = tmp_path / "c.txt"  # shown as "c.txt": every line can be wrapped to 40 columns
+    corpus.write_bytes(SEED.read_bytes())
+    lines = _wrapped_lines(tmp_path, "--corpus", "c.txt", "why batch norm", columns=columns)
+    assert max(map(len, lines)) <= width
+    assert max(map(len, lines)) > width - 12  # (the width is used, not a narrower one)
+    related = lines.index("Related questions:")
+    items = lines[related + 1 : lines.index("", related)]
+    assert items[0].startswith("  - Q") and len(items) > 3  # wrapped related questions...
+    assert all(i.startswith(("  - Q", "    ")) for i in items)  # ...with a hanging indent
+
+
+def test_text_output_wraps_at_88_columns_without_a_terminal(tmp_path: Path) -> None:
+    corpus = tmp_path / "c.txt"
+    corpus.write_bytes(SEED.read_bytes())
+    lines = _wrapped_lines(tmp_path, "--corpus", "c.txt", "why batch norm", columns=None)
+    assert 80 < max(map(len, lines)) <= 88
+
+
+def _chat_on_a_terminal(*args: str, cwd: Path) -> tuple[int, str]:
+    """Run `qabot chat` on a 100x30 pseudo-terminal: its exit code and all it wrote there
+    (it is killed, with code -9, if it has not ended after 30 s)."""
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+    import time
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color"}
+    command = [str(QABOT), "chat", *args]
+    process = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, cwd=cwd, env=env)
+    os.close(slave)  # (reading the master fails once the chat has closed its end)
+    chunks, deadline = [], time.monotonic() + 30
+    try:
+        while time.monotonic() < deadline:
+            if select.select([master], [], [], 0.5)[0]:
+                try:
+                    chunks.append(os.read(master, 65536))
+                except OSError:  # EIO: no process holds the terminal any more
+                    break
+    finally:
+        os.close(master)
+        if process.poll() is None:
+            process.kill()
+    return process.wait(timeout=10), b"".join(chunks).decode(errors="replace")
+
+
+def test_chat_with_a_corpus_that_cannot_be_loaded_closes_with_a_one_line_error(
+    tmp_path: Path,
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text('question,answer\n"What is x?,open quote\nWhat is y?,why\n', encoding="utf-8")
+    code, screen = _chat_on_a_terminal("--corpus", str(bad), cwd=tmp_path)
+    assert code == 2, screen
+    after = screen.rsplit("\x1b[?1049l", 1)[-1]  # what is left once the chat screen is gone
+    after = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", after)  # (modes the chat turns off)
+    assert after.strip().splitlines() == [
+        f'qabot: error: {bad}:2: unterminated quote: a field opened with " never closes'
+    ]
+    assert "Traceback" not in screen
 
 
 def test_chat_without_a_terminal_exits_2_instead_of_spinning(qabot: Run) -> None:

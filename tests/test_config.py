@@ -86,7 +86,7 @@ def test_config_corpus_is_used_by_the_chat(tmp_path: Path, monkeypatch: pytest.M
     (tmp_path / "docs" / "faq.txt").write_text("Q1: What is X?\nAnswer: X.\n")
     opened: list[tuple[object, object]] = []
 
-    def fake_run(corpus: object = None, index_dir: object = None) -> int:
+    def fake_run(corpus: object = None, index_dir: object = None, threshold: object = None) -> int:
         opened.append((corpus, index_dir))
         return 0
 

@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, LoadingIndicator
 
-from qabot.cli import confidence_band, shown_confidence
+from qabot.cli import EXIT_BAD_INPUT, confidence_band, shown_confidence
 from qabot.errors import QabotError, QueryError
 from qabot.models import Answer, Entry
 from qabot.query import is_small_talk
@@ -39,10 +39,7 @@ from qabot.tui.widgets import (
 RELATED = 3  # related questions shown under an answer
 # The copy is an OSC 52 escape that many terminals (and tmux setups) ignore without a word
 # back, so the notice says what was done, not that it worked.
-COPY_NOTICE = (
-    "Sent the answer to the terminal clipboard (OSC 52); "
-    "if nothing arrives, your terminal does not accept it."
-)
+COPY_NOTICE = "Sent the answer to the terminal clipboard (OSC 52; some terminals ignore it)."
 
 
 @dataclass(frozen=True)
@@ -92,6 +89,7 @@ class QabotApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "qabot"
+    NOTIFICATION_TIMEOUT = 3  # seconds: a notice is one short line (Textual's default is 5)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", tooltip="Show all key bindings (also ? in an empty input)"),
         Binding(
@@ -110,15 +108,15 @@ class QabotApp(App[int]):
         Binding("pagedown", "scroll_conversation(1)", "Scroll down", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
-    EXTRA_KEYS: ClassVar[
-        list[tuple[str, str]]
-    ] = [  # keys handled by widgets, listed in the help screen
-        ("enter", "ask the question in the input"),
-        ("up / down", "previous / next query (in the input)"),
-        ("tab / shift+tab", "to the latest answer's related questions and back; enter opens one"),
-        ("pageup / pagedown", "scroll the conversation"),
-        ("f", "full answer of the focused message"),
-        ("ctrl+p", "command palette"),
+    # Keys handled by widgets (or bindings better described together), for the help screen;
+    # a binding with a key listed here is described by its row.
+    EXTRA_KEYS: ClassVar[list[tuple[str, str]]] = [
+        ("enter", "Ask the question in the input"),
+        ("up / down", "Previous / next query (in the input)"),
+        ("tab / shift+tab", "To the latest answer's related questions and back; enter opens one"),
+        ("pageup / pagedown", "Scroll the conversation"),
+        ("f", "Full answer of the focused message"),
+        ("ctrl+p", "Command palette"),
     ]
 
     def __init__(
@@ -126,11 +124,13 @@ class QabotApp(App[int]):
         retriever: Retriever | None = None,
         corpus: str | Path | None = None,
         index_dir: str | Path | None = None,
+        threshold: float | None = None,
     ) -> None:
         super().__init__()
         self.retriever = retriever
         self.corpus = corpus
         self.index_dir = index_dir
+        self.threshold = threshold  # the abstention threshold, if not the retriever's own
         self.context: str | None = None  # topic of the conversation, passed to ask(context=)
         self.documents: dict[str, str] = {}  # Retriever.document_names
         self.load_error: str | None = None
@@ -148,7 +148,7 @@ class QabotApp(App[int]):
         self.query_one("#conversation", VerticalScroll).anchor()
         self.query_one("#query").focus()
         if self.retriever is not None:
-            self._loaded(_Loaded.of(self.retriever))
+            self._loaded(_Loaded.of(self._judging(self.retriever)))
         else:
             self.sub_title = "loading corpus…"
             self.query_one("#conversation").loading = True
@@ -165,7 +165,8 @@ class QabotApp(App[int]):
 
         def build() -> None:
             try:  # (reading every entry for the side panel is work for this thread too)
-                result = _Loaded.of(Retriever.from_path(self.corpus, index_dir=self.index_dir))
+                retriever = Retriever.from_path(self.corpus, index_dir=self.index_dir)
+                result = _Loaded.of(self._judging(retriever))
             except BaseException as exc:  # handed to the worker, which reports it
                 _settle(loop, done, exc)
             else:
@@ -181,6 +182,12 @@ class QabotApp(App[int]):
         else:
             self._loaded(loaded)
 
+    def _judging(self, retriever: Retriever) -> Retriever:
+        """The retriever with the chosen abstention threshold (`--threshold`), if any."""
+        if self.threshold is None:
+            return retriever
+        return retriever.with_config(threshold=self.threshold)
+
     def _loaded(self, loaded: _Loaded) -> None:
         retriever = self.retriever = loaded.retriever
         self.documents = loaded.documents
@@ -191,12 +198,10 @@ class QabotApp(App[int]):
             self._say(NoticeMessage(f"skipped {problem}", error=True))
 
     def _load_failed(self, message: str) -> None:
+        """A corpus that cannot be loaded ends the chat: `run()` then says why in one line,
+        on the restored terminal, as for a corpus that cannot be read at all."""
         self.load_error = message
-        self.sub_title = "no corpus"
-        self.query_one("#conversation").loading = False
-        self._say(
-            NoticeMessage(f"Cannot load the corpus: {message}\nPress ctrl+q to quit.", error=True)
-        )
+        self.exit(return_code=EXIT_BAD_INPUT)
 
     def _say(self, widget: Widget, before: Widget | None = None) -> None:
         conversation = self.query_one("#conversation", VerticalScroll)
@@ -214,7 +219,7 @@ class QabotApp(App[int]):
             self.action_help()
             return
         if self.retriever is None:
-            self.notify(self.load_error or "Still loading the corpus…", severity="warning")
+            self.notify("Still loading the corpus…", severity="warning")
             return
         try:
             check_query(query)
@@ -352,10 +357,17 @@ class QabotApp(App[int]):
         """Show every key binding."""
         if isinstance(self.screen, HelpScreen):
             return
+        self.push_screen(HelpScreen(self.help_rows()))
+
+    def help_rows(self) -> list[tuple[str, str]]:
+        """(keys, what they do) for every key of the chat, each key once."""
+        described = {key for keys, _ in self.EXTRA_KEYS for key in keys.split(" / ")}
         rows = [
-            (b.key.replace(",", " / "), b.tooltip or b.description) for b in self._own_bindings()
+            (b.key.replace(",", " / "), b.tooltip or b.description)
+            for b in self._own_bindings()
+            if not set(b.key.split(",")) <= described
         ]
-        self.push_screen(HelpScreen([*rows, *self.EXTRA_KEYS]))
+        return [*rows, *self.EXTRA_KEYS]
 
     def _own_bindings(self) -> list[Binding]:
         return [b for b in self.BINDINGS if isinstance(b, Binding)]
@@ -378,11 +390,14 @@ class QabotApp(App[int]):
         yield SystemCommand("Keys", "Show all key bindings", self.action_help)
 
 
-def run(corpus: str | Path | None = None, index_dir: str | Path | None = None) -> int:
-    """Open the chat full screen.  A corpus that could not be loaded is raised as a
-    `QabotError` once the chat has closed, so that its one-line message stays on the
-    terminal."""
-    app = QabotApp(corpus=corpus, index_dir=index_dir)
+def run(
+    corpus: str | Path | None = None,
+    index_dir: str | Path | None = None,
+    threshold: float | None = None,
+) -> int:
+    """Open the chat full screen.  A corpus that could not be loaded closes it and is raised
+    as a `QabotError` once the terminal is restored, so that its one-line message stays."""
+    app = QabotApp(corpus=corpus, index_dir=index_dir, threshold=threshold)
     app.run()
     if app.load_error:
         raise QabotError(app.load_error)

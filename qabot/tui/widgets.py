@@ -299,6 +299,9 @@ class AbstainMessage(Vertical):
         yield QuestionList(question_rows(closest, self.documents), classes="related")
 
 
+NO_MATCH = "No question matches"  # the side panel's filter left no question
+
+
 class QuestionPanel(Vertical):
     """The side panel: every corpus question, filtered as you type, under a heading naming
     its document when the corpus has several."""
@@ -314,6 +317,7 @@ class QuestionPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter questions", id="filter")
+        yield Static(Content(NO_MATCH), id="no-match", classes="hint")
         yield QuestionList(id="questions")
 
     def set_entries(self, entries: Sequence[Entry], documents: Mapping[str, str]) -> None:
@@ -339,6 +343,8 @@ class QuestionPanel(Vertical):
         questions.clear_options()
         questions.add_options(options)
         questions.action_first()  # the first question, not a heading
+        # (an empty list says why; not while the corpus is still loading)
+        self.query_one("#no-match").display = bool(self.entries) and not options
 
     def action_focus_list(self) -> None:
         """Down in the filter moves to the list (the list handles its own Down)."""

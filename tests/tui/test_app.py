@@ -12,7 +12,7 @@ import pytest
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from qabot.models import Answer, Entry, Source
 from qabot.retriever import Retriever
@@ -134,6 +134,15 @@ def test_unanswerable_query_says_there_is_no_answer(retriever: Retriever) -> Non
         assert "No answer in this corpus" in text_of(app.query_one(AbstainMessage))
 
     play(QabotApp(retriever=retriever), scenario)
+
+
+def test_a_threshold_given_to_the_chat_judges_its_answers(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "why batch norm")
+        assert not app.query(AnswerMessage)
+        assert "below the threshold 1.00" in text_of(app.query_one(AbstainMessage))
+
+    play(QabotApp(retriever=retriever, threshold=1.0), scenario)
 
 
 def test_an_abstention_under_the_threshold_names_it_without_a_band(retriever: Retriever) -> None:
@@ -356,6 +365,26 @@ def test_side_panel_selection_shows_that_answer(retriever: Retriever) -> None:
     play(QabotApp(retriever=retriever), scenario)
 
 
+def test_side_panel_says_when_no_question_matches(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        no_match = app.query_one("#no-match", Static)
+        await pilot.press("ctrl+b")
+        assert not no_match.display
+        await pilot.press(*"zzzq")
+        await pilot.pause()
+        assert app.query_one("#questions", OptionList).option_count == 0
+        assert no_match.display and no_match.visual.plain == "No question matches"
+        assert no_match.region.height == 1  # on screen
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert no_match.display  # "zzz" matches nothing either
+        app.query_one("#filter", Input).value = "gradient"
+        await pilot.pause()
+        assert not no_match.display
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
 def test_down_in_the_filter_moves_to_the_list_and_enter_picks(retriever: Retriever) -> None:
     async def scenario(app: QabotApp, pilot: Pilot) -> None:
         await pilot.press("ctrl+b", *"gradient", "down")
@@ -425,31 +454,59 @@ def test_corpus_is_loaded_in_a_worker(tmp_path: Path) -> None:
     play(QabotApp(corpus=CORPUS, index_dir=tmp_path), scenario)
 
 
-def test_missing_corpus_shows_an_error_not_a_traceback(tmp_path: Path) -> None:
-    async def scenario(app: QabotApp, pilot: Pilot) -> None:
-        assert app.load_error
-        assert "Cannot load the corpus" in app.query_one(NoticeMessage).visual.plain
-        await ask(pilot, "why batch norm")
-        assert not app.query(AnswerMessage)
-        await pilot.press("ctrl+q")
+async def _nothing(app: QabotApp, pilot: Pilot) -> None:
+    """A scenario that only lets the chat start (and load its corpus)."""
 
+
+def _bad_csv(folder: Path) -> Path:
+    """A CSV corpus whose line 2 opens a quote that never closes."""
+    bad = folder / "bad.csv"
+    rows = 'question,answer\n"What is dropout?,Randomly zeroing\nWhat is momentum?,Speed\n'
+    bad.write_text(rows, encoding="utf-8")
+    return bad
+
+
+def test_a_corpus_that_cannot_be_loaded_ends_the_chat_with_exit_code_2(tmp_path: Path) -> None:
+    bad = _bad_csv(tmp_path)
+    app = QabotApp(corpus=bad, index_dir=tmp_path / "idx")
+    play(app, _nothing)
+    assert not app.is_running  # closed by itself: run() prints the error on the terminal
+    assert app.return_code == 2
+    assert app.load_error is not None and app.load_error.startswith(f"{bad}:2: ")
+
+
+def test_a_missing_corpus_ends_the_chat_with_exit_code_2(tmp_path: Path) -> None:
     app = QabotApp(corpus=tmp_path / "missing.txt", index_dir=tmp_path)
-    play(app, scenario)
-    assert app.return_code == 0
+    play(app, _nothing)
+    assert app.return_code == 2
+    assert app.load_error is not None and "missing.txt" in app.load_error
 
 
-def test_unexpected_load_failure_is_reported(
+def test_an_unexpected_load_failure_ends_the_chat_naming_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken(*args: object, **kwargs: object) -> Retriever:
         raise ValueError("index is corrupt")
 
-    async def scenario(app: QabotApp, pilot: Pilot) -> None:
-        assert "ValueError: index is corrupt" in app.query_one(NoticeMessage).visual.plain
-        assert app.sub_title == "no corpus"
-
     monkeypatch.setattr(Retriever, "from_path", broken)
-    play(QabotApp(corpus=CORPUS, index_dir=tmp_path), scenario)
+    app = QabotApp(corpus=CORPUS, index_dir=tmp_path)
+    play(app, _nothing)
+    assert app.return_code == 2
+    assert app.load_error == "ValueError: index is corrupt"
+
+
+def test_run_raises_the_load_error_once_the_chat_has_closed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qabot.errors import QabotError
+    from qabot.tui.app import run
+
+    def headless(app: QabotApp) -> None:  # App.run, without a terminal
+        play(app, _nothing)
+
+    monkeypatch.setattr(QabotApp, "run", headless)
+    with pytest.raises(QabotError, match=r"bad\.csv:2: unterminated quote"):
+        run(corpus=_bad_csv(tmp_path), index_dir=tmp_path / "idx")
 
 
 def test_copy_key_puts_the_full_answer_on_the_clipboard(retriever: Retriever) -> None:
@@ -473,6 +530,23 @@ def test_copy_key_says_the_answer_was_sent_not_that_it_arrived(retriever: Retrie
     play(QabotApp(retriever=retriever), scenario)
 
 
+def test_a_notice_goes_away_after_a_few_seconds(retriever: Retriever) -> None:
+    app = QabotApp(retriever=retriever)
+
+    async def main() -> None:
+        async with app.run_test(size=SIZE, notifications=True) as pilot:  # (toasts shown)
+            await settle(pilot)
+            await ask(pilot, "why batch norm")
+            await pilot.press("ctrl+y")
+            await pilot.pause(0.2)
+            assert app.screen.query("Toast")
+            await pilot.pause(3.5)
+            assert not app.screen.query("Toast")
+            assert not app._notifications
+
+    asyncio.run(main())
+
+
 def test_help_lists_every_binding(retriever: Retriever) -> None:
     async def scenario(app: QabotApp, pilot: Pilot) -> None:
         await pilot.press("f1")
@@ -480,13 +554,21 @@ def test_help_lists_every_binding(retriever: Retriever) -> None:
         assert isinstance(app.screen, HelpScreen)
         keys = as_text(app.screen.query_one("#help-keys", Static).content)
         for binding in app._own_bindings():
-            assert (binding.tooltip or binding.description) in keys
+            assert all(key in keys for key in binding.key.split(","))
         assert "up / down" in keys
         assert "Q4" in app.screen.query_one("#help-asking", Static).visual.plain
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 
     play(QabotApp(retriever=retriever), scenario)
+
+
+def test_help_lists_each_key_once_described_in_one_style(retriever: Retriever) -> None:
+    rows = QabotApp(retriever=retriever).help_rows()
+    keys = [key for shown, _ in rows for key in shown.split(" / ")]
+    assert sorted(keys) == sorted(set(keys))  # pageup and pagedown once, together
+    assert {"pageup", "pagedown", "escape", "ctrl+q", "enter"} <= set(keys)
+    assert all(what[:1].isupper() and not what.endswith(".") for _, what in rows)
 
 
 def test_help_wraps_its_descriptions_in_a_narrow_terminal(retriever: Retriever) -> None:
@@ -625,6 +707,22 @@ def test_a_markdown_answer_is_rendered_as_markdown() -> None:
 
     answer = "A generic list is *very* handy."
     play(QabotApp(retriever=_one_entry(answer, "faq.md")), scenario)
+
+
+def test_the_chat_cites_a_source_as_the_cli_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qabot.cli import format_answer
+
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "why batch norm")
+        assert app.retriever is not None
+        source = app.query_one(AnswerMessage).source  # "path:52-60"
+        assert f"[{source} · " in format_answer(app.retriever.ask("why batch norm"))
+        assert Path(source.rsplit(":", 1)[0]).is_file()  # from the user's working folder
+
+    monkeypatch.chdir(tmp_path)  # not the repository: the bundled corpus is elsewhere
+    play(QabotApp(index_dir=tmp_path / "idx"), scenario)  # (the bundled corpus)
 
 
 def test_the_answer_cites_its_file_and_lines() -> None:
