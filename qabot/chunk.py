@@ -19,6 +19,7 @@ WINDOW_WORDS = 45  # target size of a sentence window
 MAX_GROUPED_LIST_WORDS = 90  # a list this short, with short items, stays one passage
 MAX_GROUPED_ITEM_WORDS = 15
 MAX_INTRO_WORDS = 25  # an introducing line longer than this is a passage of its own
+MAX_PROCEDURE_WORDS = 150  # numbered steps up to this long stay one passage: one procedure
 MIN_WRAPPED_CHARS = 40  # a line wrapped by hand is about as wide as the text
 MAX_WRAP_WIDTH = 100  # a text no line of which is wider may be wrapped by hand
 FULL_LINE_SHARE = 0.75  # a line this wide, next to the widest, reached the wrap column
@@ -45,6 +46,7 @@ MAX_HEAD_WORDS = 6
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
+_NUMBERED = re.compile(r"^\s*\d{1,3}[.)]\s")  # "1. Unplug the machine": a step
 
 
 @dataclass(slots=True)
@@ -132,11 +134,12 @@ def _block_passages(block: _Block) -> list[str]:
         return ["\n".join(block.intro)]
     item_words = [_count_words(item) for item in block.items]
     total = _count_words(block.intro) + sum(item_words)
-    if (
+    steps = all(_NUMBERED.match(item[0]) for item in block.items)
+    if (steps and total <= MAX_PROCEDURE_WORDS) or (
         total <= MAX_GROUPED_LIST_WORDS
         and max(item_words) <= MAX_GROUPED_ITEM_WORDS * 2
         and (sum(item_words) / len(item_words) <= MAX_GROUPED_ITEM_WORDS)
-    ):
+    ):  # (numbered steps are one procedure: "how do I ...?" wants all of them)
         return ["\n".join(block.intro + [line for item in block.items for line in item])]
     split = len(block.intro)
     while split > 0 and _count_words(block.intro[split - 1 :]) <= MAX_INTRO_WORDS:

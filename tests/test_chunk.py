@@ -281,3 +281,26 @@ def test_what_is_a_kernel_gets_the_entry_that_defines_it(seed_retriever: Retriev
     answer = seed_retriever.ask("what is a kernel")
     assert answer.results[0].question_id.endswith(":q6")
     assert answer.results[0].passage.startswith("- Kernel:")
+
+
+STEPS = "\n".join(
+    [
+        "To get rid of it:",
+        "1. Wipe the door gasket with a cloth dampened in vinegar and water, pulling the folds.",
+        "2. Remove the detergent drawer and rinse it under warm running water until it is clean.",
+        "3. Run an empty cleaning cycle at 90 degrees with a cup of washing soda or a tablet.",
+        "4. Leave the door and drawer ajar between washes so the drum can dry out completely.",
+    ]
+)
+
+
+def test_numbered_steps_stay_one_passage_with_their_intro() -> None:
+    # each step is too long for a grouped list: as bullets they are one passage per item
+    assert chunk_answer(STEPS) == [STEPS]
+    bullets = STEPS.replace("1. ", "- ").replace("2. ", "- ").replace("3. ", "- ")
+    assert len(chunk_answer(bullets.replace("4. ", "- "))) == 4
+
+
+def test_a_long_procedure_is_cut_per_step() -> None:
+    steps = [f"{n}. " + " ".join(["word"] * 40) + "." for n in range(1, 6)]
+    assert len(chunk_answer("\n".join(["Do this:", *steps]))) == 5
