@@ -288,9 +288,9 @@ def find_acronyms(text: str) -> list[tuple[str, str]]:
     for match in _ACRONYM_DEF.finditer(text):
         acronym = match.group(2)
         capitals = [c for c in acronym if c.isupper()]
-        if len(capitals) < 2:
-            continue
-        candidates = match.group(1).split()
+        if len(capitals) < 2 or acronym.lower() in STOP_WORDS:  # "(HE)" would make every
+            continue  # "he" a high-efficiency
+        candidates = re.split(r"[\s/-]+", match.group(1).strip())  # "Short-Term" is 2 words
         phrase = candidates[-len(capitals) :]
         if len(phrase) == len(capitals) and all(
             w[0].lower() == c.lower() for w, c in zip(phrase, capitals, strict=True)

@@ -58,6 +58,17 @@ def test_asking_for_questions_is_about_the_bot_not_the_corpus(seed_retriever: Re
     assert terms("interview questions about CNN") == terms("about CNN")
 
 
+def test_an_acronym_may_stand_for_hyphenated_words_but_never_for_a_stop_word() -> None:
+    text = "Long Short-Term Memory (LSTM) cells; a high-efficiency (HE) washer"
+    assert find_acronyms(text) == [("LSTM", "Long Short Term Memory")]  # "he" stays a pronoun
+    retriever = Retriever.from_entries(
+        [make_entry(1, "What is a Long Short-Term Memory (LSTM)?", "A recurrent cell.")]
+    )
+    spelled = retriever.analyze("long short term memory").weights  # (no built-in "lstm" here:
+    assert retriever.analyze("lstm").weights.keys() <= spelled.keys()  # no deep-learning words)
+    assert "long_short_term_memori" in spelled
+
+
 def test_a_code_of_letters_and_a_number_is_also_one_word() -> None:
     assert words("W-2, covid-19, 1099-misc") == [
         *["w2", "w", "2"],
