@@ -234,3 +234,70 @@ def test_document_names_are_paths_relative_to_the_corpus(tmp_path: Path) -> None
     assert not loaded.index.built and loaded.document_names == built.document_names
     single = Retriever.from_path(corpus / "drinks.csv", cache=False)
     assert single.document_names == {}
+
+
+def test_notes_on_skipped_rows_and_objects_are_kept_only_for_files_that_load(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "a.csv").write_text("question,answer\nWhat is X?,X is x.\n,Lost.\n")
+    (tmp_path / "b.jsonl").write_text('{"q": "What is Y?", "a": "Y."}\n{"q": "", "a": "Lost."}\n')
+    (tmp_path / "c.csv").write_text('question,answer\n,Lost.\nWhat is Z?,"never closed\nZ\n')
+    corpus = load_corpus(tmp_path)
+    assert corpus.notices == [
+        f"{tmp_path / 'a.csv'}:3: row skipped: its question is empty",
+        f"{tmp_path / 'b.jsonl'}:2: object skipped: its question is empty",
+    ]
+    assert [Path(p.path).name for p in corpus.problems] == ["c.csv"]  # (its note goes with it)
+
+
+def unreadable_folders(monkeypatch: pytest.MonkeyPatch, *folders: Path) -> None:
+    """Make listing `folders` fail as it does without read permission (tests run as root)."""
+    scandir = os.scandir
+
+    def fake(path: str | os.PathLike[str] = ".") -> object:
+        if Path(path) in folders:
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", fake)
+
+
+def test_a_corpus_folder_that_cannot_be_read_is_a_one_line_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "notes.txt").write_text("Q1: What is dropout?\nAnswer: Zeroing units.\n")
+    unreadable_folders(monkeypatch, tmp_path)
+    assert cli.main(["ask", "--corpus", str(tmp_path), "what is dropout"]) == 2
+    error = f"qabot: error: {tmp_path}: cannot read folder (Permission denied)\n"
+    assert capsys.readouterr().err == error
+
+
+def test_a_subfolder_that_cannot_be_read_is_reported_and_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "notes.txt").write_text("Q1: What is dropout?\nAnswer: Zeroing units.\n")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "more.txt").write_text("Q1: What is momentum?\nAnswer: A running average.\n")
+    unreadable_folders(monkeypatch, locked)
+    corpus = load_corpus(tmp_path)
+    problem = f"{locked}: cannot read folder (Permission denied)"
+    assert [e.id for e in corpus.entries] == ["notes:q1"]
+    assert [str(p) for p in corpus.problems] == [problem]
+    assert ("locked", f"<unreadable folder: {corpus.problems[0].message}>".encode()) in (
+        corpus_fingerprint(tmp_path)  # part of the index's key, as an unreadable file is
+    )
+    assert cli.main(["list", "--corpus", str(tmp_path)]) == 0
+    assert capsys.readouterr().err == f"qabot: skipped {problem}\n"
+
+
+def test_documents_only_in_a_subfolder_that_cannot_be_read_name_it_in_the_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "more.txt").write_text("Q1: What is momentum?\nAnswer: A running average.\n")
+    unreadable_folders(monkeypatch, locked)
+    with pytest.raises(CorpusError) as info:
+        load_corpus(tmp_path)
+    assert str(info.value) == f"{locked}: cannot read folder (Permission denied)"

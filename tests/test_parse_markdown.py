@@ -225,3 +225,82 @@ def test_a_label_without_a_space_is_not_kept_in_the_question() -> None:
     text = "## Q1:What is X?\nX is x.\n\n## Q2.What is Y?\nY is y.\n\n**Q3:What is Z?**\nZ is z.\n"
     entries = parse_markdown(text, "l.md", "l")
     assert [e.question for e in entries] == ["What is X?", "What is Y?", "What is Z?"]
+
+
+BILLING_FAQ = """# Account FAQ
+
+Answers to common questions.
+
+## Getting started
+
+### How to reset my password
+Click "Forgot password".
+
+## Billing
+
+### Refunds
+Refunds are issued within 14 days of purchase.
+
+### Why was I charged twice?
+A pending authorization.
+"""
+
+
+def test_a_heading_that_is_not_a_question_with_text_under_it_is_an_entry() -> None:
+    entries = parse_markdown(BILLING_FAQ, "f.md", "f")
+    assert [(e.id, e.question) for e in entries] == [
+        ("f:q1", "How to reset my password"),
+        ("f:q2", "Refunds"),
+        ("f:q3", "Why was I charged twice?"),
+    ]  # the title and the headings that only group questions are no entries
+    refunds = entries[1]
+    assert refunds.answer == "Refunds are issued within 14 days of purchase."
+    assert (refunds.source.line_start, refunds.source.line_end) == (12, 13)
+
+
+def test_a_topic_heading_keeps_only_its_own_text_not_its_sub_sections() -> None:
+    text = "## What is X?\nX is x.\n\n## Shipping\nWe ship worldwide.\n### Europe\nIn 3 days.\n"
+    entries = parse_markdown(text, "s.md", "s")
+    assert [(e.question, e.answer) for e in entries] == [
+        ("What is X?", "X is x."),
+        ("Shipping", "We ship worldwide."),
+        ("Europe", "In 3 days."),
+    ]
+
+
+def test_tables_of_contents_and_lists_of_links_are_not_topics() -> None:
+    text = (
+        "## Contents\n\n1. Shipping\n2. Refunds\n\n## Shipping\n\nWe ship worldwide.\n\n"
+        "## What is X?\n\nX is x.\n\n## See also\n\n- [Home](https://example.com)\n"
+        "- [Blog](https://example.com/blog)\n"
+    )
+    entries = parse_markdown(text, "n.md", "n")
+    assert [e.question for e in entries] == ["Shipping", "What is X?"]
+
+
+def test_sections_with_text_are_entries_only_in_a_document_with_questions() -> None:
+    sections = "## Setup\n\nInstall it with pip.\n\n## Usage\n\nRun it.\n"
+    entries = parse_markdown(sections + "\n## Why use it?\n\nIt is fast.\n", "u.md", "u")
+    assert [e.question for e in entries] == ["Setup", "Usage", "Why use it?"]
+    with pytest.raises(CorpusError, match=r"^u\.md: no recognizable Q&A"):
+        parse_markdown(sections, "u.md", "u")  # prose under headings: no Q&A document
+
+
+def test_a_heading_that_is_not_a_question_ends_a_bold_question_answer() -> None:
+    text = "**What is X?**\nX is x.\n\n## Shipping\nWe ship worldwide.\n"
+    entries = parse_markdown(text, "b.md", "b")
+    assert [(e.question, e.answer) for e in entries] == [
+        ("What is X?", "X is x."),
+        ("Shipping", "We ship worldwide."),
+    ]
+
+
+def test_qabot_ask_finds_the_text_of_a_heading_that_is_not_a_question(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from qabot import cli
+
+    path = tmp_path / "faq.md"
+    path.write_text(BILLING_FAQ, encoding="utf-8")
+    assert cli.main(["ask", "--corpus", str(path), "--json", "refund policy"]) == 0
+    assert '"question":"Refunds"' in capsys.readouterr().out

@@ -107,3 +107,22 @@ def test_a_quoted_answer_over_several_lines_is_kept() -> None:
     text = 'question,answer\nWhat is X?,"Line one, with a comma.\nLine two."\n'
     entries = parse_table(text, "t.csv", "t", None)
     assert entries[0].answer == "Line one, with a comma.\nLine two."
+
+
+def test_a_row_with_an_empty_question_is_noted_with_its_line_but_blank_rows_are_not() -> None:
+    notes: list[str] = []
+    text = "question,answer\nA?,x\n,orphan answer\n\n,\n"
+    entries = parse_table(text, "t.csv", "t", None, notes)
+    assert [e.question for e in entries] == ["A?"]
+    assert notes == ["t.csv:3: row skipped: its question is empty"]
+
+
+def test_qabot_list_prints_the_skipped_row_as_a_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from qabot import cli
+
+    path = tmp_path / "faq.tsv"
+    path.write_text("question\tanswer\nWhat is X?\tX is x.\n\tOrphan answer.\n", encoding="utf-8")
+    assert cli.main(["list", "--corpus", str(path)]) == 0
+    assert capsys.readouterr().err == f"qabot: note: {path}:3: row skipped: its question is empty\n"

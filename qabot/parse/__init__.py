@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from qabot.errors import CorpusError
 from qabot.models import Entry
@@ -17,20 +18,38 @@ from qabot.parse.markdown import parse_markdown_file
 from qabot.parse.tabular import parse_csv_file
 from qabot.parse.text import parse_text_file
 
-# path, display path, id prefix -> entries
-Parser = Callable[[Path, str, str], list[Entry]]
 # files done, files in all, the file being read
 Progress = Callable[[int, int, Path], None]
 
+
+class Parser(Protocol):
+    """path, display path, id prefix -> entries; what it skips is noted in `notes`, if given."""
+
+    def __call__(
+        self, path: Path, display: str, id_prefix: str, notes: list[str] | None = None
+    ) -> list[Entry]: ...
+
+
+def _noting_nothing(parse: Callable[[Path, str, str], list[Entry]]) -> Parser:
+    """A parser that leaves out nothing worth a note, as a `Parser`."""
+
+    def parser(
+        path: Path, display: str, id_prefix: str, notes: list[str] | None = None
+    ) -> list[Entry]:
+        return parse(path, display, id_prefix)
+
+    return parser
+
+
 PARSERS: dict[str, Parser] = {
-    ".txt": parse_text_file,
-    ".text": parse_text_file,
+    ".txt": _noting_nothing(parse_text_file),
+    ".text": _noting_nothing(parse_text_file),
     ".csv": parse_csv_file,
     ".tsv": parse_csv_file,
     ".json": parse_json_file,
     ".jsonl": parse_json_file,
-    ".md": parse_markdown_file,
-    ".markdown": parse_markdown_file,
+    ".md": _noting_nothing(parse_markdown_file),
+    ".markdown": _noting_nothing(parse_markdown_file),
 }
 # Files beside a corpus that are not Q&A documents.
 RESERVED_NAMES = frozenset({"synonyms.txt"})
@@ -39,22 +58,38 @@ RESERVED_DIRS = frozenset({"eval"})
 
 def corpus_files(root: Path) -> list[Path]:
     """The supported document files of a corpus path (a file, or every file below a folder)."""
+    return corpus_listing(root)[0]
+
+
+def corpus_listing(root: Path) -> tuple[list[Path], list[CorpusError]]:
+    """The supported document files of a corpus path, and the subfolders that cannot be read.
+
+    Raises `CorpusError` for a missing path, a folder that cannot be read or one with no
+    documents (naming an unreadable subfolder when that is where they could be).
+    """
     if not root.exists():
         raise CorpusError(root, "no such file or directory")
     if root.is_file():
-        return [root]
-    files = [
-        p
-        for p in sorted(_files_below(root))
-        if p.suffix.lower() in PARSERS
-        and p.name not in RESERVED_NAMES
-        and not any(
-            part in RESERVED_DIRS or part.startswith(".") for part in p.relative_to(root).parts
-        )
-    ]
+        return [root], []
+    unreadable: list[CorpusError] = []
+    files = [p for p in sorted(_files_below(root, unreadable)) if _is_document(p, root)]
     if not files:
-        raise CorpusError(root, f"no supported documents ({', '.join(sorted(PARSERS))})")
-    return files
+        raise (
+            unreadable[0]
+            if unreadable
+            else CorpusError(root, f"no supported documents ({', '.join(sorted(PARSERS))})")
+        )
+    return files, unreadable
+
+
+def _is_document(path: Path, root: Path) -> bool:
+    return (
+        path.suffix.lower() in PARSERS
+        and path.name not in RESERVED_NAMES
+        and not any(
+            part in RESERVED_DIRS or part.startswith(".") for part in path.relative_to(root).parts
+        )
+    )
 
 
 def check_readable(root: Path | str) -> None:
@@ -66,11 +101,22 @@ def check_readable(root: Path | str) -> None:
         read_text(files[0])
 
 
-def _files_below(root: Path) -> Iterator[Path]:
+def _files_below(root: Path, unreadable: list[CorpusError]) -> Iterator[Path]:
     """Every file below `root`, through symlinked folders too (each real folder once, so a
-    link to a parent ends instead of looping); a broken link is listed, to be reported."""
+    link to a parent ends instead of looping); a broken link is listed, to be reported.
+
+    A subfolder that cannot be listed is added to `unreadable`; `root` itself raises.
+    """
+
+    def failed(exc: OSError) -> None:
+        folder = Path(exc.filename) if exc.filename else root
+        error = CorpusError(folder, f"cannot read folder ({exc.strerror or exc})")
+        if folder == root:
+            raise error from None
+        unreadable.append(error)
+
     seen: set[str] = set()
-    for folder, subfolders, names in os.walk(root, followlinks=True):
+    for folder, subfolders, names in os.walk(root, onerror=failed, followlinks=True):
         real = os.path.realpath(folder)
         if real in seen:
             subfolders.clear()
@@ -80,26 +126,30 @@ def _files_below(root: Path) -> Iterator[Path]:
         yield from (Path(folder) / name for name in names)
 
 
-def parse_file(path: Path, root: Path, keep_suffix: bool = False) -> list[Entry]:
+def parse_file(
+    path: Path, root: Path, keep_suffix: bool = False, notes: list[str] | None = None
+) -> list[Entry]:
     """Parse one document; ids are prefixed with its path relative to the corpus root, without
-    its suffix unless another document has the same path but for it (`keep_suffix`)."""
+    its suffix unless another document has the same path but for it (`keep_suffix`); what the
+    parser leaves out (a CSV row without a question) is added to `notes`."""
     parser = PARSERS.get(path.suffix.lower())
     if parser is None:
         raise CorpusError(path, f"unsupported file type {path.suffix or '(none)'}")
     base = root if root.is_dir() else root.parent
     relative = path.relative_to(base)
     prefix = relative if keep_suffix else relative.with_suffix("")
-    return parser(path, str(path), prefix.as_posix())
+    return parser(path, str(path), prefix.as_posix(), notes)
 
 
 def corpus_fingerprint(root: Path) -> list[tuple[str, bytes]]:
     """Names and bytes of every file a corpus is built from, without parsing anything.
 
     This is what the persisted index is keyed by, so a warm start reads the files once and
-    parses none of them.  An unreadable file contributes its error, so fixing it changes the key.
+    parses none of them.  An unreadable file or subfolder contributes its error, so fixing it
+    changes the key.
     """
     base = root if root.is_dir() else root.parent
-    paths = corpus_files(root)
+    paths, unreadable = corpus_listing(root)
     synonyms = synonyms_file(root)
     fingerprint = []
     for path in [*paths, *([synonyms] if synonyms else [])]:
@@ -109,6 +159,9 @@ def corpus_fingerprint(root: Path) -> list[tuple[str, bytes]]:
         except OSError as exc:
             data = f"<unreadable: {exc.strerror or exc}>".encode()
         fingerprint.append((path.relative_to(base).as_posix(), data))
+    for error in unreadable:
+        folder = Path(error.path).relative_to(base).as_posix()
+        fingerprint.append((folder, f"<unreadable folder: {error.message}>".encode()))
     return fingerprint
 
 
@@ -116,8 +169,8 @@ def corpus_fingerprint(root: Path) -> list[tuple[str, bytes]]:
 class Corpus:
     """A loaded corpus: entries, synonym groups, the documents read, problems, notices.
 
-    `problems` are files that were skipped; `notices` are one-line remarks that changed nothing
-    the user must fix (a question asked in two files).
+    `problems` are files and subfolders that were skipped; `notices` are one-line remarks on
+    what reading left out or merged (a CSV row without a question, a question in two files).
     """
 
     root: Path
@@ -139,26 +192,17 @@ def load_corpus(root: Path | str, progress: Progress | None = None) -> Corpus:
     from qabot.corpus import read_synonyms
 
     root = Path(root)
-    corpus = Corpus(root=root, entries=[])
-    paths = corpus_files(root)
-    stems = Counter(path.with_suffix("") for path in paths)  # notes.txt and notes.md: notes.txt:q1
-    for done, path in enumerate(paths):
-        if progress is not None:
-            progress(done, len(paths), path)
-        try:
-            corpus.entries.extend(parse_file(path, root, stems[path.with_suffix("")] > 1))
-            corpus.paths.append(path)
-        except CorpusError as exc:
-            if root.is_file():
-                raise
-            corpus.problems.append(exc)
+    paths, unreadable = corpus_listing(root)
+    corpus = Corpus(root=root, entries=[], problems=unreadable)
+    skipped = _read_documents(corpus, paths, progress)
     if not corpus.entries:
         raise (
             corpus.problems[0]
             if len(corpus.problems) == 1
             else CorpusError(root, "no Q&A entries found in any document")
         )
-    corpus.entries, corpus.notices = merge_duplicates(corpus.entries)
+    corpus.entries, duplicates = merge_duplicates(corpus.entries)
+    corpus.notices = skipped + duplicates
     synonyms = synonyms_file(root)
     if synonyms is not None:
         try:
@@ -166,6 +210,27 @@ def load_corpus(root: Path | str, progress: Progress | None = None) -> Corpus:
         except (OSError, UnicodeDecodeError) as exc:
             corpus.problems.append(CorpusError(synonyms, f"synonyms ignored: {exc}"))
     return corpus
+
+
+def _read_documents(corpus: Corpus, paths: list[Path], progress: Progress | None) -> list[str]:
+    """Parse `paths` into `corpus` (a bad file is a problem in a folder, an error on its own);
+    return the notes on what the documents read left out."""
+    notes: list[str] = []
+    stems = Counter(path.with_suffix("") for path in paths)  # notes.txt and notes.md: notes.txt:q1
+    for done, path in enumerate(paths):
+        if progress is not None:
+            progress(done, len(paths), path)
+        file_notes: list[str] = []  # kept only if the whole file is read
+        try:
+            keep_suffix = stems[path.with_suffix("")] > 1
+            corpus.entries.extend(parse_file(path, corpus.root, keep_suffix, file_notes))
+            corpus.paths.append(path)
+            notes.extend(file_notes)
+        except CorpusError as exc:
+            if corpus.root.is_file():
+                raise
+            corpus.problems.append(exc)
+    return notes
 
 
 def merge_duplicates(entries: list[Entry]) -> tuple[list[Entry], list[str]]:

@@ -23,15 +23,20 @@ LIST_KEYS = ("questions", "entries", "faq", "faqs", "items", "data")
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 
 
-def parse_json_file(path: Path, display: str, id_prefix: str) -> list[Entry]:
-    """Parse a JSON (list of Q&A objects) or, by suffix, JSON Lines document into entries."""
+def parse_json_file(
+    path: Path, display: str, id_prefix: str, notes: list[str] | None = None
+) -> list[Entry]:
+    """Parse a JSON (list of Q&A objects) or, by suffix, JSON Lines document into entries
+    (objects skipped for an empty question noted in `notes`)."""
     text = read_text(path)
     if path.suffix.lower() == ".jsonl":
-        return parse_json_lines(text, display, id_prefix)
-    return parse_json(text, display, id_prefix)
+        return parse_json_lines(text, display, id_prefix, notes)
+    return parse_json(text, display, id_prefix, notes)
 
 
-def parse_json(text: str, display: str, id_prefix: str) -> list[Entry]:
+def parse_json(
+    text: str, display: str, id_prefix: str, notes: list[str] | None = None
+) -> list[Entry]:
     """Parse the text of a JSON Q&A document."""
     try:
         data = json.loads(text)
@@ -41,15 +46,16 @@ def parse_json(text: str, display: str, id_prefix: str) -> list[Entry]:
         raise CorpusError(display, "malformed JSON (nested too deeply)") from None
     items, key = _item_list(data, display)
     spans = _item_spans(text, key, len(items)) or [(1, 1)] * len(items)
-    return _entries(zip(items, spans, strict=True), display, id_prefix)
+    return _entries(zip(items, spans, strict=True), display, id_prefix, notes)
 
 
-def parse_json_lines(text: str, display: str, id_prefix: str) -> list[Entry]:
+def parse_json_lines(
+    text: str, display: str, id_prefix: str, notes: list[str] | None = None
+) -> list[Entry]:
     """Parse the text of a JSON Lines Q&A document (one object per line)."""
     lines = [(n, line) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
-    return _entries(
-        ((_line_object(line, display, n), (n, n)) for n, line in lines), display, id_prefix
-    )
+    objects = ((_line_object(line, display, n), (n, n)) for n, line in lines)
+    return _entries(objects, display, id_prefix, notes)
 
 
 def _line_object(line: str, display: str, number: int) -> object:
@@ -62,9 +68,13 @@ def _line_object(line: str, display: str, number: int) -> object:
 
 
 def _entries(
-    items: Iterable[tuple[object, tuple[int, int]]], display: str, prefix: str
+    items: Iterable[tuple[object, tuple[int, int]]],
+    display: str,
+    prefix: str,
+    notes: list[str] | None,
 ) -> list[Entry]:
-    """Entries of Q&A objects with their line ranges; objects with an empty question are skipped."""
+    """Entries of Q&A objects with their line ranges; objects with an empty question are skipped
+    (noted in `notes` unless every field is empty)."""
     entries: list[Entry] = []
     keys: set[str] = set()
     answered = False
@@ -72,6 +82,8 @@ def _entries(
         entry = _entry(item, display, prefix, len(entries) + 1, start, end)
         if entry is not None:
             entries.append(entry)
+        elif notes is not None and isinstance(item, dict) and any(map(_has_text, item.values())):
+            notes.append(f"{display}:{start}: object skipped: its question is empty")
         if isinstance(item, dict):
             keys.update(str(k) for k in item)
             answered = answered or "answer" in find_fields(list(item))
@@ -124,6 +136,10 @@ def _entry(
         alternates=split_values(item.get(fields["alternates"])) if "alternates" in fields else [],
         tags=split_values(tags, ",") if isinstance(tags, str) else split_values(tags),
     )
+
+
+def _has_text(value: object) -> bool:
+    return bool(as_text(value).strip())
 
 
 def _all_text(values: list[object]) -> bool:

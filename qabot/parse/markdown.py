@@ -4,8 +4,11 @@ A heading is a question when its text looks like one (ends with "?", has a "Q12:
 or starts with an interrogative word) and it is followed by answer text, or by nothing but
 another question; a heading whose next heading is a deeper question is a section ("General",
 "Deep Neural Networks"), and so is anything that does not look like a question ("Table of
-Contents"): text under a section is not an answer, so a table of contents of links is dropped.
-A deeper heading that is not a question inside an answer ("#### Example") stays in the answer.
+Contents").  A deeper heading that is not a question inside an answer ("#### Example") stays
+in the answer.  Any other heading that is not a question but has text of its own ("### Refunds"
+then how refunds work) is an entry named by the heading, its answer that text up to the next
+heading, in a document with questions; not so the title (a first heading that is the only
+level-1 one) with its introduction, a table of contents or a list of links.
 
 Bold lines (`**What is X?**`, `**Q: ...**`) and "Q: ..." lines are questions when the file
 has no question headings, or when they carry a "Q" label, or when a bold line ending in "?"
@@ -34,7 +37,15 @@ from pathlib import Path
 from qabot.errors import CorpusError
 from qabot.models import Entry, Source
 from qabot.parse.common import entry_id, match_answer_label, question_key, read_text
-from qabot.parse.markdown_lex import BACK_LINK, HTML_ONLY_LINE, LABEL_LINE, RULE, Block, lex
+from qabot.parse.markdown_lex import (
+    BACK_LINK,
+    HTML_ONLY_LINE,
+    LABEL_LINE,
+    LINK,
+    RULE,
+    Block,
+    lex,
+)
 
 INTERROGATIVES = frozenset(
     "what what's whats why how when where which who whom whose can could does do did is are "
@@ -43,6 +54,7 @@ INTERROGATIVES = frozenset(
 REVEAL_WORDS = frozenset(
     "answer answers solution explanation reveal expand show click hint".split()
 )
+CONTENTS = frozenset({"contents", "table of contents", "toc"})  # headings of navigation
 
 
 @dataclass
@@ -51,6 +63,7 @@ class _Draft:
     line: int
     level: int | None  # heading level; None ends at any heading
     body: list[tuple[int, str]] = field(default_factory=list)
+    topic: bool = False  # a heading that is not a question ("Refunds"): only its own text
 
 
 def parse_markdown_file(path: Path, display: str, id_prefix: str) -> list[Entry]:
@@ -63,9 +76,10 @@ def parse_markdown(text: str, display: str, id_prefix: str) -> list[Entry]:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     blocks = lex(lines)
     _classify(blocks)
-    drafts = _without_listed_copies(_drafts(blocks))
-    if not drafts or not any(_marked_up(b) for b in blocks if b.question):
+    drafts = _drafts(blocks)
+    if all(d.topic for d in drafts) or not any(_marked_up(b) for b in blocks if b.question):
         return _as_plain_text(blocks, len(lines), display, id_prefix)
+    drafts = _without_listed_copies([d for d in drafts if not d.topic or _is_topic(d)])
     return [_entry(d, display, id_prefix, i) for i, d in enumerate(drafts, 1)]
 
 
@@ -125,7 +139,8 @@ def _orphan_question(block: Block, current: _Draft | None) -> bool:
     "## Optimizers"): a question, though the file's questions are headings, since its text
     would otherwise belong to nothing and be lost."""
     assert block.bold is not None
-    return current is None and not block.code and block.bold[0].rstrip().endswith("?")
+    outside = current is None or current.topic
+    return outside and not block.code and block.bold[0].rstrip().endswith("?")
 
 
 def _reveals(summary: str) -> bool:
@@ -138,18 +153,25 @@ def _reveals(summary: str) -> bool:
 
 
 def _drafts(blocks: list[Block]) -> list[_Draft]:
+    """Questions with their answers, and topics (headings that are not questions) with their
+    own text, in document order."""
     drafts: list[_Draft] = []
     current: _Draft | None = None
+    title = _title(blocks)
     for block in blocks:
         if block.kind == "heading":
             if block.question:
                 current = _Draft(block.text, block.line, block.level)
                 drafts.append(current)
-            elif current is not None and current.level is not None and block.level > current.level:
+            elif _in_answer(block, current):
+                assert current is not None
                 if not _reveals(block.text):  # "### Answer" under the question: no heading
                     current.body.append((block.line, "#" * block.level + " " + block.text))
-            else:
+            elif block is title:  # its text introduces the document: no answer to anything
                 current = None
+            else:
+                current = _Draft(block.text, block.line, block.level, topic=True)
+                drafts.append(current)
         elif block.kind == "details":
             if block.question:
                 drafts.append(_Draft(block.text, block.line, None, block.body))
@@ -166,6 +188,37 @@ def _drafts(blocks: list[Block]) -> list[_Draft]:
         elif current is not None:
             current.body.append((block.line, block.text))
     return [d for d in drafts if d.question]
+
+
+def _in_answer(heading: Block, current: _Draft | None) -> bool:
+    """Whether a heading that is not a question is a sub-heading of the answer being read."""
+    return (
+        current is not None
+        and not current.topic
+        and current.level is not None
+        and heading.level > current.level
+    )
+
+
+def _title(blocks: list[Block]) -> Block | None:
+    """The document's title: a first heading that is its only level-1 heading."""
+    headings = [b for b in blocks if b.kind == "heading"]
+    if headings and headings[0].level == 1 and [b.level for b in headings].count(1) == 1:
+        return headings[0]
+    return None
+
+
+def _is_topic(draft: _Draft) -> bool:
+    """Whether a heading that is not a question has text of its own to answer with: not a
+    heading that only groups questions, nor a table of contents or a list of links."""
+    lines = _answer_lines(draft.body)
+    name = " ".join(re.findall(r"\w+", draft.question.casefold()))
+    return bool(lines) and name not in CONTENTS and not all(_links_only(t) for _, t in lines)
+
+
+def _links_only(line: str) -> bool:
+    """Whether a line holds nothing but links (besides list, table and emphasis marks)."""
+    return not re.search(r"[^\W\d_]", LINK.sub("", line))
 
 
 def _without_listed_copies(drafts: list[_Draft]) -> list[_Draft]:

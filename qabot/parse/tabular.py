@@ -3,7 +3,8 @@
 The header row names the columns, case-insensitively: question (question, questions, q, query,
 prompt), answer (answer, answers, a, response, reply), and optionally alternates (other
 phrasings, separated by "|") and tags (separated by "|" or ",").  A row's source is its
-physical line range, so a quoted answer spanning lines is cited as such.
+physical line range, so a quoted answer spanning lines is cited as such.  A row with an empty
+question is left out, with a note naming its line.
 """
 
 from __future__ import annotations
@@ -21,14 +22,25 @@ from qabot.parse.common import FIELD_NAMES, as_text, entry_id, find_fields, read
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
-def parse_csv_file(path: Path, display: str, id_prefix: str) -> list[Entry]:
-    """Parse a CSV (or, by suffix, TSV) Q&A table into entries."""
+def parse_csv_file(
+    path: Path, display: str, id_prefix: str, notes: list[str] | None = None
+) -> list[Entry]:
+    """Parse a CSV (or, by suffix, TSV) Q&A table into entries (skipped rows noted in `notes`)."""
     delimiter = "\t" if path.suffix.lower() == ".tsv" else None
-    return parse_table(read_text(path), display, id_prefix, delimiter)
+    return parse_table(read_text(path), display, id_prefix, delimiter, notes)
 
 
-def parse_table(text: str, display: str, id_prefix: str, delimiter: str | None) -> list[Entry]:
-    """Parse the text of a Q&A table; `delimiter` None means sniff "," ";" or tab."""
+def parse_table(
+    text: str,
+    display: str,
+    id_prefix: str,
+    delimiter: str | None,
+    notes: list[str] | None = None,
+) -> list[Entry]:
+    """Parse the text of a Q&A table; `delimiter` None means sniff "," ";" or tab.
+
+    A row with text but an empty question is left out, with a line in `notes` naming it.
+    """
     if delimiter is None:
         delimiter = _sniff(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -50,6 +62,8 @@ def parse_table(text: str, display: str, id_prefix: str, delimiter: str | None) 
             entry = _entry(row, columns, display, id_prefix, len(entries) + 1, start, end)
             if entry is not None:
                 entries.append(entry)
+            elif notes is not None and any(cell.strip() for cell in row):  # not a blank row
+                notes.append(f"{display}:{start}: row skipped: its question is empty")
     except csv.Error as exc:
         raise CorpusError(display, f"malformed table ({exc})", reader.line_num or 1) from None
     # csv reads an unclosed quote to the end of the file, silently: a last row running over
