@@ -103,6 +103,24 @@ def test_every_label_names_an_entry_and_passages_from_its_answer(
             assert " ".join(normalize(passage).split()) in answers[label.expected], passage
 
 
+APPLIANCES = Path(__file__).parent / "fixtures" / "appliances"
+
+
+def test_the_second_domain_labels_name_its_entries_and_their_passages() -> None:
+    # a blind FAQ of another domain (appliances), to measure documents unlike the seed
+    retriever = Retriever.from_path(APPLIANCES, cache=False)
+    answers = {e.id: " ".join(normalize(e.answer).split()) for e in retriever.entries}
+    assert len(answers) == 24  # its title and section headings are no entries
+    labels = load_labels(APPLIANCES / "eval" / "queries.jsonl")
+    assert {label.split for label in labels} == {"tune", "holdout"}
+    for label in labels:
+        if label.expected is None:
+            continue
+        assert label.expected in answers, label.query
+        for passage in label.passages:
+            assert " ".join(normalize(passage).split()) in answers[label.expected], passage
+
+
 def test_conversations_end_with_a_labeled_turn(seed_retriever: Retriever) -> None:
     ids = {e.id for e in seed_retriever.entries}
     conversations = load_conversations(EVAL_DIR / "conversations.jsonl")
