@@ -15,6 +15,7 @@ from itertools import pairwise
 from qabot.parse.common import LIST_ITEM
 
 MAX_PARAGRAPH_WORDS = 70  # longer paragraphs are cut into sentence windows
+MAX_WHOLE_ANSWER_WORDS = 50  # an answer this short is read at a glance: one passage
 WINDOW_WORDS = 45  # target size of a sentence window
 MAX_GROUPED_LIST_WORDS = 90  # a list this short, with short items, stays one passage
 MAX_GROUPED_ITEM_WORDS = 15
@@ -344,9 +345,13 @@ def _block_end(lines: list[str], i: int) -> int:
 
 
 def chunk_entries(answers: list[str]) -> list[Passage]:
-    """Passages of every answer, in corpus order; `entry` indexes into `answers`."""
-    return [
-        Passage(entry=i, ordinal=j, text=text)
-        for i, answer in enumerate(answers)
-        for j, text in enumerate(chunk_answer(answer))
-    ]
+    """Passages of every answer, in corpus order; `entry` indexes into `answers`.  An answer
+    of at most MAX_WHOLE_ANSWER_WORDS is one passage: it is read at a glance, and its second
+    line is half of the answer ("... one guest per visit." / "Others buy a day pass.")."""
+    passages = []
+    for i, answer in enumerate(answers):
+        texts = chunk_answer(answer)
+        if len(texts) > 1 and len(answer.split()) <= MAX_WHOLE_ANSWER_WORDS:
+            texts = ["\n".join(texts)]
+        passages.extend(Passage(entry=i, ordinal=j, text=t) for j, t in enumerate(texts))
+    return passages

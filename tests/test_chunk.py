@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from qabot.chunk import chunk_answer, passage_head
+from qabot.chunk import chunk_answer, chunk_entries, passage_head
 from qabot.retriever import Retriever
 
 SHORT_LIST = """Some ways to fix it are:
@@ -304,3 +304,15 @@ def test_numbered_steps_stay_one_passage_with_their_intro() -> None:
 def test_a_long_procedure_is_cut_per_step() -> None:
     steps = [f"{n}. " + " ".join(["word"] * 40) + "." for n in range(1, 6)]
     assert len(chunk_answer("\n".join(["Do this:", *steps]))) == 5
+
+
+def test_a_short_answer_is_one_passage() -> None:
+    short = (
+        "Members on the annual pass can bring one guest per visit, up to 4 times a month.\n"
+        "Other members can buy a day pass for a guest for $15."
+    )
+    assert len(chunk_answer(short)) == 2  # two paragraphs (one per line, as in the seed)
+    long = "\n".join([short, "Guests must sign a waiver at the front desk on their first visit."])
+    passages = chunk_entries([short, long * 2])
+    assert [p.text for p in passages if p.entry == 0] == [short]  # read at a glance: whole
+    assert len([p for p in passages if p.entry == 1]) > 1  # 60+ words: cut as before
