@@ -168,8 +168,10 @@ def layered() -> Retriever:
         "A widget network stacks an intake layer, a squeezer layer and a rebuilder layer.\n\n"
         "Squeezer: shrinks the intake into a short code.\n\n"
         "Rebuilder: grows the short code back into the intake.\n\n"
-        "Widget networks are used for denoising images."
-    )
+        "Widget networks are used for denoising images.\n\n"
+        "Training one needs no labels, and a small one runs fast enough on a phone to clean"
+        " live video at thirty frames per second."  # (over 50 words:
+    )  # a shorter answer is one passage)
     return _with_a_gizmo("What is a widget network?", answer)
 
 
@@ -365,7 +367,9 @@ def asked_for_signs() -> Retriever:
     """A question asking for the signs of its subject, whose answer defines it first."""
     answer = (
         "Widget drift is when the widget output slowly moves away from its target value.\n\n"
-        "Signs of widget drift: the output trends upward and the alarms fire more often."
+        "Signs of widget drift: the output trends upward and the alarms fire more often.\n\n"
+        "It builds up over weeks, so it is easy to miss until a batch of widgets fails its"
+        " inspection and the line stops."  # (over 50 words: a shorter answer is one passage)
     )
     return _with_a_gizmo("What are the signs of widget drift?", answer)
 
