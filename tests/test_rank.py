@@ -301,7 +301,12 @@ def test_a_follow_up_about_the_topic_alone_gets_the_opening(layered: Retriever) 
 
 def test_a_point_term_with_zero_bm25_idf_still_picks_its_passage() -> None:
     # "keep" is in one of the two passages: BM25Okapi gives it IDF 0 here, TF-IDF does not
-    answer = "Dropout zeroes random units.\n\nThe keep probability is one minus the rate."
+    answer = (  # (two passages of over 50 words together: a shorter answer is one passage)
+        "Dropout zeroes random units during training, so that no unit can rely on any single"
+        " other unit, which spreads what the network learns across many paths.\n\n"
+        "The keep probability is one minus the rate: with a rate of 0.2 each unit is kept with"
+        " probability 0.8, and at test time nothing is dropped at all."
+    )
     retriever = Retriever.from_entries([make_entry(1, "What is dropout?", answer)])
     best = retriever.ask("what is the keep probability in dropout").results[0]
     assert best.passage.startswith("The keep probability")

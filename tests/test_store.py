@@ -331,7 +331,12 @@ def test_unwritable_index_dir_still_answers(
 
 
 def test_unsorted_postings_are_a_stale_index(tmp_path: Path) -> None:
-    answer = "Dropout zeroes units.\n\nDropout also helps generalization."
+    answer = (  # (two passages: over 50 words, as a shorter answer is one passage)
+        "Dropout zeroes random units during training, so that no unit can rely on any single"
+        " other unit being there.\n\nDropout also helps generalization: a network trained"
+        " with it behaves like an average of many thinner networks, which lowers the error on"
+        " data it has never seen."
+    )
     index = build_index([make_entry(1, "What is dropout?", answer)])
     assert len(index.passage_texts) == 2
     path = tmp_path / "index.npz"
