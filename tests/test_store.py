@@ -335,7 +335,7 @@ def test_unsorted_postings_are_a_stale_index(tmp_path: Path) -> None:
         "Dropout zeroes random units during training, so that no unit can rely on any single"
         " other unit being there.\n\nDropout also helps generalization: a network trained"
         " with it behaves like an average of many thinner networks, which lowers the error on"
-        " data it has never seen."
+        " data it has never seen, at the price of a few more epochs of training."
     )
     index = build_index([make_entry(1, "What is dropout?", answer)])
     assert len(index.passage_texts) == 2
