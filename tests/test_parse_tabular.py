@@ -109,6 +109,106 @@ def test_a_quoted_answer_over_several_lines_is_kept() -> None:
     assert entries[0].answer == "Line one, with a comma.\nLine two."
 
 
+LIBRARY = [
+    "question,answer,alternates,tags",
+    "How do I get a card?,Bring a photo ID.,library card,membership",
+    "How many books can I borrow?,Up to 30 items.,borrowing limit,borrowing",
+    "How long can I keep a book?,21 days.,loan period,borrowing",
+    'How do I renew?,"Online, by phone or at a desk.",renewal,borrowing',
+    'What are the late fees?,"Fines are 25 cents a day.,overdue fines|fines,fees',
+    'What if I lose a book?,"You pay the replacement cost.",lost book,fees',
+    "How do I place a hold?,Use the catalog.,reserve a book,borrowing",
+]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_an_unclosed_quote_that_swallows_the_next_row_is_an_error_where_it_opened(
+    newline: str,
+) -> None:
+    text = newline.join(LIBRARY) + newline  # csv would read rows 6 and 7 as one, silently
+    with pytest.raises(CorpusError) as info:
+        parse_table(text, "library.csv", "library", None)
+    assert str(info.value) == (
+        'library.csv:6: unterminated quote: a field opened with " runs into the next row (line 7)'
+    )
+
+
+def test_the_line_named_is_where_the_quote_opened_not_where_its_row_starts() -> None:
+    rows = [
+        "question,answer,tags",
+        'What is X?,"Line one.',
+        'Line two.","fees',  # a legitimate two-line answer, then a tags field left open
+        'What is Y?,"Why.",other',
+    ]
+    with pytest.raises(CorpusError, match=r"^t\.csv:3: unterminated quote: .* \(line 4\)$"):
+        parse_table("\n".join(rows) + "\n", "t.csv", "t", None)
+
+
+@pytest.mark.parametrize("ending", ["", "\n"])
+def test_an_unclosed_quote_on_the_last_row_is_an_error_not_an_unanswered_question(
+    ending: str,
+) -> None:
+    text = 'question,answer\n"unclosed,quote' + ending  # a single line, running to the end
+    with pytest.raises(CorpusError) as info:
+        parse_table(text, "broken.csv", "broken", None)
+    assert str(info.value) == 'broken.csv:2: unterminated quote: a field opened with " never closes'
+
+
+def test_quoted_answers_over_several_lines_with_commas_and_escaped_quotes_are_kept() -> None:
+    rows = [
+        "question,answer,alternates,tags",
+        'How do I renew?,"Three ways, all free:',
+        "",
+        "Online, under My Account, any time.",
+        'By phone, at 555-0142, ""press 2"".',
+        'Or at any desk.",renewal|extend a loan,borrowing',
+        'What is a 3.5" disk?,"A floppy disk, ""3.5-inch"".",floppy,tech',
+        '"Hamlet" is what?,A play.,,',  # a quoted start with text after it: kept, as csv reads it
+        'Where is the desk?,"By the door.',
+        '",desk,visiting',
+    ]
+    entries = parse_table("\r\n".join(rows) + "\r\n", "t.csv", "t", None)
+    assert [(e.source.line_start, e.source.line_end) for e in entries] == [
+        (2, 6),
+        (7, 7),
+        (8, 8),
+        (9, 10),
+    ]
+    renew = entries[0]
+    assert renew.answer.startswith("Three ways, all free:")
+    assert 'By phone, at 555-0142, "press 2".' in renew.answer
+    assert (renew.alternates, renew.tags) == (("renewal", "extend a loan"), ("borrowing",))
+    assert entries[1].answer == 'A floppy disk, "3.5-inch".'
+    assert entries[2].question == "Hamlet is what?"
+
+
+def test_a_folder_skips_a_table_with_an_unclosed_quote_and_reports_it(tmp_path: Path) -> None:
+    (tmp_path / "library.csv").write_text("\n".join(LIBRARY) + "\n", encoding="utf-8")
+    (tmp_path / "faq.csv").write_text("question,answer\nWhat is X?,X is x.\n", encoding="utf-8")
+    corpus = load_corpus(tmp_path)
+    assert [e.question for e in corpus.entries] == ["What is X?"]
+    assert [str(p) for p in corpus.problems] == [
+        f'{tmp_path / "library.csv"}:6: unterminated quote: a field opened with " runs into the'
+        " next row (line 7)"
+    ]
+
+
+def test_qabot_list_on_a_table_with_an_unclosed_quote_is_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from qabot import cli
+
+    path = tmp_path / "library.csv"
+    path.write_text("\n".join(LIBRARY) + "\n", encoding="utf-8")
+    assert cli.main(["list", "--corpus", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f'qabot: error: {path}:6: unterminated quote: a field opened with " runs into the next'
+        " row (line 7)\n"
+    )
+
+
 def test_a_row_with_an_empty_question_is_noted_with_its_line_but_blank_rows_are_not() -> None:
     notes: list[str] = []
     text = "question,answer\nA?,x\n,orphan answer\n\n,\n"

@@ -4,14 +4,17 @@ The header row names the columns, case-insensitively: question (question, questi
 prompt), answer (answer, answers, a, response, reply), and optionally alternates (other
 phrasings, separated by "|") and tags (separated by "|" or ",").  A row's source is its
 physical line range, so a quoted answer spanning lines is cited as such.  A row with an empty
-question is left out, with a note naming its line.
+question is left out, with a note naming its line.  A quote left open, which csv would read
+on across rows, makes the table bad, named at the line where the quote opened.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from qabot.errors import CorpusError
@@ -20,6 +23,7 @@ from qabot.parse.common import FIELD_NAMES, as_text, entry_id, find_fields, read
 
 # Answers longer than csv's default 128 KiB field limit are legitimate; the file size is capped.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
 def parse_csv_file(
@@ -39,41 +43,92 @@ def parse_table(
 ) -> list[Entry]:
     """Parse the text of a Q&A table; `delimiter` None means sniff "," ";" or tab.
 
-    A row with text but an empty question is left out, with a line in `notes` naming it.
+    A row with text but an empty question is left out, with a line in `notes` naming it; a
+    quoted field that never closes, or runs over a line break into the next row, is an error.
     """
     if delimiter is None:
         delimiter = _sniff(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines = io.StringIO(text, newline="").readlines()  # the physical lines csv counts
+    rows = _rows(lines, delimiter, display)
+    columns = _columns(next(rows, ([], 1, 1))[0], display)
     entries: list[Entry] = []
-    last_start = 1  # first line of the last row read: where an unclosed quote swallowed the rest
-    try:
-        header = next(reader, [])
-        columns = _columns(header, display)
-        previous_end = reader.line_num
-        for row in reader:
-            start, end = previous_end + 1, reader.line_num
-            previous_end, last_start = end, start
-            if end > start and delimiter == "\t" and any("\t" in f and "\n" in f for f in row):
-                # a field over several lines holding tabs: a quote opened a field ('"Inches
-                # ...') and closed only rows later, swallowing those rows (answers hold commas
-                # and semicolons, but hardly ever tabs)
-                message = 'unterminated quote: a field opened with " closes only rows later'
-                raise CorpusError(display, message, start)
-            entry = _entry(row, columns, display, id_prefix, len(entries) + 1, start, end)
-            if entry is not None:
-                entries.append(entry)
-            elif notes is not None and any(cell.strip() for cell in row):  # not a blank row
-                notes.append(f"{display}:{start}: row skipped: its question is empty")
-    except csv.Error as exc:
-        raise CorpusError(display, f"malformed table ({exc})", reader.line_num or 1) from None
-    # csv reads an unclosed quote to the end of the file, silently: a last row running over
-    # several lines in a text with an odd number of quotes (a lone '3.5" disk' stays fine)
-    if previous_end > last_start and text.count('"') % 2:
-        message = 'unterminated quote: a field opened with " never closes'
-        raise CorpusError(display, message, last_start)
+    for row, start, end in rows:
+        entry = _entry(row, columns, display, id_prefix, len(entries) + 1, start, end)
+        if entry is not None:
+            entries.append(entry)
+        elif notes is not None and any(cell.strip() for cell in row):  # not a blank row
+            notes.append(f"{display}:{start}: row skipped: its question is empty")
     if not entries:
         raise CorpusError(display, "no Q&A rows (every row has an empty question)")
     return entries
+
+
+def _rows(lines: list[str], delimiter: str, display: str) -> Iterator[tuple[list[str], int, int]]:
+    """Each row with its first and last physical line; a quote that swallows rows raises."""
+    reader = csv.reader(lines, delimiter=delimiter)
+    end = 0
+    try:
+        for row in reader:
+            start, end = end + 1, reader.line_num
+            raw = "".join(lines[start - 1 : end])
+            if '"' in raw:
+                _check_quotes(raw, delimiter, display, start)
+            yield row, start, end
+    except csv.Error as exc:
+        raise CorpusError(display, f"malformed table ({exc})", reader.line_num or 1) from None
+
+
+def _check_quotes(raw: str, delimiter: str, display: str, start: int) -> None:
+    """Raise for a quoted field of a row's text (from line `start`) that swallows other rows.
+
+    csv reads such a field without complaint: to the end of the file, or to the next quote,
+    merging the rows between into one answer.
+    """
+    found = _bad_quote(raw, delimiter)
+    if found is None:
+        return
+    offset, closes = found
+    line = start + len(LINE_BREAK.findall(raw, 0, offset))
+    if not closes:
+        message = 'unterminated quote: a field opened with " never closes'
+    else:
+        message = (
+            f'unterminated quote: a field opened with " runs into the next row (line {line + 1})'
+        )
+    raise CorpusError(display, message, line)
+
+
+def _bad_quote(raw: str, delimiter: str) -> tuple[int, bool] | None:
+    """Where a field of one row's text opens a quote that swallows rows, and whether it closes.
+
+    Reads quotes as csv does: a quote opens a field only as its first character, "" inside is
+    a quote, and a lone quote closes it.  A field that closes is bad when it runs over a line
+    break and either its closing quote is not followed by the end of the field (so the quote
+    was a later field's opening one) or, in a TSV, it holds a tab (answers hardly ever do).
+    """
+    d = re.escape(delimiter)
+    opening = re.compile(rf'(?<![^{d}\r\n])"')  # a quote first in its field
+    ends = re.compile(rf" *(?:{d}|\r|\n|$)")
+    i = 0
+    while match := opening.search(raw, i):
+        close = _closing_quote(raw, match.end())
+        if close is None:
+            return match.start(), False
+        field = raw[match.end() : close]
+        swallowed = not ends.match(raw, close + 1) or (delimiter == "\t" and "\t" in field)
+        if swallowed and LINE_BREAK.search(field):
+            return match.start(), True
+        i = close + 1
+    return None
+
+
+def _closing_quote(raw: str, i: int) -> int | None:
+    """The offset of the quote closing a quoted field whose text starts at `i` ("" is a quote)."""
+    while (close := raw.find('"', i)) >= 0:
+        if not raw.startswith('"', close + 1):
+            return close
+        i = close + 2
+    return None
 
 
 def _sniff(text: str) -> str:
