@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 import textwrap
 from collections import Counter
@@ -555,3 +556,85 @@ def test_unlabeled_question_lines_that_start_paragraphs_are_questions() -> None:
 def test_a_text_without_any_question_is_still_an_error() -> None:
     with pytest.raises(CorpusError, match="no recognizable Q&A"):
         parse_text(["Just some notes.", "", "Nothing asked here."], "notes.txt", "notes")
+
+
+def _topics(count: int) -> list[str]:
+    """Distinct made-up two-word topics ("kobalu dimezo"), so that each answer names its own."""
+    rng = random.Random(count)
+    syllables = ["ba", "di", "ko", "lu", "me", "no", "pa", "ri", "so", "tu", "ve", "zo"]
+    words = list(dict.fromkeys("".join(rng.choices(syllables, k=3)) for _ in range(4 * count)))
+    return [f"{words[2 * k]} {words[2 * k + 1]}" for k in range(count)]
+
+
+def _source_lines(entry: Entry) -> tuple[int, int]:
+    return entry.source.line_start, entry.source.line_end
+
+
+def test_many_bare_questions_each_get_their_own_answer() -> None:
+    topics = _topics(400)
+    doc = ["Big FAQ", ""]
+    for topic in topics:
+        doc += [
+            f"How does the {topic} work?",
+            f"The {topic} turns.",
+            f"Then the {topic} stops.",
+            "",
+        ]
+    entries = parse_text(doc, "faq.txt", "faq")
+    assert [(e.question, e.answer, _source_lines(e)) for e in entries] == [
+        (f"How does the {t} work?", f"The {t} turns.\nThen the {t} stops.", (3 + 4 * k, 5 + 4 * k))
+        for k, t in enumerate(topics)
+    ]
+
+
+def test_many_labeled_questions_each_get_their_own_answer() -> None:
+    topics = _topics(400)
+    doc = []
+    for k, topic in enumerate(topics, 1):
+        doc += [f"Q{k}: What is the {topic}?", f"Answer: The {topic} is a tool.", "It is old."]
+    entries = parse_text(doc, "notes.txt", "notes")
+    assert [(e.question, e.answer, _source_lines(e)) for e in entries] == [
+        (f"What is the {t}?", f"The {t} is a tool.\nIt is old.", (1 + 3 * k, 3 + 3 * k))
+        for k, t in enumerate(topics)
+    ]
+
+
+def test_a_long_list_with_some_headed_answers_gives_each_answer_to_its_question() -> None:
+    topics = _topics(150)
+    doc = [f"{k}. What is the {topic}?" for k, topic in enumerate(topics, 1)]
+    for k, topic in enumerate(topics, 1):
+        if k % 3 == 1:
+            doc += [f"Q{k}: What is the {topic}?", "Answer:"]
+        doc += [f"The {topic} is a tool.", f"Use the {topic} with care."]
+    entries = parse_text(doc, "notes.txt", "notes")
+    assert [(e.question, e.answer) for e in entries] == [
+        (f"What is the {t}?", f"The {t} is a tool.\nUse the {t} with care.") for t in topics
+    ]
+
+
+def test_a_long_list_reads_a_line_pasted_twice_once_and_near_twins_twice() -> None:
+    topics = _topics(300)
+    listed = [f"- What is the {topic}?" for topic in topics]
+    twins = ["- What is the difference between batch and layer normalization?"]
+    twins.append(twins[0].replace("layer", "instance"))
+    doc = [*listed[:200], listed[150], *twins, *listed[200:], ""]
+    for k, topic in enumerate(topics, 1):
+        doc += [f"Q{k}: What is the {topic}?", f"The {topic} is a tool."]
+    entries = parse_text(doc, "notes.txt", "notes")
+    assert len(entries) == len(topics) + len(twins)
+    assert [e.question for e in entries[:200]] == [f"What is the {t}?" for t in topics[:200]]
+    assert [e.question for e in entries[200:202]] == [twin[2:] for twin in twins]
+    assert all(e.answered for e in entries[:200] + entries[202:])
+
+
+def test_headers_match_listed_questions_by_text_and_unknown_ones_are_inserted() -> None:
+    topics = _topics(300)
+    doc = [f"- What is the {topic}?" for topic in topics] + ["", "Answers", ""]
+    for k, topic in enumerate(topics):
+        if k == 200:
+            doc += ["Q: Can I bring a dog to class?", "Only a quiet one."]
+        doc += [f"Q: What's the {topic}?", f"The {topic} is a tool."]  # reworded
+    entries = parse_text(doc, "notes.txt", "notes")
+    expected = [(f"What's the {t}?", f"The {t} is a tool.") for t in topics]
+    expected.insert(200, ("Can I bring a dog to class?", "Only a quiet one."))
+    assert [(e.question, e.answer) for e in entries] == expected

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import math
 import re
+from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import chain, pairwise
 from pathlib import Path
 
 from qabot.errors import CorpusError
@@ -25,6 +28,8 @@ HEADER_MATCH_RATIO = 0.6
 DOUBLE_SPACED_ADJACENT = 0.05  # at most this share of lines directly follow another line
 MAX_WRAPPED = 3  # lines a wrapped question may continue over
 REPEAT_RATIO = 0.95  # text similarity of two unnumbered questions that are the same one
+_GRAM = 3  # characters of the substrings that index the questions of a list
+_EXTRA_GRAMS = 2  # look up this many more of a text's 3-grams, to require as many more shared
 _LIST_MARK = re.compile(r"^(?:[-*+\u2022]|\d{1,4}[.)])\s+")
 _NUMBERED_ITEM = re.compile(r"^\s*(?:[-*+\u2022]\s+)?(\d{1,4})\s*[.)]\s+(\S.*)$")
 
@@ -85,12 +90,10 @@ def _read_body(lines: list[_Line], questions: list[_Question]) -> tuple[list[_Qu
     """The questions (those of a question list, plus the body's headers) and the body's
     units of answer text."""
     body = _Body(after_list=bool(questions))
-    pointer = 0
+    listed = _Listed(questions)
     for line in lines:
         if line.question is not None:
-            index = _match_header(questions, pointer, line)
-            pointer = index + 1
-            body.units.append(Unit(lines=[], fixed=index))
+            body.units.append(Unit(lines=[], fixed=listed.match(line)))
             body.open_header = True
             if line.answer:
                 _add_answer_label(body, line)
@@ -118,10 +121,18 @@ def _bare_questions(lines: list[_Line]) -> list[_Line]:
         text = line.text.strip()
         opens = i == 0 or lines[i - 1].blank
         if opens and text.endswith("?") and not LIST_ITEM.match(text):
-            after = next((ln for ln in lines[i + 1 :] if not ln.blank), None)
+            after = _next_text(lines, i)
             if after is not None and not _lone_question(after.text):
                 out[i] = _Line(line.number, line.text, question=(None, text))
     return out
+
+
+def _next_text(lines: list[_Line], i: int) -> _Line | None:
+    """The first non-blank line after `lines[i]` (a scan, not a slice: it runs for many lines)."""
+    for j in range(i + 1, len(lines)):
+        if not lines[j].blank:
+            return lines[j]
+    return None
 
 
 def _single_spaced(lines: list[_Line]) -> list[_Line]:
@@ -207,24 +218,24 @@ def _question_list(lines: list[_Line]) -> tuple[list[_Question], int]:
     )
     if first is None or (lines[first].question is None and not _bare(lines[first])):
         return [], first or 0
-    run: list[tuple[int | None, str, int]] = []
+    run = _Run()
     end = first
     for i in range(first, len(lines)):
         line = lines[i]
         if line.blank:
             continue
-        item = line.question or _bare(line) or _next_numbered(line, run)
+        item = line.question or _bare(line) or _next_numbered(line, run.items)
         if item is None or line.answer is not None:
             break  # (a question with its answer on its line starts the body)
-        repeated = _repeated(run, item)
-        if repeated is not None and _answer_follows(lines, i):
+        repeated = run.repeats(item)
+        if repeated and _answer_follows(lines, i):
             break
-        if repeated is None:
-            run.append((*item, line.number))
+        if not repeated:
+            run.add(item, line.number)
         end = i + 1
-    if len(run) < MIN_TOC_QUESTIONS:
+    if len(run.items) < MIN_TOC_QUESTIONS:
         return [], first
-    return [_Question(number, text, at) for number, text, at in run], end
+    return [_Question(number, text, at) for number, text, at in run.items], end
 
 
 def _bare(line: _Line) -> tuple[int | None, str] | None:
@@ -247,52 +258,227 @@ def _next_numbered(line: _Line, run: list[tuple[int | None, str, int]]) -> tuple
     return int(m.group(1)), m.group(2).strip()
 
 
-def _repeated(run: list[tuple[int | None, str, int]], item: tuple[int | None, str]) -> int | None:
-    """Position in the list of an earlier question `item` repeats, or None.
+@dataclass(frozen=True)
+class _Key:
+    """A question's text as difflib compares it, with its characters counted once."""
 
-    Two numbered questions are the same when their numbers are; otherwise when their texts
-    are nearly identical ("... batch and layer norm?" and "... batch and instance norm?" are
-    two questions)."""
-    number, text = item
-    key = normalize(text)
-    for position, (other_number, other, _) in enumerate(run):
-        if number is not None and other_number is not None:
-            if number == other_number:
-                return position
-        elif difflib.SequenceMatcher(None, key, normalize(other)).ratio() > REPEAT_RATIO:
-            return position
-    return None
+    text: str
+    chars: Counter[str]
+
+    @classmethod
+    def of(cls, question: str) -> _Key:
+        text = normalize(question)
+        return cls(text, Counter(text))
+
+
+def _ratio(a: _Key, b: _Key) -> float:
+    return difflib.SequenceMatcher(None, a.text, b.text).ratio()
+
+
+def _ratio_reaching(a: _Key, b: _Key, floor: float) -> float | None:
+    """`_ratio(a, b)`, or None when it is below `floor`: difflib's own upper bounds of it, from
+    the lengths and from the characters both have (real_quick_ratio, quick_ratio), rule out most
+    pairs cheaply.  They are computed as difflib computes the ratio, 2.0 * M / total, with at
+    least the M characters it matches, so they are never below it."""
+    total = len(a.text) + len(b.text)
+    if _length_bound(len(a.text), len(b.text)) < floor:
+        return None
+    if total and 2.0 * (a.chars & b.chars).total() / total < floor:
+        return None
+    return _ratio(a, b)
+
+
+def _length_bound(a: int, b: int) -> float:
+    """The highest ratio two texts of these lengths can have (difflib's real_quick_ratio)."""
+    return 2.0 * min(a, b) / (a + b) if a + b else 1.0
+
+
+class _Run:
+    """The questions of a list read so far, indexed to tell a repeat of one fast."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[int | None, str, int]] = []  # (number, text, line)
+        self._numbers: set[int] = set()
+        self._numbered, self._unnumbered = _Texts(), _Texts()
+
+    def add(self, item: tuple[int | None, str], line: int) -> None:
+        number, text = item
+        self.items.append((number, text, line))
+        if number is not None:
+            self._numbers.add(number)
+        (self._unnumbered if number is None else self._numbered).add(_Key.of(text))
+
+    def repeats(self, item: tuple[int | None, str]) -> bool:
+        """Whether `item` repeats an earlier question: two numbered questions are the same
+        when their numbers are; otherwise when their texts are nearly identical ("... batch and
+        layer norm?" and "... batch and instance norm?" are two questions)."""
+        number, text = item
+        if number is not None:
+            return number in self._numbers or self._unnumbered.repeated(_Key.of(text))
+        key = _Key.of(text)
+        return self._unnumbered.repeated(key) or self._numbered.repeated(key)
+
+
+class _Texts:
+    """Question texts, indexed by their 3-grams to find one a text nearly repeats."""
+
+    def __init__(self) -> None:
+        self._keys: list[_Key] = []
+        self._grams: list[set[str]] = []
+        self._having: dict[str, list[int]] = {}  # 3-gram -> positions of the texts with it
+        self._lengths: set[int] = set()
+
+    def add(self, key: _Key) -> None:
+        grams = set(_grams(key.text))
+        for gram in grams:
+            self._having.setdefault(gram, []).append(len(self._keys))
+        self._keys.append(key)
+        self._grams.append(grams)
+        self._lengths.add(len(key.text))
+
+    def repeated(self, key: _Key) -> bool:
+        """Whether `key` repeats one of the texts.  Only a text of a length near its own that
+        has enough of its 3-grams can (`_shared_grams`), and so one of its rarest: those are
+        found through the index and compared."""
+        if not self._keys:
+            return False
+        grams = _grams(key.text)
+        needed = _shared_grams(len(key.text))
+        if not 0 < needed <= len(grams):  # (a text of a few characters)
+            return any(_is_repeat(key, other) for other in self._keys)
+        lengths = {n for n in self._lengths if _length_bound(len(key.text), n) > REPEAT_RATIO}
+        # a repeat lacks at most len(grams) - needed of them, so it has at least extra + 1 of
+        # any len(grams) - needed + 1 + extra: take the rarest, which few texts have
+        rarest = sorted(grams, key=lambda gram: len(self._having.get(gram, [])))
+        extra = min(_EXTRA_GRAMS, needed - 1)
+        having = (self._having.get(g, []) for g in rarest[: len(grams) - needed + 1 + extra])
+        candidates = [
+            k for k, count in Counter(chain.from_iterable(having)).items() if count > extra
+        ]
+        return any(
+            len(self._keys[k].text) in lengths
+            and sum(map(self._grams[k].__contains__, grams)) >= needed
+            and _is_repeat(key, self._keys[k])
+            for k in candidates
+        )
+
+
+def _grams(text: str) -> list[str]:
+    return [text[i : i + _GRAM] for i in range(len(text) - _GRAM + 1)]
+
+
+def _shared_grams(length: int) -> int:
+    """How many of the 3-grams of a text of `length` characters (counted where they occur) a
+    text it repeats has too, at least.
+
+    difflib's ratio is 2M/T, with M characters matched in blocks and T the two lengths.  Above
+    REPEAT_RATIO r, at most d = T - 2M characters are unmatched, so there are at most d + 1
+    blocks, and a block of s characters holds s - 2 whole 3-grams: at least
+    M - 2(d + 1) = 5M - 2(T + 1) > 2.5rT - 2(T + 1) of them, which grows with T, and
+    T > 2 * length / (2 - r) (see `_length_bound`).
+    """
+    r = REPEAT_RATIO - 1e-9  # (against rounding)
+    total = 2 * length / (2 - r)
+    k = _GRAM
+    return math.ceil((2 * k - 1) * r * total / 2 - (k - 1) * (total + 1) - 1e-6)
+
+
+def _is_repeat(key: _Key, other: _Key) -> bool:
+    ratio = _ratio_reaching(key, other, REPEAT_RATIO)
+    return ratio is not None and ratio > REPEAT_RATIO
 
 
 def _answer_follows(lines: list[_Line], i: int) -> bool:
     """Whether the next non-blank line after `lines[i]` is answer text, not another question."""
-    later = next((ln for ln in lines[i + 1 :] if not ln.blank), None)
+    later = _next_text(lines, i)
     return later is not None and later.question is None and _bare(later) is None
 
 
-def _match_header(questions: list[_Question], pointer: int, line: _Line) -> int:
-    """Index of the question a body header names; unknown headers are inserted in order."""
-    assert line.question is not None
-    number, text = line.question
-    key = normalize(text)
-    best, best_ratio = -1, 0.0
-    for i in range(pointer, len(questions)):
-        if questions[i].has_header:
-            continue
-        ratio = difflib.SequenceMatcher(None, key, normalize(questions[i].text)).ratio()
-        if number is not None and number == questions[i].number:
-            ratio += 0.3
-        if ratio > best_ratio:
-            best, best_ratio = i, ratio
-    if best < 0 or best_ratio < HEADER_MATCH_RATIO:
-        questions.insert(pointer, _Question(number, text, line.number))
-        best = pointer
-    questions[best].text, questions[best].line, questions[best].has_header = (
-        text,
-        line.number,
-        True,
-    )
-    return best
+class _Listed:
+    """The questions of a document, which its body's headers name in order (`match`).
+
+    A header names the open question it matches best, after the last header's; a header that
+    matches none is inserted before the open ones.  So the open questions are the last ones,
+    each at its position in the question list plus the number of headers inserted so far; their
+    keys, numbers and lengths are indexed once, so that a header is matched without comparing
+    it with every open question.
+    """
+
+    def __init__(self, questions: list[_Question]) -> None:
+        self.questions = questions
+        self.pointer = 0  # the first open question
+        self._inserted = 0
+        self._keys = [_Key.of(q.text) for q in questions]
+        self._by_number: dict[int, list[int]] = {}  # list positions, ascending
+        self._by_length: dict[int, list[int]] = {}
+        for k, (question, key) in enumerate(zip(questions, self._keys, strict=True)):
+            if question.number is not None:
+                self._by_number.setdefault(question.number, []).append(k)
+            self._by_length.setdefault(len(key.text), []).append(k)
+
+    def match(self, line: _Line) -> int:
+        """Index of the question a body header names; unknown headers are inserted in order."""
+        assert line.question is not None
+        number, text = line.question
+        best = self._best(_Key.of(text), number)
+        if best.k < 0 or best.score < HEADER_MATCH_RATIO:
+            self.questions.insert(self.pointer, _Question(number, text, line.number))
+            self._inserted += 1
+            index = self.pointer
+        else:
+            index = best.k + self._inserted
+        question = self.questions[index]
+        question.text, question.line, question.has_header = text, line.number, True
+        self.pointer = index + 1
+        return index
+
+    def _best(self, key: _Key, number: int | None) -> _Best:
+        """The open question (by list position) a header matches best, as scoring each in order
+        finds it: a ratio of the texts, 0.3 more with the header's number.  Others than those
+        with its number score at most 1.0, and only those whose bounds reach the best so far
+        are scored."""
+        start = self.pointer - self._inserted
+        best = _Best()
+        numbered = self._by_number.get(number, []) if number is not None else []
+        for k in numbered[bisect_left(numbered, start) :]:
+            best.offer(k, _ratio(key, self._keys[k]) + 0.3)
+        if best.score > 1.0:
+            return best
+
+        def offer(k: int) -> None:
+            if number is None or self.questions[k + self._inserted].number != number:
+                ratio = _ratio_reaching(key, self._keys[k], best.floor(k))
+                if ratio is not None:
+                    best.offer(k, ratio)
+
+        if start < len(self._keys):
+            offer(start)  # (most often the one named: a high best first rules out more)
+        for length in sorted(self._by_length, key=lambda n: -_length_bound(len(key.text), n)):
+            if _length_bound(len(key.text), length) < best.floor(start):
+                break
+            positions = self._by_length[length]
+            for j in range(bisect_left(positions, start), len(positions)):
+                offer(positions[j])
+        return best
+
+
+@dataclass
+class _Best:
+    """The best match so far: the first of the highest scores, which must be above 0."""
+
+    k: int = -1
+    score: float = 0.0
+
+    def offer(self, k: int, score: float) -> None:
+        if score > self.score or (score == self.score and 0 <= k < self.k):
+            self.k, self.score = k, score
+
+    def floor(self, k: int) -> float:
+        """The lowest score at position `k` that can matter: a match at all, then one that
+        ties the best if `k` comes before it, else one above it."""
+        if self.score < HEADER_MATCH_RATIO:
+            return HEADER_MATCH_RATIO
+        return self.score if k < self.k else math.nextafter(self.score, math.inf)
 
 
 def _add_answer_label(body: _Body, line: _Line) -> None:
