@@ -68,15 +68,21 @@ def text_width() -> int:
     return max(MIN_WIDTH, min(MAX_WIDTH, columns))
 
 
+# The start of a list item, up to its text: "- ", "* ", "• ", "3. ", "12) ", "a) ", "b. "
+_LIST_ITEM = re.compile(r"\s*(?:[-*•]|\d{1,3}[.)]|[a-zA-Z][.)])\s+(?=\S)")
+
+
 def _wrap(text: str, indent: str = "  ", width: int = DEFAULT_WIDTH) -> str:
-    """Corpus text wrapped as a block under `indent`, list items with a hanging indent."""
+    """Corpus text wrapped as a block under `indent`, list items (bulleted, numbered or
+    lettered) with a hanging indent: their continuation lines start under their text."""
     lines = []
     for line in safe(text).splitlines():
+        item = _LIST_ITEM.match(line)
         wrapped = textwrap.wrap(
             line,
             width=width,
             initial_indent=indent,
-            subsequent_indent=indent + ("  " if line.lstrip()[:1] in "-*" else ""),
+            subsequent_indent=indent + " " * (item.end() if item else 0),
         )
         lines.extend(wrapped or [""])
     return "\n".join(lines)
@@ -175,11 +181,17 @@ def _answer_lines(
     shown = answer.results[: max(1, k)]
     band = confidence_band(answer.confidence)
     conf = f"confidence {shown_confidence(answer.confidence)} ({band})"
-    out = [_hit_block(shown[0], conf, full, width)]
+    labels = [label(h.question_id) for h in shown]
+
+    def block(hit: Hit, detail: str) -> str:
+        shared = labels.count(label(hit.question_id)) > 1
+        return _hit_block(hit, detail, full, width, documents, shared)
+
+    out = [block(shown[0], conf)]
     if len(shown) > 1:
         out += ["", "Other matches, best first:"]
         for hit in shown[1:]:
-            out += ["", _hit_block(hit, f"ranking score {hit.score:.2f}", full, width)]
+            out += ["", block(hit, f"ranking score {hit.score:.2f}")]
     related = answer.results[len(shown) : len(shown) + 3]
     if related:
         out += ["", "Related questions:", *_question_lines(related, shown, documents, width)]
@@ -230,8 +242,13 @@ def shown_path(path: str) -> str:
 
 
 def shown_source(source: Source) -> str:
-    """`path:first-last` with the path as `shown_path` writes it."""
-    return f"{shown_path(source.path)}:{source.line_start}-{source.line_end}"
+    """`path:first-last` with the path as `shown_path` writes it; `path:line` for one line."""
+    return f"{shown_path(source.path)}:{shown_lines(source.line_start, source.line_end)}"
+
+
+def shown_lines(first: int, last: int) -> str:
+    """A line range as a reader writes it: "52-60", or "10" for one line (not "10-10")."""
+    return str(first) if first == last else f"{first}-{last}"
 
 
 def _question_lines(
@@ -251,11 +268,7 @@ def _question_lines(
     return [
         _hang(
             f"- {lab}: {safe(h.question)}"
-            + (
-                f"  ({safe(_document_name(h, documents))})"
-                if h.source.path in documents or taken.count(lab) > 1
-                else ""
-            )
+            + _document_note(h, documents, shared=taken.count(lab) > 1)
             + ("" if h.answer else "  (unanswered in its document)"),
             width,
             first="  ",
@@ -264,24 +277,42 @@ def _question_lines(
     ]
 
 
+def _document_note(hit: Hit, documents: Mapping[str, str], shared: bool = False) -> str:
+    """The "  (tea/tea.txt)" that follows a question of a corpus of several documents (or,
+    not knowing them, one whose label is `shared` with another question shown), else ""."""
+    if hit.source.path not in documents and not shared:
+        return ""
+    return f"  ({safe(_document_name(hit, documents))})"
+
+
 def _document_name(hit: Hit, documents: Mapping[str, str]) -> str:
     """The path of a hit's document relative to the corpus ("tea/tea.txt", see
     `Retriever.document_names`), else as `shown_path` writes it."""
     return documents.get(hit.source.path) or shown_path(hit.source.path)
 
 
-def _hit_block(hit: Hit, detail: str, full: bool, width: int = DEFAULT_WIDTH) -> str:
-    """A hit: its question, its source with `detail`, and its passage (or whole answer)."""
+def _hit_block(
+    hit: Hit,
+    detail: str,
+    full: bool,
+    width: int = DEFAULT_WIDTH,
+    documents: Mapping[str, str] | None = None,
+    shared: bool = False,
+) -> str:
+    """A hit: its question (naming its document as `_document_note` does), its source with
+    `detail`, and its passage (or whole answer)."""
     lab = label(hit.question_id)
-    head = _hang(f"{lab}: {safe(hit.question)}", width, rest=" " * (len(lab) + 2))
+    question = f"{lab}: {safe(hit.question)}{_document_note(hit, documents or {}, shared)}"
+    head = _hang(question, width, rest=" " * (len(lab) + 2))
     meta = _hang(f"[{safe(shown_source(hit.source))} · {detail}]", width, first="  ", rest="   ")
     body = hit.answer if full else hit.passage
     return "\n".join([head, meta, "", _wrap(body, width=width)])
 
 
-def format_entries(entries: Sequence[Entry]) -> str:
-    """One line per question, unanswered ones marked; grouped under their document's name
-    when the corpus has several (each document numbers its questions from Q1)."""
+def format_entries(entries: Sequence[Entry], width: int = DEFAULT_WIDTH) -> str:
+    """One item per question, wrapped to `width` under its text, unanswered ones marked;
+    grouped under their document's name when the corpus has several (each document numbers
+    its questions from Q1)."""
     several = len({e.source.path for e in entries}) > 1
     out: list[str] = []
     document = None
@@ -289,9 +320,10 @@ def format_entries(entries: Sequence[Entry]) -> str:
         if several and e.source.path != document:
             document = e.source.path
             out.extend([""] if out else [])
-            out.append(f"{safe(shown_path(document))}:")
-        line = f"{label(e.id):>5}  {safe(e.question)}"
-        out.append(line + ("" if e.answered else "  (unanswered)"))
+            out.append(f"{safe(shown_path(document))}:")  # (a path: kept whole)
+        first = f"{label(e.id):>5}  "
+        text = safe(e.question) + ("" if e.answered else "  (unanswered)")
+        out.append(_hang(text, width, first=first, rest=" " * len(first)))
     return "\n".join(out)
 
 
@@ -403,7 +435,7 @@ def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
         for entry in corpus.entries:
             out.write(entry.model_dump_json(include={"id", "question", "answer", "source"}) + "\n")
     else:
-        out.write(format_entries(corpus.entries) + "\n")
+        out.write(format_entries(corpus.entries, width=text_width()) + "\n")
     return 0
 
 

@@ -15,6 +15,9 @@ class Source(BaseModel):
     line_end: int = Field(ge=1)
 
     def __str__(self) -> str:
+        """`path:first-last`, or `path:line` for one line ("faq.csv:10", not "faq.csv:10-10")."""
+        if self.line_start == self.line_end:
+            return f"{self.path}:{self.line_start}"
         return f"{self.path}:{self.line_start}-{self.line_end}"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,22 @@ def test_readme_api_example(monkeypatch: pytest.MonkeyPatch) -> None:
     assert a.answered
     assert a.results[0].question_id.endswith(":q4")
     assert Answer.model_validate_json(a.model_dump_json()) == a
+
+
+def _readme_python_blocks() -> list[str]:
+    """The Python code blocks of the README."""
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"^```python\n(.*?)^```$", readme, flags=re.MULTILINE | re.DOTALL)
+
+
+def test_readme_from_entries_example_runs_as_printed(capsys: pytest.CaptureFixture[str]) -> None:
+    blocks = [b for b in _readme_python_blocks() if "Retriever.from_entries(" in b]
+    assert blocks, "the README shows how to build a Retriever from entries"
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {})  # (raises if an Entry lacks a field)
+        printed = capsys.readouterr().out.split()
+        promised = re.findall(r"# (\S+)$", block, flags=re.MULTILINE)
+        assert printed == promised  # what its comments say it prints
 
 
 def test_from_path_writes_its_index_to_the_isolated_cache(isolated_environment: Path) -> None:

@@ -15,7 +15,7 @@ import pytest
 from conftest import QABOT, SEED, assert_one_line_error, run_qabot, seed_id
 
 from qabot.cli import shown_confidence
-from qabot.models import Answer
+from qabot.models import Answer, Source
 
 Run = Callable[..., "subprocess.CompletedProcess[str]"]
 HIT_KEYS = {
@@ -190,12 +190,32 @@ def test_text_batch_error_shows_the_start_of_a_long_line(qabot: Run) -> None:
     assert len(first) < 140
 
 
-def test_list_prints_one_line_per_question(qabot: Run) -> None:
+def test_list_prints_each_question_after_its_label(qabot: Run) -> None:
     result = qabot("list")
     lines = result.stdout.splitlines()
     assert result.returncode == 0, result.stderr
-    assert len(lines) == 10
-    assert [line.split()[0] for line in lines] == [f"Q{n}" for n in range(1, 11)]
+    items = [line for line in lines if not line.startswith(" " * 7)]  # (long ones wrap)
+    assert [line.split()[0] for line in items] == [f"Q{n}" for n in range(1, 11)]
+
+
+@pytest.mark.parametrize(("columns", "width"), [("50", 50), (None, 88)])
+def test_list_wraps_to_the_terminal_width_under_the_question_text(
+    tmp_path: Path, columns: str | None, width: int
+) -> None:
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / SEED.name).write_bytes(SEED.read_bytes())
+    (tmp_path / "notes" / "z.txt").write_text("Q1: Why?\nA: Because.\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    env |= {"COLUMNS": columns} if columns else {}
+    result = run_qabot("list", "--corpus", "notes", env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(map(len, lines)) <= width
+    assert lines[0] == f"notes/{SEED.name}:"
+    q3, q4 = (next(i for i, ln in enumerate(lines) if ln.startswith(f"   Q{n}  ")) for n in (3, 4))
+    hanging = lines[q3 + 1 : q4]  # Q3 is a question of 38 words
+    assert len(hanging) > 1 and all(ln.startswith(" " * 7) and ln[7] != " " for ln in hanging)
+    assert "   Q1  Why?" in lines  # the other document's
 
 
 def test_list_groups_questions_under_their_document(qabot: Run, tmp_path: Path) -> None:
@@ -715,6 +735,14 @@ def test_every_listed_question_names_its_document_when_there_are_several(
     headings = [line for line in result.stdout.splitlines() if line[:1] == "Q"]
     sources = [line for line in result.stdout.splitlines() if line.startswith("  [")]
     assert len(sources) == len(headings)  # each hit shown in full says where it is from
+    assert all(line.endswith(documents) for line in headings), result.stdout  # (as listed)
+
+
+def test_a_single_document_s_answer_names_no_document(qabot: Run) -> None:
+    first = qabot("ask", "-k", "2", "why batch norm").stdout.splitlines()
+    headings = [line for line in first if line[:1] == "Q"]
+    assert headings[0] == "Q4: Why should we use Batch Normalization?"
+    assert len(headings) == 2 and not headings[1].endswith(")")
 
 
 @pytest.mark.parametrize("query", ["thanks", "thank you!", "hi"])
@@ -746,3 +774,65 @@ def test_a_number_shared_by_more_documents_than_k_lists_them_all(
 def test_a_query_matching_nothing_names_no_threshold(qabot: Run) -> None:
     result = qabot("ask", "--", "-zzqx qqzx")
     assert "No answer in this corpus" in result.stdout and "threshold" not in result.stdout
+
+
+def _one_hit(answer: str, line_start: int = 3, line_end: int = 9) -> Answer:
+    """An answered query whose one hit is `answer` (passage and whole answer alike)."""
+    source = {"path": "faq.csv", "line_start": line_start, "line_end": line_end}
+    hit = {"question": "How?", "question_id": "faq:q1", "passage": answer, "answer": answer}
+    return Answer.model_validate(
+        {
+            "query": "how",
+            "answered": True,
+            "confidence": 0.9,
+            "results": [{**hit, "score": 1.0, "source": source}],
+        }
+    )
+
+
+def test_numbered_and_lettered_items_wrap_under_their_text() -> None:
+    from qabot.cli import format_answer
+
+    words = "add line items with a description, a quantity and a unit price"
+    answer = "\n".join(
+        [f"3. {words}.", f"12) {words}.", f"a) {words}.", f"- {words}.", f"Then {words}."]
+    )
+    body = format_answer(_one_hit(answer), width=40).split("\n\n")[1]
+    assert body.splitlines() == [
+        "  3. add line items with a description,",
+        "     a quantity and a unit price.",
+        "  12) add line items with a description,",
+        "      a quantity and a unit price.",
+        "  a) add line items with a description,",
+        "     a quantity and a unit price.",
+        "  - add line items with a description, a",
+        "    quantity and a unit price.",
+        "  Then add line items with a",  # (no item: no hanging indent)
+        "  description, a quantity and a unit",
+        "  price.",
+    ]
+
+
+def test_a_one_line_source_is_cited_as_one_line() -> None:
+    from qabot.cli import format_answer, shown_source
+
+    text = format_answer(_one_hit("Bring a photo ID.", 10, 10))
+    assert "[faq.csv:10 · confidence 0.90 (high)]" in text
+    assert shown_source(Source(path="faq.csv", line_start=3, line_end=9)) == "faq.csv:3-9"
+
+
+def test_a_note_cites_a_one_line_source_as_one_line(qabot: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "a.csv").write_text("question,answer\nWhat is dropout?,Zeroing units.\n")
+    (folder / "b.txt").write_text("Q1: What is dropout?\nAnswer: A regularizer.\n")
+    listed = qabot("list", "--corpus", str(folder))
+    assert re.search(r"a\.csv:2[:,] ", listed.stderr), listed.stderr
+    assert "a.csv:2-2" not in listed.stderr
+    assert "b.txt:1-2" in listed.stderr  # (a range of lines stays one)
+    answer = json.loads(qabot("ask", "--json", "--corpus", str(folder / "a.csv"), "dropout").stdout)
+    assert answer["results"][0]["source"] | {"path": ""} == {
+        "path": "",
+        "line_start": 2,
+        "line_end": 2,
+    }  # the JSON contract keeps both ends

@@ -74,7 +74,7 @@ def _entry(i: str, answer: str) -> Entry:
 def test_answered_copy_replaces_an_earlier_unanswered_one() -> None:
     kept, notices = merge_duplicates([_entry("a", ""), _entry("b", "X is x.")])
     assert [e.id for e in kept] == ["b"]
-    assert notices == ["a:1-1: unanswered question, answered at b:1-1"]
+    assert notices == ["a:1: unanswered question, answered at b:1"]
 
 
 def test_a_copy_of_any_kept_answer_is_dropped_not_only_of_the_first() -> None:
@@ -82,7 +82,7 @@ def test_a_copy_of_any_kept_answer_is_dropped_not_only_of_the_first() -> None:
         [_entry("a", "Something else."), _entry("b", "X is x."), _entry("c", "X is x.")]
     )
     assert [e.id for e in kept] == ["a", "b"]
-    assert notices[-1] == "c:1-1: duplicate question, kept b:1-1"
+    assert notices[-1] == "c:1: duplicate question, kept b:1"
 
 
 def test_documents_differing_only_in_suffix_keep_it_in_their_ids(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -22,8 +22,10 @@ from qabot.cli import EXIT_BAD_INPUT, confidence_band, shown_confidence
 from qabot.errors import QabotError, QueryError
 from qabot.models import Answer, Entry
 from qabot.query import is_small_talk
-from qabot.retriever import Retriever, check_query
+from qabot.retriever import PACKAGE_CORPUS, SOURCE_CORPUS, Retriever, check_query
 from qabot.tui.widgets import (
+    ASKING_HINT,
+    NEUTRAL_HINT,
     AbstainMessage,
     AnswerMessage,
     EntrySelected,
@@ -34,6 +36,7 @@ from qabot.tui.widgets import (
     QuestionPanel,
     SmallTalkMessage,
     UserMessage,
+    asking_hint,
 )
 
 RELATED = 3  # related questions shown under an answer
@@ -75,6 +78,27 @@ def _settle(
 
 
 HELP_WORDS = frozenset({"help", "/help", "?", ":help"})
+EXAMPLE_WORDS = 8  # an example question of the help is a short one
+
+
+def _is_bundled(entries: Sequence[Entry]) -> bool:
+    """Whether the entries come from the bundled corpus (whose examples the help knows)."""
+    roots = {PACKAGE_CORPUS.resolve(), SOURCE_CORPUS.resolve()}
+    paths = {e.source.path for e in entries}
+    return bool(paths) and all(roots & set(Path(p).resolve().parents) for p in paths)
+
+
+def hint_for(entries: Sequence[Entry], several: bool) -> str:
+    """How to ask this corpus: the bundled corpus's own examples, else one of its questions
+    (the first short answered one, else the shortest), else a neutral wording."""
+    if _is_bundled(entries):
+        return ASKING_HINT
+    answered = [e for e in entries if e.answered and e.question.strip()]
+    if not answered:
+        return NEUTRAL_HINT
+    short = (e for e in answered if len(e.question.split()) <= EXAMPLE_WORDS)
+    example = next(short, None) or min(answered, key=lambda e: len(e.question))
+    return asking_hint(example, several)
 
 
 class Conversation(VerticalScroll):
@@ -133,6 +157,7 @@ class QabotApp(App[int]):
         self.threshold = threshold  # the abstention threshold, if not the retriever's own
         self.context: str | None = None  # topic of the conversation, passed to ask(context=)
         self.documents: dict[str, str] = {}  # Retriever.document_names
+        self.asking = NEUTRAL_HINT  # how to ask, in the help (examples from the corpus)
         self.load_error: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -191,6 +216,7 @@ class QabotApp(App[int]):
     def _loaded(self, loaded: _Loaded) -> None:
         retriever = self.retriever = loaded.retriever
         self.documents = loaded.documents
+        self.asking = hint_for(loaded.entries, several=bool(self.documents))
         self.sub_title = f"{retriever.name} · {len(loaded.entries)} entries"
         self.query_one("#conversation").loading = False
         self.query_one(QuestionPanel).set_entries(loaded.entries, self.documents)
@@ -357,7 +383,7 @@ class QabotApp(App[int]):
         """Show every key binding."""
         if isinstance(self.screen, HelpScreen):
             return
-        self.push_screen(HelpScreen(self.help_rows()))
+        self.push_screen(HelpScreen(self.help_rows(), self.asking))
 
     def help_rows(self) -> list[tuple[str, str]]:
         """(keys, what they do) for every key of the chat, each key once."""

@@ -11,6 +11,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import PurePath
 from typing import ClassVar
 
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 from textual import events, on
@@ -80,6 +83,49 @@ def plain(text: str, terms: Sequence[str] = ()) -> Text:
     if pattern is not None:
         result.highlight_regex(pattern, HIGHLIGHT_STYLE)
     return result
+
+
+ELLIPSIS = "…"
+
+
+def middle_ellipsis(text: str, width: int) -> str:
+    """`text` cut in its middle to fit `width` cells, so that both its start and its end (a
+    file's name and suffix) stay: "deep-learning-i…w-questions.txt" in 31 cells."""
+    if cell_len(text) <= width:
+        return text
+    if width <= 1:
+        return ELLIPSIS[:width]
+    tail_room = width // 2  # (the end gets an odd cell: it holds the suffix)
+    head_room = width - 1 - tail_room
+    head = tail = ""
+    for char in text:
+        if cell_len(head + char) > head_room:
+            break
+        head += char
+    for char in reversed(text):
+        if cell_len(char + tail) > tail_room:
+            break
+        tail = char + tail
+    return head + ELLIPSIS + tail
+
+
+class OneLine:
+    """A name drawn on one line, cut in its middle to the width it gets (a long document
+    name in the narrow side panel would otherwise break mid-word onto a second line)."""
+
+    def __init__(self, text: str, style: str = "") -> None:
+        self.text = text
+        self.style = style
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        shown = middle_ellipsis(self.text, options.max_width)
+        yield Text(shown, self.style, no_wrap=True, overflow="crop")
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(1, min(cell_len(self.text), options.max_width))
 
 
 # (entry id, question, its document's name or None): one row of a QuestionList
@@ -207,12 +253,15 @@ class AnswerMessage(Vertical):
         self.related = list(related)
         self.resolved_query = resolved_query
         self.documents = documents or {}  # see Retriever.document_names
+        self.document = self.documents.get(hit.source.path)  # None in a one-document corpus
         # a passage that is the whole answer (its lines joined, maybe) has nothing more to show
         self.whole = self.passage.split() == self.answer.split()
         self.full = self.whole
 
     def compose(self) -> ComposeResult:
         heading = Text.assemble((f"{label(self.entry_id)}  ", "bold"), plain(self.question))
+        if self.document:  # as the related questions name theirs
+            heading.append(f"  ({safe(self.document)})", "dim")
         yield Static(heading, classes="question")
         if self.resolved_query:
             yield Static(Content(f"read as: {safe(self.resolved_query)}"), classes="resolved")
@@ -337,7 +386,7 @@ class QuestionPanel(Vertical):
                 continue
             if name and e.source.path != document:  # a heading, which cannot be picked
                 document = e.source.path
-                options.append(Option(Text(safe(name), "bold"), disabled=True))
+                options.append(Option(OneLine(safe(name), "bold"), disabled=True))
             options.extend(QuestionList.make_options([(e.id, e.question, None)]))
         questions = self.query_one("#questions", OptionList)
         questions.clear_options()
@@ -406,10 +455,30 @@ class HistoryInput(Input):
         self.cursor_position = len(self.value)
 
 
+# How to ask: the bundled corpus's own examples, else examples from the corpus (asking_hint)
 ASKING_HINT = (
     'Ask in your own words ("why batch norm"), follow up ("how do I fix it?"),\n'
     'or name a question by its number ("Q4").'
 )
+NEUTRAL_HINT = (
+    'Ask in your own words, follow up on an answer ("how does that work?"),\n'
+    "or name a question by its number as the question list shows it (ctrl+b)."
+)
+EXAMPLE_CHARS = 60  # of a corpus question quoted as an example
+
+
+def asking_hint(example: Entry, several: bool = False) -> str:
+    """How to ask, with a question of the corpus as the example; in a corpus of `several`
+    documents a question is named by its id ("Q1" would be several documents' first)."""
+    question = safe(example.question)
+    if len(question) > EXAMPLE_CHARS:
+        question = question[:EXAMPLE_CHARS].rstrip() + ELLIPSIS
+    named = f'its id ("{safe(example.id)}")' if several else f'its number ("{label(example.id)}")'
+    return (
+        f'Ask in your own words (like "{question}"),\n'
+        'follow up on an answer ("how does that work?"),\n'
+        f"or name a question by {named}."
+    )
 
 
 class HelpScreen(ModalScreen[None]):
@@ -417,9 +486,10 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f1,q", "dismiss", "Close help")]
 
-    def __init__(self, rows: Sequence[tuple[str, str]]) -> None:
+    def __init__(self, rows: Sequence[tuple[str, str]], asking: str = ASKING_HINT) -> None:
         super().__init__()
         self.rows = rows
+        self.asking = asking  # how to ask, with examples that suit the corpus
 
     def compose(self) -> ComposeResult:
         keys = Table.grid(padding=(0, 2))  # descriptions wrap under themselves when narrow
@@ -430,5 +500,5 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help"):
             yield Static(Content("qabot chat: keys"), classes="help-title")
             yield Static(keys, id="help-keys")
-            yield Static(Content(ASKING_HINT), id="help-asking", classes="hint")
+            yield Static(Content(self.asking), id="help-asking", classes="hint")
             yield Static(Content("escape closes this help"), classes="hint")

@@ -14,6 +14,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 
+from qabot.cli import label
 from qabot.models import Answer, Entry, Source
 from qabot.retriever import Retriever
 from qabot.tui.app import QabotApp
@@ -26,6 +27,7 @@ from qabot.tui.widgets import (
     UserMessage,
     emphasize,
     keep_line_breaks,
+    middle_ellipsis,
 )
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -556,7 +558,8 @@ def test_help_lists_every_binding(retriever: Retriever) -> None:
         for binding in app._own_bindings():
             assert all(key in keys for key in binding.key.split(","))
         assert "up / down" in keys
-        assert "Q4" in app.screen.query_one("#help-asking", Static).visual.plain
+        asking = app.screen.query_one("#help-asking", Static).visual.plain
+        assert '"why batch norm"' in asking and '"Q4"' in asking  # the bundled corpus's own
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 
@@ -830,9 +833,30 @@ def test_side_panel_groups_questions_under_their_document(menu: Retriever) -> No
     play(QabotApp(retriever=menu), scenario)
 
 
+def heading_of(message: Widget) -> str:
+    return message.query_one(".question", Static).visual.plain  # type: ignore[union-attr]
+
+
+def test_an_answer_names_its_document_when_the_corpus_has_several(menu: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "how is coffee brewed")
+        assert heading_of(app.query_one(AnswerMessage)) == "Q1  How is coffee brewed?  (drinks.csv)"
+        await pilot.press("tab", "down", "enter")  # a related question, picked
+        await settle(pilot)
+        picked = app.query(AnswerMessage).last()
+        entry = menu.entry(picked.entry_id)
+        document = menu.document_names[entry.source.path]
+        assert heading_of(picked) == f"{label(entry.id)}  {entry.question}  ({document})"
+
+    play(QabotApp(retriever=menu), scenario)
+
+
 def test_a_single_document_corpus_names_no_document(retriever: Retriever) -> None:
     async def scenario(app: QabotApp, pilot: Pilot) -> None:
         await ask(pilot, "why batch norm")
+        assert (
+            heading_of(app.query_one(AnswerMessage)) == "Q4  Why should we use Batch Normalization?"
+        )
         related = options_of(app.query_one(AnswerMessage).query_one(OptionList))
         assert related and all(o.endswith("?") for o in related)
         questions = options_of(app.query_one("#questions", OptionList))
@@ -973,5 +997,90 @@ def test_a_wrapped_answer_shown_whole_offers_no_full_answer() -> None:
         message = app.query_one(AnswerMessage)
         assert message.passage != message.answer  # (its lines joined)
         assert "full answer" not in message.query_one(".badge", Static).visual.plain
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def help_asking(app: QabotApp) -> str:
+    return app.screen.query_one("#help-asking", Static).visual.plain
+
+
+def test_the_help_asks_with_an_example_of_the_corpus_not_of_the_bundled_one(
+    tiny: Retriever, menu: Retriever
+) -> None:
+    async def one_document(app: QabotApp, pilot: Pilot) -> None:
+        await pilot.press("f1")
+        await pilot.pause()
+        asking = help_asking(app)
+        assert "batch norm" not in asking and '"Q4"' not in asking
+        assert 'like "What is the [b]boom[/b] operator?"' in asking  # the first (as written)...
+        assert '"Q1"' in asking  # ...and its number
+
+    async def several(app: QabotApp, pilot: Pilot) -> None:
+        await pilot.press("f1")
+        await pilot.pause()
+        asking = help_asking(app)
+        assert 'like "How is coffee brewed?"' in asking and '"drinks:q1"' in asking  # its id
+
+    long_question = "Why does the [bold]boom[/bold] operator " + "really " * 9 + "explode?"
+    where = Source(path="boom.txt", line_start=1, line_end=2)
+    long_one = Retriever.from_entries(
+        [Entry(id="boom:q1", question=long_question, answer="Pressure builds up.", source=where)]
+    )
+
+    async def literally(app: QabotApp, pilot: Pilot) -> None:
+        await pilot.press("f1")
+        await pilot.pause()
+        asking = help_asking(app)  # no short question: the shortest, cut, as written
+        assert 'like "Why does the [bold]boom[/bold] operator really really' in asking
+        assert "really…" in asking and "explode" not in asking
+
+    play(QabotApp(retriever=tiny), one_document)
+    play(QabotApp(retriever=menu), several)
+    play(QabotApp(retriever=long_one), literally)
+
+
+def test_the_help_asks_in_neutral_words_before_the_corpus_is_loaded() -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        app.action_help()
+        await pilot.pause()
+        asking = help_asking(app)
+        assert "batch norm" not in asking and "Q4" not in asking
+
+    app = QabotApp(corpus="/nonexistent/never-loaded")
+    app._load = lambda: None  # type: ignore[method-assign]  # (stays loading)
+    play(app, scenario)
+
+
+def test_middle_ellipsis_keeps_both_ends_of_a_name() -> None:
+    name = "deep-learning-interview-questions.txt"
+    assert middle_ellipsis(name, 40) == name
+    assert middle_ellipsis(name, 31) == "deep-learning-i…w-questions.txt"
+    assert middle_ellipsis("日本語のファイル.txt", 10) == "日本….txt"  # (in cells: 9)
+    assert middle_ellipsis(name, 1) == "…" and middle_ellipsis(name, 0) == ""
+
+
+def test_side_panel_shows_a_long_document_name_on_one_line() -> None:
+    def entry(document: str, question: str) -> Entry:
+        where = Source(path=f"mix/{document}", line_start=1, line_end=2)
+        prefix = document.rsplit(".", 1)[0]
+        return Entry(id=f"{prefix}:q1", question=question, answer="Yes.", source=where)
+
+    long_name = "deep-learning-interview-questions.txt"
+    retriever = Retriever.from_entries(
+        [entry(long_name, "What are autoencoders?"), entry("gym.txt", "Is there parking?")]
+    )
+
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        questions = app.query_one("#questions", OptionList)
+        width = questions.scrollable_content_region.width
+        assert width < len(long_name)  # (the panel is narrower than the name)
+        shown = [questions.render_line(y).text.rstrip() for y in range(4)]
+        assert shown[0].startswith("deep-learning-") and shown[0].endswith("questions.txt")
+        assert "…" in shown[0] and len(shown[0]) <= width
+        assert shown[1].startswith("Q1  What are autoencoders?")  # not the name's end
+        assert options_of(questions)[0] == long_name  # (filtered and read whole)
 
     play(QabotApp(retriever=retriever), scenario)
