@@ -638,3 +638,124 @@ def test_headers_match_listed_questions_by_text_and_unknown_ones_are_inserted() 
     expected = [(f"What's the {t}?", f"The {t} is a tool.") for t in topics]
     expected.insert(200, ("Can I bring a dog to class?", "Only a quiet one."))
     assert [(e.question, e.answer) for e in entries] == expected
+
+
+MIXED_BARE = """Bicycle maintenance FAQ
+
+Q: How often should I oil my chain?
+A: Every 150-300 km, or after riding in rain.
+
+Q: What tire pressure should I use?
+A: Road tires: 80-100 psi. Check the range printed on
+the tire sidewall.
+
+Why do my brakes squeal?
+Squealing brakes usually mean contaminated pads or rims.
+
+How do I fix a flat tire?
+Remove the wheel and patch or replace the tube.
+
+Q: When should I replace my chain?
+A: When a chain checker shows 0.5% stretch.
+"""
+MIXED_NUMBERED = [
+    "Question: What is the return policy?",
+    "Answer: You can return items within 30 days with a receipt.",
+    "Question: Do you ship abroad?",
+    "Answer: Yes, to the EU and the UK.",
+    "1. How do I track my order?",
+    "Use the link in your confirmation email.",
+    "2. Can I change my address?",
+    "Only before the order ships.",
+]
+
+
+def test_bare_question_paragraphs_between_labeled_pairs_are_entries() -> None:
+    notes: list[str] = []
+    entries = parse_text(MIXED_BARE.splitlines(), "bikes.txt", "bikes", notes)
+    assert [(e.question, _source_lines(e)) for e in entries] == [
+        ("How often should I oil my chain?", (3, 4)),
+        ("What tire pressure should I use?", (6, 8)),
+        ("Why do my brakes squeal?", (10, 11)),
+        ("How do I fix a flat tire?", (13, 14)),
+        ("When should I replace my chain?", (16, 17)),
+    ]
+    assert entries[1].answer.endswith("the tire sidewall.")
+    assert entries[2].answer == "Squealing brakes usually mean contaminated pads or rims."
+    assert notes == [
+        'bikes.txt:10: "Why do my brakes squeal?" read as a question, not as answer text',
+        'bikes.txt:13: "How do I fix a flat tire?" read as a question, not as answer text',
+    ]
+
+
+def test_numbered_questions_after_labeled_pairs_are_entries() -> None:
+    notes: list[str] = []
+    entries = parse_text(MIXED_NUMBERED, "qa.txt", "qa", notes)
+    assert [(e.question, e.answer) for e in entries] == [
+        ("What is the return policy?", "You can return items within 30 days with a receipt."),
+        ("Do you ship abroad?", "Yes, to the EU and the UK."),
+        ("How do I track my order?", "Use the link in your confirmation email."),
+        ("Can I change my address?", "Only before the order ships."),
+    ]
+    assert [note.split(": ")[0] for note in notes] == ["qa.txt:5", "qa.txt:7"]
+
+
+def test_an_unlabeled_question_with_an_answer_label_is_an_entry() -> None:
+    doc = ["Q: " + DROPOUT, "A: " + ZEROING, DECAY, "A: " + PENALTY]
+    assert [(e.question, e.answer) for e in parse_text(doc, "notes.txt", "notes")] == TWO
+
+
+def test_a_question_line_inside_an_answer_stays_there_with_a_note() -> None:
+    doc = [
+        "Q: Should I use Adam?",
+        "A: Usually yes.",
+        "Why not SGD?",
+        "SGD needs more tuning.",
+        "Q: " + DECAY,
+        "A: " + PENALTY,
+    ]
+    notes: list[str] = []
+    entries = parse_text(doc, "notes.txt", "notes", notes)
+    assert [(e.question, e.answer) for e in entries] == [
+        ("Should I use Adam?", "Usually yes.\nWhy not SGD?\nSGD needs more tuning."),
+        (DECAY, PENALTY),
+    ]
+    assert notes == [
+        'notes.txt:3: "Why not SGD?" kept in the answer above; give it a question label to ask it'
+    ]
+
+
+def test_a_numbered_checklist_with_explanations_stays_in_its_answer() -> None:
+    doc = [
+        "Q1: How do I debug a model?",
+        "Answer: Work through a checklist:",
+        "1. Is the data shuffled?",
+        "Shuffle it every epoch.",
+        "2. Is the learning rate too high?",
+        "Lower it tenfold.",
+        "Q2: " + DECAY,
+        "Answer: " + PENALTY,
+    ]
+    notes: list[str] = []
+    entries = parse_text(doc, "notes.txt", "notes", notes)
+    assert [e.question for e in entries] == ["How do I debug a model?", DECAY]
+    assert entries[0].answer.splitlines()[1:] == doc[2:6]
+    assert notes == []
+
+
+def test_plain_question_paragraphs_after_a_question_list_head_their_answers() -> None:
+    doc = ["- " + DROPOUT, "- " + DECAY, "", DROPOUT, ZEROING, "", DECAY, PENALTY]
+    assert [(e.question, e.answer) for e in parse_text(doc, "notes.txt", "notes")] == TWO
+
+
+def test_the_seed_has_no_unmarked_question_to_note() -> None:
+    notes: list[str] = []
+    parse_text_file(SEED, str(SEED), SEED_PREFIX, notes)
+    assert notes == []
+
+
+def test_load_corpus_passes_on_the_notes_of_a_text_file(tmp_path: Path) -> None:
+    path = _write(tmp_path, "\n".join(MIXED_NUMBERED).encode(), "shop.txt")
+    corpus = load_corpus(path)
+    assert len(corpus.entries) == 4
+    assert [notice.split(": ")[0] for notice in corpus.notices] == [f"{path}:5", f"{path}:7"]

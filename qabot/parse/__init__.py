@@ -42,8 +42,8 @@ def _noting_nothing(parse: Callable[[Path, str, str], list[Entry]]) -> Parser:
 
 
 PARSERS: dict[str, Parser] = {
-    ".txt": _noting_nothing(parse_text_file),
-    ".text": _noting_nothing(parse_text_file),
+    ".txt": parse_text_file,
+    ".text": parse_text_file,
     ".csv": parse_csv_file,
     ".tsv": parse_csv_file,
     ".json": parse_json_file,

@@ -61,19 +61,30 @@ class _Body:
     after_list: bool = False  # a question list came first: unmarked text after it is answer text
 
 
-def parse_text_file(path: Path, display: str, id_prefix: str) -> list[Entry]:
-    """Parse a plain-text Q&A document into entries."""
-    return parse_text(read_lines(path), display, id_prefix)
+def parse_text_file(
+    path: Path, display: str, id_prefix: str, notes: list[str] | None = None
+) -> list[Entry]:
+    """Parse a plain-text Q&A document into entries (guesses about unmarked questions are
+    noted in `notes`, if given)."""
+    return parse_text(read_lines(path), display, id_prefix, notes)
 
 
-def parse_text(raw_lines: list[str], display: str, id_prefix: str) -> list[Entry]:
+def parse_text(
+    raw_lines: list[str], display: str, id_prefix: str, notes: list[str] | None = None
+) -> list[Entry]:
     """Parse the lines of a plain-text Q&A document into entries (see module docstring)."""
     labeled = any(match_question(text, numbered=False) for text in raw_lines)
     lines = [_classify(i + 1, text, numbered=not labeled) for i, text in enumerate(raw_lines)]
     lines = _single_spaced(lines)
     lines = _join_wrapped_questions(lines)
     toc, body_start = _question_list(lines)
-    questions, body = _read_body(lines[body_start:], list(toc))
+    body_lines = lines[body_start:]
+    if toc or any(line.question for line in body_lines):
+        unmarked = _Unmarked(lines, labeled, display)
+        body_lines = unmarked.read(body_start)
+        if notes is not None:
+            notes.extend(unmarked.notes)
+    questions, body = _read_body(body_lines, list(toc))
     if not questions:  # no labels, numbers or list: "How do I repot a plant?" lines
         questions, body = _read_body(_bare_questions(lines), [])
     if not questions:
@@ -125,6 +136,77 @@ def _bare_questions(lines: list[_Line]) -> list[_Line]:
             if after is not None and not _lone_question(after.text):
                 out[i] = _Line(line.number, line.text, question=(None, text))
     return out
+
+
+class _Unmarked:
+    """Question lines without the markers of the document's other questions: "Why do my
+    brakes squeal?" paragraphs between "Q:" pairs, numbered "1. ...?" lines after "Question:"
+    ones.
+
+    Such a line followed by answer text is a question when its layout says so: it starts a
+    paragraph or an "Answer:" label follows it; a numbered one, when no list holds it (no ":"
+    line introduces it, and the numbered line before it in the answer was a question too).
+    Each one read so is noted, and one left inside an answer paragraph too: a guess about a
+    question is never silent (a rhetorical one, a checklist item stays answer text).
+    """
+
+    def __init__(self, lines: list[_Line], labeled: bool, display: str) -> None:
+        self.lines, self.labeled, self.display = lines, labeled, display
+        self.notes: list[str] = []
+
+    def read(self, start: int) -> list[_Line]:
+        """The lines from `start` on, with the unmarked questions read as question lines."""
+        out = self.lines[start:]
+        before: _Line | None = None  # the last non-blank line
+        numbered_run: bool | None = None  # whether the last numbered one was a question
+        for i in range(start, len(self.lines)):
+            line = self.lines[i]
+            if line.blank:
+                continue
+            if line.question is not None:
+                numbered_run = None  # (a new answer: a list in it starts afresh)
+            elif line.answer is None:
+                question = self._question(i, before, numbered_run)
+                if question is not None:
+                    out[i - start] = _Line(line.number, line.text, question=question)
+                    self._note(line, "read as a question, not as answer text")
+                if self._numbered(line) is not None:
+                    numbered_run = question is not None
+            before = line
+        return out
+
+    def _question(
+        self, i: int, before: _Line | None, numbered_run: bool | None
+    ) -> tuple[int | None, str] | None:
+        """The question a body line asks, if its layout makes it one (see the class)."""
+        line, after = self.lines[i], _next_text(self.lines, i)
+        introduced = before is not None and before.text.rstrip().endswith((":", ":-"))
+        if after is None or after.question is not None or introduced:
+            return None
+        answered = after.answer is not None or not _lone_question(after.text)
+        numbered = self._numbered(line)
+        if numbered is not None:
+            listed = before is not None and bool(LIST_ITEM.match(before.text))
+            return numbered if answered and numbered_run is not False and not listed else None
+        if LIST_ITEM.match(line.text) or not _lone_question(line.text) or not answered:
+            return None
+        if (i == 0 or self.lines[i - 1].blank) or after.answer is not None:
+            return None, line.text.strip()
+        if before is not None and before.question is None:  # (not a header's first line)
+            self._note(line, "kept in the answer above; give it a question label to ask it")
+        return None
+
+    def _numbered(self, line: _Line) -> tuple[int | None, str] | None:
+        """A numbered question line that the "Q:" labels of the document left unmarked."""
+        return match_question(line.text) if self.labeled else None
+
+    def _note(self, line: _Line, what: str) -> None:
+        text = line.text.strip()
+        shown = text if len(text) <= _NOTE_CHARS else text[: _NOTE_CHARS - 1] + "\u2026"
+        self.notes.append(f'{self.display}:{line.number}: "{shown}" {what}')
+
+
+_NOTE_CHARS = 60  # a question quoted in a note is cut there
 
 
 def _next_text(lines: list[_Line], i: int) -> _Line | None:
