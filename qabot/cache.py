@@ -112,6 +112,7 @@ def index_location(root: Path, index_dir: Path | None) -> tuple[Path, str]:
         ("<builtin synonyms>", BUILTIN_SYNONYMS.read_bytes()),
         *((f"<builtin synonyms {p.name}>", p.read_bytes()) for p in DOMAIN_SYNONYMS),
         ("<root>", resolved),
+        ("<english word list>", _word_list_version().encode()),
         *indexing_code(),
     ]
     key = store.corpus_key(files, __version__)
@@ -122,9 +123,23 @@ def index_location(root: Path, index_dir: Path | None) -> tuple[Path, str]:
 CORPUS_TAG_LENGTH = 12
 
 
+def _word_list_version() -> str:
+    """The size of pyspellchecker's English word list, whose rarities an index stores:
+    another list must rebuild it (found without importing the package, which costs 30 ms)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("spellchecker")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        words = Path(folder) / "resources" / "en.json.gz"
+        if words.exists():
+            return str(words.stat().st_size)
+    return "none"
+
+
 INDEXING_MODULES = (
     "chunk.py",
     "corpus.py",
+    "english.py",  # (the English rarities a lexicon stores)
     "index.py",
     "lexicon.py",
     "models.py",

@@ -161,9 +161,10 @@ def most_specific(index: CorpusIndex, query: QueryTerms) -> set[str]:
     of them on a tie): "momentum" in "momentum in neural network training".  A phrase is as
     rare as its rarest word ("deep learning" is everyday, "batch norm" is not); an acronym
     ("BN") is its own word."""
+    named = query.named & query.own if query.own else query.named  # (not the previous turn's)
     rarities = {
         t: word_rarity(index, query.words.get(t, t))
-        for t in query.named
+        for t in named
         if t not in index.ask_terms and t in index.lexicon.terms
     }
     top = max(rarities.values(), default=0.0)
@@ -182,8 +183,10 @@ UNSTATED_FACT = 0.25
 def states_asked_fact(index: CorpusIndex, query: QueryTerms, entry: int) -> float:
     """1 unless the query asks for a kind of fact (`FACT_ASK_WORDS`: who invented it, when)
     that the entry never states, then UNSTATED_FACT: "who invented batch normalization" is
-    not answered by what batch normalization does."""
-    asked = index.fact_ask_terms & query.weights.keys()
+    not answered by what batch normalization does.  Only the turn's own words ask: after
+    "who invented batch norm", "how does it work?" asks no such fact.  The fact is the
+    `invented` group's words (created by, proposed by, history of...), not a date."""
+    asked = index.fact_ask_terms & (query.own or query.weights.keys())
     if asked and not any(index.entry_contains(t, entry) for t in asked):
         return UNSTATED_FACT
     return 1.0

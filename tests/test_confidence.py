@@ -189,6 +189,9 @@ def test_asking_who_invented_something_needs_an_answer_that_says_so(
         answer = retriever.ask(query)
         assert answer.answered and answer.results[0].question_id == "notes:q1", query
     assert not retriever.ask("who invented rust").answered
+    # a follow-up asks its own question: the previous turn's "who invented" is no fact it asks
+    after = seed_retriever.ask("what are its drawbacks?", context="who invented batch norm")
+    assert after.answered and after.results[0].question_id == seed_id(4)
 
 
 def test_a_follow_up_is_not_judged_by_its_subject_alone() -> None:
