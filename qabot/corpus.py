@@ -70,6 +70,9 @@ class StoredEntries(Sequence[Entry]):
     def unanswered(self) -> list[int]:
         return [i for i, row in enumerate(self._rows) if not row["answer"].strip()]
 
+    def has_alternates(self) -> list[bool]:
+        return [bool(row.get("alternates")) for row in self._rows]
+
 
 @dataclass
 class CorpusIndex:
@@ -130,6 +133,16 @@ class CorpusIndex:
             )
             self._topics[entry] = topic
         return topic
+
+    @cached_property
+    def with_alternates(self) -> np.ndarray:
+        """Per entry, 1 if it has alternate phrasings, else 0 (read once, without validating
+        stored entries)."""
+        if isinstance(self.entries, StoredEntries):
+            flags = self.entries.has_alternates()
+        else:
+            flags = [bool(e.alternates) for e in self.entries]
+        return np.array(flags, dtype=np.float64)
 
     def phrasings(self, entry: int) -> list[frozenset[str]]:
         """The term sets of an entry's question and of each alternate phrasing of it (each

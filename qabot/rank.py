@@ -237,7 +237,8 @@ def question_overlap(index: CorpusIndex, query: QueryTerms) -> np.ndarray:
     """Per entry, the Jaccard overlap of its question field's terms with the query's, or of
     one phrasing's (the question or an alternate, `CorpusIndex.phrasings`) when higher: "when
     are taxes due" is an alternate of "When is the tax filing deadline?" as written.  Only the
-    ECHO_CANDIDATES entries sharing the most terms are read phrasing by phrasing."""
+    ECHO_CANDIDATES entries sharing the most terms are read phrasing by phrasing, those with
+    alternates first among equals."""
     questions = index.bm25_questions
     ids, weights = questions.ids(query.weights)
     matched = np.zeros(len(index.entries))
@@ -247,8 +248,9 @@ def question_overlap(index: CorpusIndex, query: QueryTerms) -> np.ndarray:
     union = index.question_sizes + len(query.weights) - matched
     overlap = np.divide(matched, union, out=np.zeros_like(matched), where=union > 0)
     sharing = np.flatnonzero(matched)
-    if len(sharing) > ECHO_CANDIDATES:
-        sharing = sharing[np.argpartition(-matched[sharing], ECHO_CANDIDATES)[:ECHO_CANDIDATES]]
+    if len(sharing) > ECHO_CANDIDATES:  # (among equals, entries with alternates are read)
+        rank_by = matched[sharing] + 0.5 * index.with_alternates[sharing]
+        sharing = sharing[np.argpartition(-rank_by, ECHO_CANDIDATES)[:ECHO_CANDIDATES]]
     asked = set(query.weights)
     for entry in sharing:
         for phrasing in index.phrasings(int(entry)):

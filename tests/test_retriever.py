@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import make_entry, seed_id
 from pydantic import ValidationError
@@ -323,6 +325,18 @@ def test_each_alternate_phrasing_is_a_question_asked_as_written() -> None:
         answer = retriever.ask(query)
         assert answer.answered, query  # (the whole question field is 5 terms: 0.4 overlap)
         assert answer.results[0].question_id == "notes:q3", query
+
+
+def test_an_alternate_is_found_among_many_questions_with_the_same_words(tmp_path: Path) -> None:
+    # twelve questions hold both words: only ten are read phrasing by phrasing, those with
+    # alternates first, so the one whose alternate is the query as written is never missed
+    rows = ["question,answer,alternates"]
+    rows += [f"What is the filing deadline for form {n}?,Day {n} of April.," for n in range(12)]
+    rows.append("When are my taxes due?,On April 15.,filing deadline")
+    (tmp_path / "faq.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    for _ in range(2):  # built, then loaded from the persisted index
+        retriever = Retriever.from_path(tmp_path / "faq.csv", index_dir=tmp_path / "idx")
+        assert retriever.ask("filing deadline").results[0].question_id == "faq:q13"
 
 
 def test_a_query_echoing_a_question_beats_an_answer_that_has_its_words() -> None:
