@@ -304,3 +304,17 @@ def test_qabot_ask_finds_the_text_of_a_heading_that_is_not_a_question(
     path.write_text(BILLING_FAQ, encoding="utf-8")
     assert cli.main(["ask", "--corpus", str(path), "--json", "refund policy"]) == 0
     assert '"question":"Refunds"' in capsys.readouterr().out
+
+
+def test_a_title_above_all_other_headings_is_no_entry_whatever_its_level() -> None:
+    # "## Acme FAQ" over "###" questions: its introduction answers nothing, and an entry
+    # for it would shift every question's number ("Q4" would name another question)
+    text = (
+        "## Acme FAQ\nAnswers to what customers ask most.\n\n"
+        "### What is X?\nX is x.\n\n### How do I get Y?\nAsk for y.\n"
+    )
+    entries = parse_markdown(text, "a.md", "a")
+    assert [(e.id, e.question) for e in entries] == [
+        ("a:q1", "What is X?"),
+        ("a:q2", "How do I get Y?"),
+    ]

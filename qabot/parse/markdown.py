@@ -7,8 +7,8 @@ another question; a heading whose next heading is a deeper question is a section
 Contents").  A deeper heading that is not a question inside an answer ("#### Example") stays
 in the answer.  Any other heading that is not a question but has text of its own ("### Refunds"
 then how refunds work) is an entry named by the heading, its answer that text up to the next
-heading, in a document with questions; not so the title (a first heading that is the only
-level-1 one) with its introduction, a table of contents or a list of links.
+heading, in a document with questions; not so the title (a first heading above all others,
+before any question) with its introduction, a table of contents or a list of links.
 
 Bold lines (`**What is X?**`, `**Q: ...**`) and "Q: ..." lines are questions when the file
 has no question headings, or when they carry a "Q" label, or when a bold line ending in "?"
@@ -201,11 +201,15 @@ def _in_answer(heading: Block, current: _Draft | None) -> bool:
 
 
 def _title(blocks: list[Block]) -> Block | None:
-    """The document's title: a first heading that is its only level-1 heading."""
+    """The document's title: a first heading, before any question and not one, above every
+    other heading ("# Acme FAQ", or "## Acme FAQ" over "### ...?" questions)."""
     headings = [b for b in blocks if b.kind == "heading"]
-    if headings and headings[0].level == 1 and [b.level for b in headings].count(1) == 1:
-        return headings[0]
-    return None
+    if not headings or headings[0].question:
+        return None
+    first = headings[0]
+    asked_before = any(b.question for b in blocks[: blocks.index(first)])
+    above_all = all(first.level < b.level for b in headings[1:])
+    return first if above_all and not asked_before else None
 
 
 def _is_topic(draft: _Draft) -> bool:
