@@ -3,7 +3,9 @@
 An answer is read as paragraphs and lists.  A list of short items stays one passage with the
 line that introduces it ("Some ways to fix it are:" + its items); a list of long items (one
 definition each, e.g. "- Leaky ReLU: F(x)= ax ...") gives one passage per item, prefixed by
-its introducing line when that line is short.  Long paragraphs are cut into sentence windows.
+its introducing line when that line is short; numbered steps stay one passage (a procedure)
+up to MAX_PROCEDURE_WORDS.  Long paragraphs are cut into sentence windows.  `chunk_entries`
+keeps an answer of at most MAX_WHOLE_ANSWER_WORDS whole: it is read at a glance.
 """
 
 from __future__ import annotations

@@ -243,12 +243,7 @@ def shown_path(path: str) -> str:
 
 def shown_source(source: Source) -> str:
     """`path:first-last` with the path as `shown_path` writes it; `path:line` for one line."""
-    return f"{shown_path(source.path)}:{shown_lines(source.line_start, source.line_end)}"
-
-
-def shown_lines(first: int, last: int) -> str:
-    """A line range as a reader writes it: "52-60", or "10" for one line (not "10-10")."""
-    return str(first) if first == last else f"{first}-{last}"
+    return f"{shown_path(source.path)}:{source.lines}"
 
 
 def _question_lines(

@@ -14,11 +14,15 @@ class Source(BaseModel):
     line_start: int = Field(ge=1)
     line_end: int = Field(ge=1)
 
-    def __str__(self) -> str:
-        """`path:first-last`, or `path:line` for one line ("faq.csv:10", not "faq.csv:10-10")."""
+    @property
+    def lines(self) -> str:
+        """The line range as a reader writes it: "52-60", or "10" for one line (not "10-10")."""
         if self.line_start == self.line_end:
-            return f"{self.path}:{self.line_start}"
-        return f"{self.path}:{self.line_start}-{self.line_end}"
+            return str(self.line_start)
+        return f"{self.line_start}-{self.line_end}"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.lines}"
 
 
 class Entry(BaseModel):

@@ -163,8 +163,10 @@ def best_passages(
     """Top-k entries as (entry, passage to show, score), each entry once, best first.
 
     An entry scores its best passage plus `defines_weight` (times `short_defines_factor` for
-    a short query) times the share of the query it defines (`defined_share`); the passage
-    shown is picked by `choose_passage`.
+    a short query) times the share of the query it defines (`defined_share`), plus the echo
+    of a question asked as written; the runner-up may then take first place, scores swapped
+    with the entries (`prefers_runner_up`: two are ranked even for k=1).  The passage shown
+    is picked by `choose_passage`.
     """
     n_entries = len(index.entries)
     best = np.full(n_entries, -np.inf)
