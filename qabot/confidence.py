@@ -161,10 +161,11 @@ def most_specific(index: CorpusIndex, query: QueryTerms) -> set[str]:
     of them on a tie): "momentum" in "momentum in neural network training".  A phrase is as
     rare as its rarest word ("deep learning" is everyday, "batch norm" is not); an acronym
     ("BN") is its own word."""
-    named = query.named & query.own if query.own else query.named  # (not the previous turn's)
+    # (a follow-up read with the previous turn counts that turn's words too: on its own
+    # words only, "and exploding ones?" after vanishing gradients kept both turns' reading)
     rarities = {
         t: word_rarity(index, query.words.get(t, t))
-        for t in named
+        for t in query.named
         if t not in index.ask_terms and t in index.lexicon.terms
     }
     top = max(rarities.values(), default=0.0)
