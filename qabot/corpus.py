@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -16,7 +17,7 @@ from qabot.errors import EmptyCorpusError
 from qabot.index import TermIndex, build_bm25, build_tfidf
 from qabot.lexicon import Lexicon
 from qabot.models import Entry
-from qabot.text import PhraseTable, find_acronyms, normalize, terms, tokens, word_features
+from qabot.text import PhraseTable, find_acronyms, terms, tokens, word_features
 
 BUILTIN_SYNONYMS = Path(__file__).with_name("synonyms.txt")  # question wording, any corpus
 # vocabulary of one domain, for a corpus about it (see `speaks_domain`)
@@ -251,15 +252,22 @@ def speaks_domain(texts: Iterable[str], domain_words: Sequence[str]) -> bool:
     names none of "neural network", "backpropagation", "learning rate", ..."""
     if not domain_words:
         return True
-    alternatives = "|".join(re.escape(w.lower()) for w in domain_words)
-    pattern = re.compile(rf"\b({alternatives})s?\b")
+    pattern = re.compile(r"\b(" + "|".join(map(_domain_pattern, domain_words)) + r")s?\b")
     found: set[str] = set()
-    for text in texts:
-        flat = " ".join(normalize(text).lower().replace("-", " ").split())
-        found.update(m.group(1) for m in pattern.finditer(flat))
+    for text in texts:  # (NFKC, for bold letters, only where a text has non-ASCII)
+        plain = (text if text.isascii() else unicodedata.normalize("NFKC", text)).lower()
+        found.update(_SEPARATORS.sub(" ", m.group(1)) for m in pattern.finditer(plain))
         if len(found) >= MIN_DOMAIN_WORDS:
             return True
     return False
+
+
+_SEPARATORS = re.compile(r"[\s-]+")
+
+
+def _domain_pattern(word: str) -> str:
+    """A domain word as a regex: its words apart by spaces or hyphens ("neural-network")."""
+    return r"[\s-]+".join(re.escape(part) for part in word.lower().split())
 
 
 def builtin_groups(texts: Iterable[str] | None = None) -> list[list[str]]:
