@@ -47,17 +47,19 @@ COPY_NOTICE = "Sent the answer to the terminal clipboard (OSC 52; some terminals
 
 @dataclass(frozen=True)
 class _Loaded:
-    """A retriever with its entries read and their documents named (all entries: done in
-    the loading thread, 1-2 s for 100k stored entries)."""
+    """A retriever with its entries read, their documents named and the help's example
+    question chosen (all entries: done in the loading thread, 1-2 s for 100k stored
+    entries)."""
 
     retriever: Retriever
     entries: list[Entry]
     documents: dict[str, str]
+    hint: str  # how to ask this corpus (`hint_for`)
 
     @classmethod
     def of(cls, retriever: Retriever) -> _Loaded:
-        entries = retriever.entries
-        return cls(retriever, entries, retriever.document_names)
+        entries, documents = retriever.entries, retriever.document_names
+        return cls(retriever, entries, documents, hint_for(entries, several=bool(documents)))
 
 
 def _settle(
@@ -216,7 +218,7 @@ class QabotApp(App[int]):
     def _loaded(self, loaded: _Loaded) -> None:
         retriever = self.retriever = loaded.retriever
         self.documents = loaded.documents
-        self.asking = hint_for(loaded.entries, several=bool(self.documents))
+        self.asking = loaded.hint
         self.sub_title = f"{retriever.name} · {len(loaded.entries)} entries"
         self.query_one("#conversation").loading = False
         self.query_one(QuestionPanel).set_entries(loaded.entries, self.documents)
