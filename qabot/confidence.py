@@ -139,9 +139,7 @@ def names_unknown_subject(index: CorpusIndex, query: QueryTerms, subject: set[st
     temperature for pork", not "work" in "how do autoencoders work"."""
     if index.lexicon.terms.issuperset(subject):  # (no English word list to read then)
         return False
-    rarities = {t: word_rarity(index, query.words.get(t, t)) for t in subject}
-    top = max(rarities.values())
-    return any(t not in index.lexicon.terms and r >= top for t, r in rarities.items())
+    return not index.lexicon.terms.issuperset(rarest(index, query, subject))
 
 
 def is_about(index: CorpusIndex, subject: set[str], entry: int) -> bool:
@@ -163,11 +161,14 @@ def most_specific(index: CorpusIndex, query: QueryTerms) -> set[str]:
     ("BN") is its own word."""
     # (a follow-up read with the previous turn counts that turn's words too: on its own
     # words only, "and exploding ones?" after vanishing gradients kept both turns' reading)
-    rarities = {
-        t: word_rarity(index, query.words.get(t, t))
-        for t in query.named
-        if t not in index.ask_terms and t in index.lexicon.terms
-    }
+    named = {t for t in query.named if t not in index.ask_terms and t in index.lexicon.terms}
+    return rarest(index, query, named)
+
+
+def rarest(index: CorpusIndex, query: QueryTerms, terms: set[str]) -> set[str]:
+    """The terms whose query words are rarest in English (`word_rarity`), all of them on a
+    tie; none of none."""
+    rarities = {t: word_rarity(index, query.words.get(t, t)) for t in terms}
     top = max(rarities.values(), default=0.0)
     return {t for t, r in rarities.items() if r >= top}
 
