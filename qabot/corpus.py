@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -275,8 +276,10 @@ def builtin_groups(texts: Iterable[str] | None = None) -> list[list[str]]:
     domain's vocabulary if the texts speak of that domain (all of them when `texts` is
     None)."""
     groups = read_synonyms(BUILTIN_SYNONYMS)
-    for path in DOMAIN_SYNONYMS:
-        if texts is None or speaks_domain(texts, read_domain(path)):
+    # (each domain reads the texts anew; tee keeps only what one has read and another not)
+    copies = itertools.tee(texts, len(DOMAIN_SYNONYMS)) if texts is not None else None
+    for i, path in enumerate(DOMAIN_SYNONYMS):
+        if copies is None or speaks_domain(copies[i], read_domain(path)):
             groups.extend(read_synonyms(path))
     return groups
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from conftest import make_entry
 
+from qabot import corpus
 from qabot.corpus import DOMAIN_SYNONYMS, builtin_groups, read_domain, speaks_domain
 from qabot.retriever import Retriever
 
@@ -54,3 +58,16 @@ def test_deep_learning_meanings_stay_out_of_another_topic() -> None:
 def test_a_deep_learning_corpus_keeps_its_vocabulary(seed_retriever: Retriever) -> None:
     assert "loss" in seed_retriever.analyze("cost").weights
     assert "batch_normal" in seed_retriever.analyze("BN").weights
+
+
+def test_every_domain_reads_the_corpus_texts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the texts come once, as a generator: the second domain must still read all of them
+    cooking, cars = tmp_path / "cooking.txt", tmp_path / "cars.txt"
+    cooking.write_text("@domain: oven, recipe\nbake, roast\n", encoding="utf-8")
+    cars.write_text("@domain: engine, tire\nmotor, engine block\n", encoding="utf-8")
+    monkeypatch.setattr(corpus, "DOMAIN_SYNONYMS", (cooking, cars))
+    texts = ["Check the engine and each tire.", "Preheat the oven for the recipe."]
+    groups = corpus.builtin_groups(text for text in texts)
+    assert ["bake", "roast"] in groups and ["motor", "engine block"] in groups
