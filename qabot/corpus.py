@@ -272,16 +272,17 @@ def _domain_pattern(word: str) -> str:
 
 
 def builtin_groups(texts: Iterable[str] | None = None) -> list[list[str]]:
-    """The built-in synonym groups for a corpus of `texts`: question wording always, each
-    domain's vocabulary if the texts speak of that domain (all of them when `texts` is
-    None)."""
-    groups = read_synonyms(BUILTIN_SYNONYMS)
+    """The built-in synonym groups for a corpus of `texts`: each domain's vocabulary if the
+    texts speak of that domain (all of them when `texts` is None), then everyday wording,
+    always.  The first group to claim a word keeps it: a domain's meaning wins ("cost" is a
+    loss in deep learning, a price elsewhere)."""
+    groups = []
     # (each domain reads the texts anew; tee keeps only what one has read and another not)
     copies = itertools.tee(texts, len(DOMAIN_SYNONYMS)) if texts is not None else None
     for i, path in enumerate(DOMAIN_SYNONYMS):
         if copies is None or speaks_domain(copies[i], read_domain(path)):
             groups.extend(read_synonyms(path))
-    return groups
+    return groups + read_synonyms(BUILTIN_SYNONYMS)
 
 
 def question_text(entry: Entry) -> str:

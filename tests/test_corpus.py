@@ -71,3 +71,27 @@ def test_every_domain_reads_the_corpus_texts(
     texts = ["Check the engine and each tire.", "Preheat the oven for the recipe."]
     groups = corpus.builtin_groups(text for text in texts)
     assert ["bake", "roast"] in groups and ["motor", "engine block"] in groups
+
+
+SHOP_FAQ = [
+    make_entry(1, "How do I return an item?", "Print the label from your orders page."),
+    make_entry(2, "When is my refund paid?", "A refund is paid 5 days after we receive the item."),
+    make_entry(3, "How do I create an invoice?", "Open Billing and press New invoice."),
+    make_entry(4, "Can I send a gift message?", "Yes, we send it with the item you ordered."),
+    make_entry(5, "How do I get my order faster?", "Choose express delivery; you get it next day."),
+    make_entry(6, "How do I delete an invoice?", "Open the invoice and press Delete."),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "number"),
+    [
+        ("can I send back the item", 1),  # not the gift message "we send with the item"
+        ("how long until I get my money back", 2),  # not "get it next day"
+        ("how do I make an invoice", 3),  # not deleting one
+        ("remove an invoice", 6),
+    ],
+)
+def test_everyday_words_of_a_support_question_find_the_faq_s_words(query: str, number: int) -> None:
+    answer = Retriever.from_entries(SHOP_FAQ).ask(query)
+    assert answer.results[0].question_id == f"notes:q{number}"
