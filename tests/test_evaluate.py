@@ -103,15 +103,17 @@ def test_every_label_names_an_entry_and_passages_from_its_answer(
             assert " ".join(normalize(passage).split()) in answers[label.expected], passage
 
 
-APPLIANCES = Path(__file__).parent / "fixtures" / "appliances"
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
-def test_the_second_domain_labels_name_its_entries_and_their_passages() -> None:
-    # a blind FAQ of another domain (appliances), to measure documents unlike the seed
-    retriever = Retriever.from_path(APPLIANCES, cache=False)
+# blind FAQs of other domains, to measure documents unlike the seed: a Markdown appliance
+# FAQ and a plain-text (Q:/A:) invoicing-software FAQ, 24 questions each
+@pytest.mark.parametrize("domain", ["appliances", "tallybird"])
+def test_other_domain_labels_name_their_entries_and_passages(domain: str) -> None:
+    retriever = Retriever.from_path(FIXTURES / domain, cache=False)
     answers = {e.id: " ".join(normalize(e.answer).split()) for e in retriever.entries}
-    assert len(answers) == 24  # its title and section headings are no entries
-    labels = load_labels(APPLIANCES / "eval" / "queries.jsonl")
+    assert len(answers) == 24  # a title, headings or an introduction are no entries
+    labels = load_labels(FIXTURES / domain / "eval" / "queries.jsonl")
     assert {label.split for label in labels} == {"tune", "holdout"}
     for label in labels:
         if label.expected is None:
