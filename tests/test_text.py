@@ -240,6 +240,28 @@ def test_comparatives_share_the_term_of_their_adjective(comparative: str, base: 
     assert term(comparative) == term(base)
 
 
+@pytest.mark.parametrize(
+    ("form", "base"),
+    [
+        ("paid", "pay"),
+        ("sent", "send"),
+        ("forgotten", "forget"),
+        ("learnt", "learn"),
+        ("matrices", "matrix"),
+        ("indices", "index"),
+        ("people", "person"),
+    ],
+)
+def test_irregular_forms_share_the_term_of_their_base_word(form: str, base: str) -> None:
+    assert term(form) == term(base)
+
+
+@pytest.mark.parametrize(("word", "other"), [("led", "lead"), ("left", "leave"), ("saw", "see")])
+def test_forms_that_are_mostly_other_words_keep_their_own_term(word: str, other: str) -> None:
+    # an LED light, the left side and a saw are no leading, leaving or seeing
+    assert term(word) != term(other)
+
+
 def test_deeper_keeps_its_own_term() -> None:
     # "deep" is the generic word of the field; "deeper layers" is a specific notion
     assert term("deeper") != term("deep")
