@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from qabot import __version__
 from qabot.errors import QabotError
+from qabot.layout import LIST_ITEM, is_markdown, reflow_markdown
 
 if TYPE_CHECKING:
     from qabot.config import Settings
@@ -68,16 +69,13 @@ def text_width() -> int:
     return max(MIN_WIDTH, min(MAX_WIDTH, columns))
 
 
-# The start of a list item, up to its text: "- ", "* ", "• ", "3. ", "12) ", "a) ", "b. "
-_LIST_ITEM = re.compile(r"\s*(?:[-*•]|\d{1,3}[.)]|[a-zA-Z][.)])\s+(?=\S)")
-
-
 def _wrap(text: str, indent: str = "  ", width: int = DEFAULT_WIDTH) -> str:
-    """Corpus text wrapped as a block under `indent`, list items (bulleted, numbered or
-    lettered) with a hanging indent: their continuation lines start under their text."""
+    """Corpus text wrapped as a block under `indent`, line by line, list items (bulleted,
+    numbered or lettered) with a hanging indent: their continuation lines start under their
+    text."""
     lines = []
     for line in safe(text).splitlines():
-        item = _LIST_ITEM.match(line)
+        item = LIST_ITEM.match(line)
         wrapped = textwrap.wrap(
             line,
             width=width,
@@ -300,8 +298,18 @@ def _hit_block(
     question = f"{lab}: {safe(hit.question)}{_document_note(hit, documents or {}, shared)}"
     head = _hang(question, width, rest=" " * (len(lab) + 2))
     meta = _hang(f"[{safe(shown_source(hit.source))} · {detail}]", width, first="  ", rest="   ")
-    body = hit.answer if full else hit.passage
-    return "\n".join([head, meta, "", _wrap(body, width=width)])
+    return "\n".join([head, meta, "", _wrap(_body(hit, full), width=width)])
+
+
+def _body(hit: Hit, full: bool) -> str:
+    """The text a hit shows: its passage, or its whole answer; from a Markdown document,
+    with each hand-wrapped paragraph or list item on one line (see `reflow_markdown`), and
+    as the answer when the passage holds all of it (as in the chat: a passage's lines may
+    be paragraphs that the reflow would join, the answer keeps the blank lines between)."""
+    if not is_markdown(hit.source.path):
+        return hit.answer if full else hit.passage
+    whole = hit.passage.split() == hit.answer.split()
+    return reflow_markdown(hit.answer if full or whole else hit.passage)
 
 
 def format_entries(entries: Sequence[Entry], width: int = DEFAULT_WIDTH) -> str:

@@ -836,3 +836,69 @@ def test_a_note_cites_a_one_line_source_as_one_line(qabot: Run, tmp_path: Path) 
         "line_start": 2,
         "line_end": 2,
     }  # the JSON contract keeps both ends
+
+
+# Answers wrapped by hand, as many FAQs are: a paragraph or an item spans several lines
+MUSTY = """\
+A musty smell comes from detergent residue
+and moisture trapped in the door gasket.
+
+To get rid of it:
+
+1. Wipe the door gasket with a cloth dampened
+   in white vinegar and water.
+2. Leave the door ajar between washes.
+"""
+CYCLE = """\
+A wash cycle is one run of the machine
+from filling to the final spin.
+
+Its length depends on the program.
+"""
+
+
+def _hand_wrapped(folder: Path, suffix: str) -> str:
+    """A FAQ of MUSTY and CYCLE written in `folder` as Markdown (".md") or plain text
+    (".txt"): the --corpus argument that reads it."""
+    musty, cycle = "Why does my washer smell musty?", "What is a wash cycle?"
+    if suffix == ".md":
+        text = f"## {musty}\n\n{MUSTY}\n## {cycle}\n\n{CYCLE}"
+    else:
+        text = f"Q: {musty}\nA: {MUSTY}\nQ: {cycle}\nA: {CYCLE}"
+    (folder / f"faq{suffix}").write_text(text, encoding="utf-8")
+    return f"faq{suffix}"
+
+
+def test_a_hand_wrapped_markdown_answer_prints_as_paragraphs(qabot: Run, tmp_path: Path) -> None:
+    corpus = _hand_wrapped(tmp_path, ".md")
+    result = qabot("ask", "--corpus", corpus, "--full", "washer smells musty")
+    body = result.stdout.split("\n\n", 1)[1].split("\n\nRelated questions:")[0]
+    assert body.splitlines() == [
+        "  A musty smell comes from detergent residue and moisture trapped in the door gasket.",
+        "",
+        "  To get rid of it:",
+        "",
+        "  1. Wipe the door gasket with a cloth dampened in white vinegar and water.",
+        "  2. Leave the door ajar between washes.",
+    ]
+
+
+def test_a_hand_wrapped_plain_text_answer_prints_its_lines_as_written(
+    qabot: Run, tmp_path: Path
+) -> None:
+    corpus = _hand_wrapped(tmp_path, ".txt")
+    result = qabot("ask", "--corpus", corpus, "--full", "washer smells musty")
+    assert "  A musty smell comes from detergent residue\n  and moisture trapped" in result.stdout
+    assert "  1. Wipe the door gasket with a cloth dampened\n     in white vinegar" in result.stdout
+
+
+def test_a_markdown_passage_that_is_the_whole_answer_keeps_its_paragraphs(
+    qabot: Run, tmp_path: Path
+) -> None:
+    corpus = _hand_wrapped(tmp_path, ".md")
+    result = qabot("ask", "--corpus", corpus, "what is a wash cycle")  # (no --full)
+    assert (
+        "  A wash cycle is one run of the machine from filling to the final spin.\n"
+        "\n"
+        "  Its length depends on the program.\n"
+    ) in result.stdout

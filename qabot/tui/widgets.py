@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import PurePath
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -28,6 +27,7 @@ from textual.widgets import Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from qabot.cli import abstention_reason, label, safe, shown_source
+from qabot.layout import MARKDOWN_LIST_ITEM, is_markdown, reflow_markdown
 from qabot.models import Answer, Entry, Hit
 
 # A term is bolded in Markdown only when it is letters/digits (and single spaces): such a
@@ -56,10 +56,6 @@ def emphasize(markdown: str, terms: Iterable[str]) -> str:
     return "`".join(pattern.sub(r"**\1**", p) if i % 2 == 0 else p for i, p in enumerate(parts))
 
 
-# What Markdown itself starts a list item with; "a)" or "•" lines are paragraph text to it
-_MARKDOWN_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])(?:\s|$)")
-
-
 def keep_line_breaks(markdown: str) -> str:
     """Markdown source whose line breaks show as written: Markdown joins a line to the one
     before it ("... value.\nWhen the ..." would read as one paragraph, and a line after a
@@ -67,12 +63,9 @@ def keep_line_breaks(markdown: str) -> str:
     lines = markdown.split("\n")
     for i in range(len(lines) - 1):
         here, after = lines[i], lines[i + 1]
-        if here.strip() and after.strip() and not _MARKDOWN_LIST_ITEM.match(after):
+        if here.strip() and after.strip() and not MARKDOWN_LIST_ITEM.match(after):
             lines[i] = here.rstrip() + "  "
     return "\n".join(lines)
-
-
-MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 
 
 def plain(text: str, terms: Sequence[str] = ()) -> Text:
@@ -248,7 +241,7 @@ class AnswerMessage(Vertical):
             self.passage = self.answer = hit.answer or "(no answer in the document)"
             self.terms = []
         self.source = shown_source(hit.source)
-        self.is_markdown = PurePath(hit.source.path).suffix.lower() in MARKDOWN_SUFFIXES
+        self.is_markdown = is_markdown(hit.source.path)
         self.badge, self.band = badge, band
         self.related = list(related)
         self.resolved_query = resolved_query
@@ -278,7 +271,8 @@ class AnswerMessage(Vertical):
         return self.answer if self.full else self.passage
 
     def _markdown(self) -> str:
-        return emphasize(keep_line_breaks(safe(self._shown())), self.terms)
+        """The shown text as Markdown: hand-wrapped lines joined, the other breaks kept."""
+        return emphasize(keep_line_breaks(reflow_markdown(safe(self._shown()))), self.terms)
 
     def _plain(self) -> Text:
         return plain(self._shown(), self.terms)

@@ -712,6 +712,42 @@ def test_a_markdown_answer_is_rendered_as_markdown() -> None:
     play(QabotApp(retriever=_one_entry(answer, "faq.md")), scenario)
 
 
+# a Markdown answer wrapped by hand, as FAQs often are: its lines are not its paragraphs
+HAND_WRAPPED_ANSWER = (
+    "A generic list holds items of one type and\n"
+    "grows as you add to it.\n"
+    "\n"
+    "To use one:\n"
+    "\n"
+    "1. Declare it with the type of its\n"
+    "   items.\n"
+    "2. Add items.\n"
+    "\n"
+    "That is all there is\n"
+    "to it."
+)
+
+
+def test_a_hand_wrapped_markdown_answer_reads_as_paragraphs() -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "what is a generic list")
+        shown = text_of(app.query_one(AnswerMessage))
+        assert "A generic list holds items of one type and grows as you add to it." in shown
+        assert "\nTo use one:\n" in shown  # (its paragraphs stay apart)
+        assert "\nThat is all there is to it." in shown
+
+    play(QabotApp(retriever=_one_entry(HAND_WRAPPED_ANSWER, "faq.md")), scenario)
+
+
+def test_a_hand_wrapped_markdown_list_item_reads_as_one_item() -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "what is a generic list")
+        shown = text_of(app.query_one(AnswerMessage))
+        assert "\nDeclare it with the type of its items.\nAdd items.\n" in shown
+
+    play(QabotApp(retriever=_one_entry(HAND_WRAPPED_ANSWER, "faq.md")), scenario)
+
+
 def test_the_chat_cites_a_source_as_the_cli_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
