@@ -311,7 +311,11 @@ def terms(text: str, phrases: PhraseTable | None = None) -> list[str]:
     return [t.term for t in tokens(text, phrases) if not t.stop]
 
 
-_ACRONYM_DEF = re.compile(r"((?:[A-Za-z][\w-]*[\s/]+){1,8})\(\s*([A-Z][A-Za-z]{1,9}?)s?\s*\)")
+_ACRONYM_DEF = re.compile(
+    r"((?:[A-Za-z][\w-]*[\s/]+){1,8})\(\s*([A-Z1-9][A-Za-z1-9]{1,9}?)s?\s*\)"
+)
+# a digit of an acronym stands for its number word: "two-factor authentication (2FA)"
+_DIGIT_WORDS = dict(enumerate("one two three four five six seven eight nine".split(), 1))
 
 
 def find_acronyms(text: str) -> list[tuple[str, str]]:
@@ -320,16 +324,24 @@ def find_acronyms(text: str) -> list[tuple[str, str]]:
     text = unicodedata.normalize("NFKC", text)
     for match in _ACRONYM_DEF.finditer(text):
         acronym = match.group(2)
-        capitals = [c for c in acronym if c.isupper()]
-        if len(capitals) < 2 or acronym.lower() in STOP_WORDS:  # "(HE)" would make every
-            continue  # "he" a high-efficiency
+        capitals = [c for c in acronym if c.isupper() or c.isdigit()]
+        if sum(c.isupper() for c in capitals) < 2 or acronym.lower() in STOP_WORDS:
+            continue  # "(HE)" would make every "he" a high-efficiency
         candidates = re.split(r"[\s/-]+", match.group(1).strip())  # "Short-Term" is 2 words
         phrase = candidates[-len(capitals) :]
         if len(phrase) == len(capitals) and all(
-            w[0].lower() == c.lower() for w, c in zip(phrase, capitals, strict=True)
+            _initial_of(w, c) for w, c in zip(phrase, capitals, strict=True)
         ):
             found.append((acronym, " ".join(phrase)))
     return found
+
+
+def _initial_of(word: str, letter: str) -> bool:
+    """Whether an acronym's letter (or digit) stands for `word`: "N" for "Network", "2" for
+    "Two" or "2"."""
+    if letter.isdigit():
+        return word.lower() in (letter, _DIGIT_WORDS[int(letter)])
+    return word[0].lower() == letter.lower()
 
 
 def word_features(term_list: Sequence[str]) -> list[str]:

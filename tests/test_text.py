@@ -153,6 +153,11 @@ def test_stop_words_are_dropped() -> None:
     assert terms("the output of the layer") == terms("output layer")
 
 
+def test_a_digit_of_an_acronym_stands_for_its_number_word() -> None:
+    text = "Turn on two-factor authentication (2FA). Peer to peer (P2P) is no two."
+    assert find_acronyms(text) == [("2FA", "two factor authentication")]
+
+
 def test_acronym_plural_reads_as_the_acronym() -> None:
     assert terms("LSTMs") == ["lstm"]
     assert normalize("GRUs and LSTMs") == "gru and lstm"
