@@ -311,9 +311,7 @@ def terms(text: str, phrases: PhraseTable | None = None) -> list[str]:
     return [t.term for t in tokens(text, phrases) if not t.stop]
 
 
-_ACRONYM_DEF = re.compile(
-    r"((?:[A-Za-z][\w-]*[\s/]+){1,8})\(\s*([A-Z1-9][A-Za-z1-9]{1,9}?)s?\s*\)"
-)
+_ACRONYM_DEF = re.compile(r"((?:[A-Za-z][\w-]*[\s/]+){1,8})\(\s*([A-Z1-9][A-Za-z1-9]{1,9}?)s?\s*\)")
 # a digit of an acronym stands for its number word: "two-factor authentication (2FA)"
 _DIGIT_WORDS = dict(enumerate("one two three four five six seven eight nine".split(), 1))
 
