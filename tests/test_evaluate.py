@@ -106,13 +106,15 @@ def test_every_label_names_an_entry_and_passages_from_its_answer(
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
-# blind FAQs of other domains, to measure documents unlike the seed: a Markdown appliance
-# FAQ and a plain-text (Q:/A:) invoicing-software FAQ, 24 questions each
-@pytest.mark.parametrize("domain", ["appliances", "tallybird"])
-def test_other_domain_labels_name_their_entries_and_passages(domain: str) -> None:
+# blind FAQs of other domains, to measure documents unlike the seed: appliances (Markdown),
+# invoicing software (Q:/A: text), a bank (CSV) and an airline (hand-wrapped Markdown)
+@pytest.mark.parametrize(
+    ("domain", "size"), [("appliances", 24), ("tallybird", 24), ("bank", 25), ("travel", 25)]
+)
+def test_other_domain_labels_name_their_entries_and_passages(domain: str, size: int) -> None:
     retriever = Retriever.from_path(FIXTURES / domain, cache=False)
     answers = {e.id: " ".join(normalize(e.answer).split()) for e in retriever.entries}
-    assert len(answers) == 24  # a title, headings or an introduction are no entries
+    assert len(answers) == size  # a title, headings or an introduction are no entries
     labels = load_labels(FIXTURES / domain / "eval" / "queries.jsonl")
     assert {label.split for label in labels} == {"tune", "holdout"}
     for label in labels:
