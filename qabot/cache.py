@@ -113,6 +113,7 @@ def index_location(root: Path, index_dir: Path | None) -> tuple[Path, str]:
         *((f"<builtin synonyms {p.name}>", p.read_bytes()) for p in DOMAIN_SYNONYMS),
         ("<root>", resolved),
         ("<english word list>", _word_list_version().encode()),
+        ("<encoder weights>", _encoder_version().encode()),
         *indexing_code(),
     ]
     key = store.corpus_key(files, __version__)
@@ -136,13 +137,21 @@ def _word_list_version() -> str:
     return "none"
 
 
+def _encoder_version() -> str:
+    """The size of the sentence encoder's weights, whose question vectors an index stores."""
+    weights = Path(__file__).with_name("data") / "encoder.npz"
+    return str(weights.stat().st_size) if weights.is_file() else "none"
+
+
 INDEXING_MODULES = (
     "chunk.py",
     "corpus.py",
+    "encoder.py",  # (the question vectors of semantic.py)
     "english.py",  # (the English rarities a lexicon stores)
     "index.py",
     "lexicon.py",
     "models.py",
+    "semantic.py",
     "store.py",
     "text.py",
 )

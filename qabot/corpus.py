@@ -18,6 +18,7 @@ from qabot.errors import EmptyCorpusError
 from qabot.index import TermIndex, build_bm25, build_tfidf
 from qabot.lexicon import Lexicon
 from qabot.models import Entry
+from qabot.semantic import QuestionVectors
 from qabot.text import PhraseTable, find_acronyms, terms, tokens, word_features
 
 BUILTIN_SYNONYMS = Path(__file__).with_name("synonyms.txt")  # question wording, any corpus
@@ -186,6 +187,11 @@ class CorpusIndex:
         if isinstance(self.entries, StoredEntries):
             return self.entries.paths
         return [e.source.path for e in self.entries]
+
+    @cached_property
+    def question_vectors(self) -> QuestionVectors:
+        """Sentence vectors of the answered questions (encoded on first use, or loaded)."""
+        return QuestionVectors(self.entries, self.unanswered)
 
     @cached_property
     def unanswered(self) -> list[int]:

@@ -71,6 +71,13 @@ class RankConfig:
     # its place when it scores at least this share of its score (tune: P@1 0.955 -> 0.963,
     # false abstention 0.044 -> 0.041; 0.6-0.8 tie, 0.9 and any score lose a query; 0: off)
     specific_margin: float = 0.8
+    # a query the lexical rankers would not answer is answered by the question nearest it in
+    # meaning (qabot.semantic) from this cosine up; 0 turns the meaning match off
+    meaning_min: float = 0.5
+    meaning_margin: float = 0.1  # ... and at least this much nearer than the next question,
+    # unless the query has a word the corpus lacks this rare in English or rarer ("webhooks",
+    # "variational"): a subject the corpus does not cover, however near its question reads
+    meaning_unknown_rarity: float = 0.65
     threshold: float = 0.45  # abstain below this (tune split: 0.856 OOD abstention, 0.053 false)
     # logistic calibration: intercept, then weights of `confidence_features` (scripts/calibrate.py)
     calibration: tuple[float, ...] = (-4.147, 4.003, 0.368, 1.523, -4.883, 4.578)

@@ -10,8 +10,16 @@ from functools import cached_property
 from pathlib import Path, PurePath
 
 from qabot import cache as index_cache
-from qabot.confidence import SHORT_SUBJECT_TERMS, is_about, question_share
+from qabot.confidence import (
+    SHORT_SUBJECT_TERMS,
+    is_about,
+    names_unknown_subject,
+    question_share,
+    short_subject,
+    states_asked_fact,
+)
 from qabot.corpus import CorpusIndex, build_index, main_question
+from qabot.english import rarity
 from qabot.errors import QabotError, QueryError
 from qabot.models import Answer, Entry, Hit, Source
 from qabot.parse import Corpus, load_corpus
@@ -24,7 +32,8 @@ from qabot.query import (
     question_number,
     refers_to_subject,
 )
-from qabot.rank import RankConfig, rank
+from qabot.rank import RankConfig, choose_passage, rank
+from qabot.semantic import MAX_ENTRIES
 from qabot.text import tokens
 
 MAX_QUERY_CHARS = 2000
@@ -73,6 +82,11 @@ def _whole_k(k: object) -> int:
     if isinstance(k, bool) or value < 1:
         raise QueryError(f"k must be a whole number of at least 1, not {k!r}")
     return value
+
+
+# the confidence of a meaning match at `RankConfig.meaning_min` (on the tune splits, about four
+# in five such answers were right; a nearer question is more likely right)
+MEANING_CONFIDENCE = 0.5
 
 
 class Retriever:
@@ -216,7 +230,7 @@ class Retriever:
         if context and (named := self._referenced(context)):  # "Q9", then "how to fix it?"
             context = main_question(self.index.entries[named[0]].question)
         terms = self.analyze(text)
-        alone = self._answer(text, k, terms)
+        alone = self._answer(text, k, terms, by_meaning=True)
         if context is None:
             return alone
         short = terms.size() <= VAGUE_TERMS
@@ -376,12 +390,24 @@ class Retriever:
             source=self._source(e),
         )
 
-    def _answer(self, text: str, k: int, query: QueryTerms) -> Answer:
+    def _answer(self, text: str, k: int, query: QueryTerms, by_meaning: bool = False) -> Answer:
+        """The answer to one reading of a query; `by_meaning`: a query the lexical rankers do
+        not answer may be answered by the question nearest it in meaning (`_meaning_match`)."""
         if not query.weights:
             return Answer(query=text, answered=False, confidence=0.0, results=[])
         ranking = rank(self.index, query, self.config, k)
         conf = ranking.confidence
         hits = [self._hit(r.entry, r.passage, r.score, query) for r in ranking.ranked[:k]]
+        if by_meaning and conf < self.config.threshold:
+            found = self._meaning_match(text, query)
+            if found is not None and found[1] > conf:
+                entry, conf = found
+                top = max((h.score for h in hits), default=0.0)
+                passage = choose_passage(
+                    self.index, query, ranking.scores.fused, entry, self.config
+                )
+                hit = self._hit(entry, passage, top, query)
+                hits = [hit, *(h for h in hits if h.question_id != hit.question_id)][:k]
         answered = bool(hits) and conf >= self.config.threshold
         if not answered:  # the corpus may ask this very question and leave it unanswered
             top = max((h.score for h in hits), default=0.0)  # (results stay best first)
@@ -391,6 +417,38 @@ class Retriever:
             answered=answered,
             confidence=round(conf, 4),
             results=hits,
+        )
+
+    def _meaning_match(self, text: str, query: QueryTerms) -> tuple[int, float] | None:
+        """The entry whose question is nearest `text` in meaning, and the confidence that
+        gives: MEANING_CONFIDENCE at a cosine of `meaning_min`, rising to 1 at 1.  None when
+        it is not that near or not `meaning_margin` nearer than the next question, for a
+        query that names no subject ("how do I fix it?") or one the corpus lacks (see
+        `_names_uncovered`), and for a corpus too large to encode (`semantic.MAX_ENTRIES`)."""
+        floor = self.config.meaning_min
+        if not floor or len(self.index.entries) > MAX_ENTRIES:
+            return None
+        if self.index.ask_terms.issuperset(query.weights) or self._names_uncovered(query):
+            return None
+        subject = short_subject(self.index, query)  # "what temperature for pork" (chicken FAQ)
+        if subject and names_unknown_subject(self.index, query, subject):
+            return None
+        match = self.index.question_vectors.nearest(text)
+        if match is None or match.similarity < floor or match.margin < self.config.meaning_margin:
+            return None
+        share = (match.similarity - floor) / (1.0 - floor) if floor < 1 else 1.0
+        conf = MEANING_CONFIDENCE + (1.0 - MEANING_CONFIDENCE) * share
+        # (who invented it, when: the answer must say so, near in meaning or not)
+        return match.entry, conf * states_asked_fact(self.index, query, match.entry)
+
+    def _names_uncovered(self, query: QueryTerms) -> bool:
+        """Whether the query has a word the corpus lacks that is rare enough in English to
+        name a subject (`meaning_unknown_rarity`): "webhooks", not "dog" or "coworker"."""
+        floor = self.config.meaning_unknown_rarity
+        return any(
+            rarity(query.words.get(t, t)) >= floor
+            for t in query.weights
+            if t not in self.index.lexicon.terms and t not in self.index.ask_terms
         )
 
     def _unanswered_matches(self, query: QueryTerms, score: float) -> list[Hit]:

@@ -20,9 +20,10 @@ import numpy as np
 from qabot.corpus import CorpusIndex, StoredEntries
 from qabot.index import SortedVocabulary, SparseScorer, TermIndex
 from qabot.lexicon import Lexicon
+from qabot.semantic import MAX_ENTRIES, QuestionVectors
 from qabot.text import PhraseTable
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 _TERM_INDEXES = (
     "bm25_passages",
     "bm25_questions",
@@ -86,6 +87,9 @@ def save(index: CorpusIndex, path: Path, key: str) -> None:
         vocabularies[name] = terms
         arrays |= scorer.arrays(name) | {f"{name}.idf": idf}
     header["vocabularies"] = vocabularies
+    if len(index.entries) <= MAX_ENTRIES:  # (the meaning match's vectors, see semantic.py)
+        matrix, owners = index.question_vectors.arrays
+        arrays |= {"question_vectors": matrix.astype(np.float16), "question_owners": owners}
     arrays |= {
         "header": np.frombuffer(json.dumps(header).encode(), dtype=np.uint8),
         "passage_entry": index.passage_entry,
@@ -250,7 +254,7 @@ def _from_parts(header: dict, arrays: dict[str, np.ndarray]) -> CorpusIndex:
     if np.any(np.diff(passage_entry) < 0):  # passage ranges of entries rely on the order
         raise StaleIndex("passages out of entry order")
     terms = frozenset(vocabularies["bm25_passages"]) | frozenset(vocabularies["bm25_questions"])
-    return CorpusIndex(
+    index = CorpusIndex(
         entries=entries,
         passage_texts=passages,
         passage_entry=passage_entry,
@@ -260,3 +264,14 @@ def _from_parts(header: dict, arrays: dict[str, np.ndarray]) -> CorpusIndex:
         problems=_strings(header.get("problems"), "problems"),
         notices=_strings(header.get("notices"), "notices"),
     )
+    if "question_vectors" in arrays:
+        matrix, owners = arrays["question_vectors"], _array(arrays, "question_owners", "iu")
+        if (
+            matrix.ndim != 2
+            or matrix.dtype.kind != "f"
+            or len(matrix) != len(owners)
+            or (len(owners) and (owners.min() < 0 or owners.max() >= len(entries)))
+        ):
+            raise StaleIndex("inconsistent question vectors")
+        index.question_vectors = QuestionVectors.stored(entries, matrix, owners)
+    return index

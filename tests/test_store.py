@@ -383,11 +383,55 @@ def test_passages_out_of_entry_order_are_a_stale_index(tmp_path: Path) -> None:
         store.load(path, "k")
 
 
+def test_question_vectors_are_saved_and_loaded_not_encoded_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qabot import encoder
+
+    entries = [
+        make_entry(1, "What is dropout?", "Dropout zeroes units."),
+        make_entry(2, "What is momentum?", "Momentum adds past updates."),
+        make_entry(3, "What is left open?", ""),  # unanswered: no vector
+    ]
+    path = tmp_path / "index.npz"
+    built = build_index(entries)
+    store.save(built, path, "k")
+    matrix, owners = built.question_vectors.arrays
+    assert owners.tolist() == [0, 1]
+
+    def fail(texts: list[str]) -> None:
+        raise AssertionError("questions encoded again")
+
+    real_encode = encoder.encode
+    monkeypatch.setattr(
+        encoder, "encode", lambda texts: fail(texts) if len(texts) > 1 else real_encode(texts)
+    )
+    loaded = store.load(path, "k")
+    stored, stored_owners = loaded.question_vectors.arrays
+    assert stored_owners.tolist() == [0, 1]
+    assert np.allclose(stored, matrix, atol=1e-3)  # (kept as float16)
+    match = loaded.question_vectors.nearest("why drop units at random")
+    assert match is not None and match.entry == 0
+
+
+def test_question_vectors_of_a_missing_entry_are_a_stale_index(tmp_path: Path) -> None:
+    entries = [make_entry(1, "What is dropout?", "Dropout zeroes units.")]
+    path = tmp_path / "index.npz"
+    store.save(build_index(entries), path, "k")
+    with np.load(path, allow_pickle=False) as npz:
+        arrays = {name: npz[name] for name in npz.files}
+    arrays["question_owners"] = arrays["question_owners"] + 5
+    np.savez(path, **arrays)
+    with pytest.raises(store.StaleIndex):
+        store.load(path, "k")
+
+
 def test_the_cache_key_covers_parsing_and_analysis_but_not_ranking() -> None:
     from qabot import cache
 
     names = {name for name, _ in cache.indexing_code()}
     assert {"<code text.py>", "<code chunk.py>", "<code parse/text.py>"} <= names
+    assert {"<code encoder.py>", "<code semantic.py>"} <= names  # (vectors an index stores)
     assert "<code rank.py>" not in names and "<code cli.py>" not in names
 
 

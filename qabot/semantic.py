@@ -1,0 +1,76 @@
+"""The meaning match: the question nearest a query in sentence-vector space (`qabot.encoder`).
+
+Lexical ranking needs shared words; a user asking "can I take my dog on the plane" shares
+none with "Can I travel with my pet?".  When the lexical answer is too weak to give, the
+question (or alternate phrasing) nearest the query by meaning may answer instead, if it is
+near enough.  The questions are encoded on first use and kept with the retriever.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from qabot.models import Entry
+
+# Larger corpora are not encoded (about 7 ms a question on the 2-core reference machine:
+# 2000 questions take 14 s once, in the first query that needs them).
+MAX_ENTRIES = 2000
+
+
+@dataclass(frozen=True)
+class MeaningMatch:
+    """The entry whose question is nearest a query, its cosine and its lead over the next."""
+
+    entry: int
+    similarity: float
+    margin: float
+
+
+class QuestionVectors:
+    """Sentence vectors of every answered entry's question and alternate phrasings."""
+
+    def __init__(self, entries: Sequence[Entry], unanswered: Iterable[int] = ()) -> None:
+        self._entries = entries
+        self._unanswered = frozenset(unanswered)  # (a question is no answer to itself)
+
+    @classmethod
+    def stored(
+        cls, entries: Sequence[Entry], matrix: np.ndarray, owners: np.ndarray
+    ) -> QuestionVectors:
+        """Vectors saved with an index (see `arrays`), not encoded again."""
+        vectors = cls(entries)
+        vectors.__dict__["arrays"] = (matrix.astype(np.float32), owners.astype(np.int64))
+        return vectors
+
+    @cached_property
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """One unit vector per phrasing, and the entry each belongs to (encoded once)."""
+        from qabot import encoder
+
+        texts, owners = [], []
+        for i, entry in enumerate(self._entries):
+            if i in self._unanswered:
+                continue
+            for text in (entry.question, *entry.alternates):
+                texts.append(text)
+                owners.append(i)
+        return encoder.encode(texts), np.array(owners, dtype=np.int64)
+
+    def nearest(self, query: str) -> MeaningMatch | None:
+        """The entry nearest `query` (its best phrasing counts), None if none is answered."""
+        from qabot import encoder
+
+        matrix, owners = self.arrays
+        if not len(owners):
+            return None
+        similarity = matrix @ encoder.encode([query])[0]
+        best = np.full(len(self._entries), -1.0)
+        np.maximum.at(best, owners, similarity)
+        order = np.argsort(-best)
+        runner_up = float(best[order[1]]) if len(order) > 1 else -1.0
+        top = float(best[order[0]])
+        return MeaningMatch(int(order[0]), top, top - runner_up)

@@ -1,0 +1,70 @@
+"""The meaning match: a query that shares no words with its question still finds it."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import make_entry
+
+from qabot.retriever import Retriever
+from qabot.semantic import QuestionVectors
+
+AIRLINE_FAQ = [
+    make_entry(1, "Can I travel with my pet?", "Small animals fly in the cabin in a carrier."),
+    make_entry(2, "How much baggage can I bring?", "One cabin bag of 10 kg and a personal item."),
+    make_entry(3, "How do I book a flight?", "Book on our website or in the app."),
+    make_entry(4, "Can my child fly on their own?", "From 12 years old, with our escort service."),
+    make_entry(5, "What about seats?", ""),  # asked, never answered
+]
+DOG = "can I take my dog with me on the plane"
+
+
+@pytest.fixture(scope="module")
+def airline() -> Retriever:
+    return Retriever.from_entries(AIRLINE_FAQ)
+
+
+def test_the_nearest_question_in_meaning_shares_no_word_with_the_query() -> None:
+    match = QuestionVectors(AIRLINE_FAQ).nearest(DOG)
+    assert match is not None and match.entry == 0  # the pet question
+    assert match.similarity > 0.6 and match.margin > 0.1
+
+
+def test_an_unanswered_question_is_never_the_nearest() -> None:
+    match = QuestionVectors(AIRLINE_FAQ, unanswered=[4]).nearest("what about the seats?")
+    assert match is not None and match.entry != 4
+
+
+def test_a_paraphrase_the_words_miss_is_answered_by_meaning(airline: Retriever) -> None:
+    answer = airline.ask(DOG)
+    assert answer.answered and answer.results[0].question_id == "notes:q1"
+    assert 0.5 <= answer.confidence < 1.0
+    # the words alone do not answer it: the meaning match does
+    assert not airline.with_config(meaning_min=0.0).ask(DOG).answered
+
+
+def test_a_child_flying_alone_finds_its_question(airline: Retriever) -> None:
+    answer = airline.ask("my 9 year old wants to fly by himself to see his dad")
+    assert answer.answered and answer.results[0].question_id == "notes:q4"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "can my dog travel with a vape",  # near the pet question, but "vape" is not in it
+        "who invented the cabin bag",  # the answer must say who
+        "how do I fix it?",  # no subject at all
+    ],
+)
+def test_the_meaning_match_does_not_answer_what_the_corpus_lacks(
+    airline: Retriever, query: str
+) -> None:
+    assert not airline.ask(query).answered
+
+
+def test_a_confident_word_match_is_left_as_it_is(airline: Retriever) -> None:
+    answer = airline.ask("how much baggage can I bring")
+    assert answer.results[0].question_id == "notes:q2"
+    assert (
+        answer.confidence
+        == airline.with_config(meaning_min=0.0).ask("how much baggage can I bring").confidence
+    )
