@@ -392,15 +392,19 @@ class Retriever:
 
     def _answer(self, text: str, k: int, query: QueryTerms, by_meaning: bool = False) -> Answer:
         """The answer to one reading of a query; `by_meaning`: a query the lexical rankers do
-        not answer may be answered by the question nearest it in meaning (`_meaning_match`)."""
+        not answer, or answer weakly (below `meaning_override`), may be answered by the
+        question nearest it in meaning (`_meaning_match`)."""
         if not query.weights:
             return Answer(query=text, answered=False, confidence=0.0, results=[])
         ranking = rank(self.index, query, self.config, k)
         conf = ranking.confidence
         hits = [self._hit(r.entry, r.passage, r.score, query) for r in ranking.ranked[:k]]
-        if by_meaning and conf < self.config.threshold:
-            found = self._meaning_match(text, query)
-            if found is not None and found[1] > conf:
+        answered = bool(hits) and conf >= self.config.threshold
+        weak = self.config.meaning_override if answered else self.config.threshold
+        if by_meaning and conf < weak:
+            rival = ranking.ranked[0].entry if answered else None
+            found = self._meaning_match(text, query, rival)
+            if found is not None and (found[1] > conf or answered):
                 entry, conf = found
                 top = max((h.score for h in hits), default=0.0)
                 passage = choose_passage(
@@ -419,10 +423,13 @@ class Retriever:
             results=hits,
         )
 
-    def _meaning_match(self, text: str, query: QueryTerms) -> tuple[int, float] | None:
+    def _meaning_match(
+        self, text: str, query: QueryTerms, rival: int | None = None
+    ) -> tuple[int, float] | None:
         """The entry whose question is nearest `text` in meaning, and the confidence that
         gives: MEANING_CONFIDENCE at a cosine of `meaning_min`, rising to 1 at 1.  None when
-        it is not that near or not `meaning_margin` nearer than the next question, for a
+        it is not that near or not `meaning_margin` nearer than the next question (nor, when
+        the words gave a weak answer, `meaning_gap` nearer than its `rival` question), for a
         query that names no subject ("how do I fix it?") or one the corpus lacks (see
         `_names_uncovered`), and for a corpus too large to encode (`semantic.MAX_ENTRIES`)."""
         floor = self.config.meaning_min
@@ -435,6 +442,11 @@ class Retriever:
             return None
         match = self.index.question_vectors.nearest(text)
         if match is None or match.similarity < floor or match.margin < self.config.meaning_margin:
+            return None
+        gap = self.config.meaning_gap
+        if rival is not None and (  # a weak lexical answer, which its question must not rival
+            match.entry == rival or match.of_entry[rival] > match.similarity - gap
+        ):
             return None
         share = (match.similarity - floor) / (1.0 - floor) if floor < 1 else 1.0
         conf = MEANING_CONFIDENCE + (1.0 - MEANING_CONFIDENCE) * share

@@ -28,6 +28,7 @@ class MeaningMatch:
     entry: int
     similarity: float
     margin: float
+    of_entry: np.ndarray  # every entry's best cosine (-1 for an unanswered one)
 
 
 class QuestionVectors:
@@ -73,4 +74,4 @@ class QuestionVectors:
         order = np.argsort(-best)
         runner_up = float(best[order[1]]) if len(order) > 1 else -1.0
         top = float(best[order[0]])
-        return MeaningMatch(int(order[0]), top, top - runner_up)
+        return MeaningMatch(int(order[0]), top, top - runner_up, best)

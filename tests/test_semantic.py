@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import make_entry
 
 from qabot.retriever import Retriever
 from qabot.semantic import QuestionVectors
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 AIRLINE_FAQ = [
     make_entry(1, "Can I travel with my pet?", "Small animals fly in the cabin in a carrier."),
@@ -68,3 +72,14 @@ def test_a_confident_word_match_is_left_as_it_is(airline: Retriever) -> None:
         answer.confidence
         == airline.with_config(meaning_min=0.0).ask("how much baggage can I bring").confidence
     )
+
+
+def test_a_weak_word_match_gives_way_to_a_question_much_nearer_in_meaning() -> None:
+    # the words meet "Can I book a flight for someone else?" ("need", "flight"); the meaning
+    # is "What time should I get to the airport?"
+    travel = Retriever.from_path(FIXTURES / "travel", cache=False)
+    query = "how early must I be at the airport before my flight"
+    words_only = travel.with_config(meaning_override=0.0).ask(query)
+    assert words_only.results[0].question_id == "skyway-airlines-faq:q3"
+    answer = travel.ask(query)
+    assert answer.answered and answer.results[0].question_id == "skyway-airlines-faq:q11"
