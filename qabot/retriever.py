@@ -17,9 +17,9 @@ from qabot.confidence import (
     question_share,
     short_subject,
     states_asked_fact,
+    word_rarity,
 )
 from qabot.corpus import CorpusIndex, build_index, main_question
-from qabot.english import rarity
 from qabot.errors import QabotError, QueryError
 from qabot.models import Answer, Entry, Hit, Source
 from qabot.parse import Corpus, load_corpus
@@ -34,7 +34,7 @@ from qabot.query import (
 )
 from qabot.rank import RankConfig, choose_passage, rank
 from qabot.semantic import MAX_ENTRIES
-from qabot.text import tokens
+from qabot.text import term, tokens, words
 
 MAX_QUERY_CHARS = 2000
 VAGUE_TERMS = 2  # a query with at most this many content terms may lean on the previous turn
@@ -457,10 +457,21 @@ class Retriever:
         """Whether the query has a word the corpus lacks that is rare enough in English to
         name a subject (`meaning_unknown_rarity`): "webhooks", not "dog" or "coworker"."""
         floor = self.config.meaning_unknown_rarity
-        return any(
-            rarity(query.words.get(t, t)) >= floor
+        return any(  # (a phrase is as rare as its rarest word, "sign up" is everyday, but a
+            t in self._concepts  # concept named as a whole, "inverted dropout", is a subject)
+            or word_rarity(self.index, query.words.get(t, t)) >= floor
             for t in query.weights
             if t not in self.index.lexicon.terms and t not in self.index.ask_terms
+        )
+
+    @cached_property
+    def _concepts(self) -> frozenset[str]:
+        """The terms of the thesaurus's concepts named as wholes: groups of multiword phrases
+        only ("random forest, random forests"; not "sign up, signup, register")."""
+        return frozenset(
+            "_".join(term(w) for w in words(group[0].strip('"')))
+            for group in self.index.phrases.groups
+            if all(len(words(phrase.strip('"'))) > 1 for phrase in group)
         )
 
     def _unanswered_matches(self, query: QueryTerms, score: float) -> list[Hit]:

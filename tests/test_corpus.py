@@ -88,7 +88,7 @@ SHOP_FAQ = [
     [
         ("can I send back the item", 1),  # not the gift message "we send with the item"
         ("how long until I get my money back", 2),  # not "get it next day"
-        ("how do I make an invoice", 3),  # not deleting one
+        ("how do I set up a new invoice", 3),  # not deleting one
         ("remove an invoice", 6),
     ],
 )

@@ -83,3 +83,17 @@ def test_a_weak_word_match_gives_way_to_a_question_much_nearer_in_meaning() -> N
     assert words_only.results[0].question_id == "skyway-airlines-faq:q3"
     answer = travel.ask(query)
     assert answer.answered and answer.results[0].question_id == "skyway-airlines-faq:q11"
+
+
+def test_an_everyday_phrase_the_corpus_lacks_names_no_subject() -> None:
+    # "sign up" (a built-in synonym phrase) is not in this FAQ; it is everyday English, no
+    # subject the FAQ lacks, so the meaning match may answer ("webhooks" would be one)
+    gym = Retriever.from_entries(
+        [
+            make_entry(1, "How do I join the gym?", "Join online or at the front desk."),
+            make_entry(2, "Is there parking?", "Yes, 40 free spaces behind the building."),
+            make_entry(3, "What are your opening hours?", "6am to 10pm every day."),
+        ]
+    )
+    answer = gym.ask("I want to start working out with you, how do I sign up?")
+    assert answer.answered and answer.results[0].question_id == "notes:q1"
