@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -54,6 +56,12 @@ class Hit(BaseModel):
     score: float
     source: Source
     matched_terms: list[str] = Field(default_factory=list)
+    matched_by: Literal["words", "meaning"] = Field(
+        default="words",
+        description='"meaning" when the question nearest the query in meaning was chosen'
+        " over the word match (its score is then the best word score, its similarity"
+        " shows in the confidence).",
+    )
 
 
 class Answer(BaseModel):

@@ -410,7 +410,9 @@ class Retriever:
                 passage = choose_passage(
                     self.index, query, ranking.scores.fused, entry, self.config
                 )
-                hit = self._hit(entry, passage, top, query)
+                hit = self._hit(entry, passage, top, query).model_copy(
+                    update={"matched_by": "meaning"}
+                )
                 hits = [hit, *(h for h in hits if h.question_id != hit.question_id)][:k]
         answered = bool(hits) and conf >= self.config.threshold
         if not answered:  # the corpus may ask this very question and leave it unanswered

@@ -41,6 +41,8 @@ def test_an_unanswered_question_is_never_the_nearest() -> None:
 def test_a_paraphrase_the_words_miss_is_answered_by_meaning(airline: Retriever) -> None:
     answer = airline.ask(DOG)
     assert answer.answered and answer.results[0].question_id == "notes:q1"
+    assert answer.results[0].matched_by == "meaning"
+    assert {hit.matched_by for hit in answer.results[1:]} <= {"words"}
     assert 0.5 <= answer.confidence < 1.0
     # the words alone do not answer it: the meaning match does
     assert not airline.with_config(meaning_min=0.0).ask(DOG).answered
@@ -68,6 +70,7 @@ def test_the_meaning_match_does_not_answer_what_the_corpus_lacks(
 def test_a_confident_word_match_is_left_as_it_is(airline: Retriever) -> None:
     answer = airline.ask("how much baggage can I bring")
     assert answer.results[0].question_id == "notes:q2"
+    assert answer.results[0].matched_by == "words"
     assert (
         answer.confidence
         == airline.with_config(meaning_min=0.0).ask("how much baggage can I bring").confidence
