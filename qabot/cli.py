@@ -59,6 +59,15 @@ def confidence_band(value: float) -> str:
     return "high" if value >= 0.8 else "medium" if value >= 0.5 else "low"
 
 
+MEANING_NOTE = "matched by meaning"
+
+
+def match_note(hit: Hit) -> str:
+    """What a hit chosen as the question nearest the query in meaning says, in every view:
+    it may share no word with the query (nothing is then highlighted); "" for a word match."""
+    return MEANING_NOTE if hit.matched_by == "meaning" else ""
+
+
 DEFAULT_WIDTH = 88  # text output width when the terminal's is unknown (output to a pipe)
 MIN_WIDTH, MAX_WIDTH = 40, 100  # narrower is unreadable; wider lines are hard to follow
 
@@ -293,11 +302,12 @@ def _hit_block(
     shared: bool = False,
 ) -> str:
     """A hit: its question (naming its document as `_document_note` does), its source with
-    `detail`, and its passage (or whole answer)."""
+    `detail` (and `match_note`), and its passage (or whole answer)."""
     lab = label(hit.question_id)
     question = f"{lab}: {safe(hit.question)}{_document_note(hit, documents or {}, shared)}"
     head = _hang(question, width, rest=" " * (len(lab) + 2))
-    meta = _hang(f"[{safe(shown_source(hit.source))} · {detail}]", width, first="  ", rest="   ")
+    details = " · ".join(filter(None, [safe(shown_source(hit.source)), detail, match_note(hit)]))
+    meta = _hang(f"[{details}]", width, first="  ", rest="   ")
     return "\n".join([head, meta, "", _wrap(_body(hit, full), width=width)])
 
 

@@ -26,6 +26,7 @@ HIT_KEYS = {
     "score",
     "source",
     "matched_terms",
+    "matched_by",
 }
 
 
@@ -116,6 +117,48 @@ def test_ask_k_labels_the_other_hits_by_rank_not_as_confidences(qabot: Run) -> N
     assert len(details) == 2
     assert all(d.startswith("ranking score ") and d.endswith("]") for d in details)
     assert "confidence" not in others
+
+
+TRAVEL = Path(__file__).parent / "fixtures" / "travel"
+PET_BY_MEANING = "can I take my dog with me on the plane"  # -> Q8 "Can I travel with my pet?"
+MEANING_META = re.compile(
+    r"\[[^]]* · confidence [\d.]+ \((?:high|medium|low)\) · matched by meaning\]"
+)
+
+
+def meta_lines(block: str) -> list[str]:
+    """The bracketed meta lines of a text answer, each joined back into one line."""
+    return re.findall(r"\[[^]]*\]", " ".join(block.split()))
+
+
+@pytest.mark.parametrize("full", [False, True], ids=["passage", "full"])
+def test_a_meaning_match_says_so_after_its_confidence(qabot: Run, full: bool) -> None:
+    flags = ["--full"] if full else []
+    result = qabot("ask", "--corpus", str(TRAVEL), *flags, PET_BY_MEANING)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Q8: Can I travel with my pet?\n")
+    metas = meta_lines(result.stdout)
+    assert len(metas) == 1 and MEANING_META.fullmatch(metas[0]), metas
+
+
+def test_with_k_only_the_meaning_match_gets_the_note(qabot: Run) -> None:
+    result = qabot("ask", "--corpus", str(TRAVEL), "-k", "3", PET_BY_MEANING)
+    assert result.returncode == 0, result.stderr
+    answer, others = result.stdout.split("\nOther matches, best first:\n")
+    assert MEANING_META.fullmatch(meta_lines(answer)[0])
+    other_metas = meta_lines(others)
+    assert other_metas and all("ranking score" in m for m in other_metas)
+    assert "meaning" not in others
+
+
+def test_a_text_batch_notes_the_meaning_match_and_not_the_word_match(qabot: Run) -> None:
+    stdin = f"{PET_BY_MEANING}\nhow much does overweight baggage cost\n"
+    result = qabot("ask", "--corpus", str(TRAVEL), "-", stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    by_meaning, by_words = result.stdout.split("\n---\n")
+    assert MEANING_META.fullmatch(meta_lines(by_meaning)[0])
+    assert meta_lines(by_words)[0].endswith(" (high)]")
+    assert "meaning" not in by_words
 
 
 def test_ask_abstains_with_no_answer_and_exit_zero(qabot: Run) -> None:

@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, LoadingIndicator
 
-from qabot.cli import EXIT_BAD_INPUT, confidence_band, shown_confidence
+from qabot.cli import EXIT_BAD_INPUT, confidence_band, match_note, shown_confidence
 from qabot.errors import QabotError, QueryError
 from qabot.models import Answer, Entry
 from qabot.query import is_small_talk
@@ -277,9 +277,10 @@ class QabotApp(App[int]):
             # A resolved follow-up keeps the topic it leaned on; a standalone answer sets it.
             self.context = context if answer.resolved_query else answer.query
             band = confidence_band(answer.confidence)
+            conf = f"confidence {shown_confidence(answer.confidence)}"
             message: Widget = AnswerMessage(
                 answer.best,
-                badge=f"confidence {shown_confidence(answer.confidence)} · {band}",
+                badge=" · ".join(filter(None, [conf, band, match_note(answer.best)])),
                 band=band,
                 related=answer.results[1 : 1 + RELATED],
                 resolved_query=answer.resolved_query,

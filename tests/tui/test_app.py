@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import re
 import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -771,6 +772,22 @@ def test_the_answer_cites_its_file_and_lines() -> None:
         assert badge.startswith("notes.txt:3-4  ·  confidence")
 
     play(QabotApp(retriever=_one_entry(PLAIN_ANSWER, "notes.txt")), scenario)
+
+
+TRAVEL = Path(__file__).resolve().parents[1] / "fixtures" / "travel"
+
+
+def test_an_answer_matched_by_meaning_says_so_in_its_badge() -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "can I take my dog with me on the plane")  # Q8, about pets
+        await ask(pilot, "how much does overweight baggage cost")  # its words match Q6
+        by_meaning, by_words = (
+            m.query_one(".badge", Static).visual.plain for m in app.query(AnswerMessage)
+        )
+        assert re.search(r"  ·  confidence [\d.]+ · \w+ · matched by meaning  ·  f ", by_meaning)
+        assert "meaning" not in by_words
+
+    play(QabotApp(retriever=Retriever.from_path(TRAVEL, cache=False)), scenario)
 
 
 def test_tab_from_the_input_reaches_the_latest_related_questions(retriever: Retriever) -> None:
