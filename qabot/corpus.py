@@ -149,11 +149,13 @@ class CorpusIndex:
 
     def phrasings(self, entry: int) -> list[frozenset[str]]:
         """The term sets of an entry's question and of each alternate phrasing of it (each
-        asks the whole question).  Kept once computed."""
+        asks the whole question), a phrase once, not also its words: "two-factor
+        authentication" is what "2FA" is.  Kept once computed."""
         found = self._phrasings.get(entry)
         if found is None:
             e = self.entries[entry]
-            found = [frozenset(terms(text, self.phrases)) for text in (e.question, *e.alternates)]
+            texts = (e.question, *e.alternates)
+            found = [frozenset(_content_terms(text, self.phrases)) for text in texts]
             self._phrasings[entry] = found
         return found
 

@@ -265,8 +265,8 @@ def question_overlap(index: CorpusIndex, query: QueryTerms) -> np.ndarray:
     if len(sharing) > ECHO_CANDIDATES:  # (among equals, entries with alternates are read)
         rank_by = matched[sharing] + 0.5 * index.with_alternates[sharing]
         sharing = sharing[np.argpartition(-rank_by, ECHO_CANDIDATES)[:ECHO_CANDIDATES]]
-    asked = set(query.weights)
-    for entry in sharing:
+    asked = query.named  # (whole words and phrases: "2fa" and "two-factor authentication"
+    for entry in sharing:  # are one phrase, though only the second also gives its words)
         for phrasing in index.phrasings(int(entry)):
             if phrasing:
                 jaccard = len(asked & phrasing) / len(asked | phrasing)

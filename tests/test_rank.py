@@ -13,6 +13,7 @@ from qabot.rank import (
     choose_passage,
     defined_share,
     normalized_score_fusion,
+    question_overlap,
     reciprocal_rank_fusion,
     score,
 )
@@ -441,3 +442,20 @@ def test_a_short_comparison_goes_to_the_answer_that_defines_both(
     # Q9 says "Using ReLU or Leaky ReLU over sigmoid and tanh" in one short item; Q2 defines
     # both, and a query of two subjects asks about those things themselves
     assert seed_retriever.ask(query).results[0].question_id == seed_id(2)
+
+
+def test_a_question_echoed_with_its_acronym_is_an_echo() -> None:
+    # "2fa" gives the phrase's term alone, "two-factor authentication" also its words: the
+    # echo compares whole words and phrases, so the question is echoed in full
+    retriever = Retriever.from_entries(
+        [
+            make_entry(
+                1,
+                "How do I turn on two-factor authentication?",
+                "Two-factor authentication (2FA) adds a step.",
+            ),
+            make_entry(2, "How do you keep my data secure?", "We encrypt everything."),
+        ]
+    )
+    overlap = question_overlap(retriever.index, retriever.analyze("how do I turn on 2fa"))
+    assert overlap[0] == 1.0 and overlap[1] == 0.0
