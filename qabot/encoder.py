@@ -12,8 +12,12 @@ from __future__ import annotations
 import unicodedata
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from threadpoolctl import ThreadpoolController
 
 MAX_TOKENS = 256  # the model's trained sequence length ([CLS] and [SEP] included)
 MAX_WORD_CHARS = 100  # a longer word is [UNK] (as BERT's tokenizer)
@@ -177,14 +181,25 @@ def _encode_batch(batch: list[list[int]]) -> np.ndarray:
     return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
 
 
+@cache
+def _blas() -> ThreadpoolController:
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
 def encode(texts: list[str]) -> np.ndarray:
-    """Unit sentence vectors (float32, one row per text): mean of the last layer's tokens."""
+    """Unit sentence vectors (float32, one row per text): mean of the last layer's tokens.
+
+    The matrix products run on one BLAS thread: they are small, and OpenBLAS threads that
+    wait for a busy second core made a query 6x slower (85 ms instead of 15 ms)."""
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
     tokenized = [token_ids(text) for text in texts]
     order = sorted(range(len(texts)), key=lambda i: len(tokenized[i]))  # little padding
     out = np.zeros((len(texts), 384), dtype=np.float32)
-    for start in range(0, len(order), BATCH):
-        chunk = order[start : start + BATCH]
-        out[chunk] = _encode_batch([tokenized[i] for i in chunk])
+    with _blas().limit(limits=1, user_api="blas"):
+        for start in range(0, len(order), BATCH):
+            chunk = order[start : start + BATCH]
+            out[chunk] = _encode_batch([tokenized[i] for i in chunk])
     return out
