@@ -9,6 +9,7 @@ tokenizer is BERT's uncased WordPiece, written out here.  Loaded on first use on
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from functools import cache
 from importlib import resources
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from threadpoolctl import ThreadpoolController
 
 MAX_TOKENS = 256  # the model's trained sequence length ([CLS] and [SEP] included)
+DIMENSIONS = 384  # of a sentence vector
 MAX_WORD_CHARS = 100  # a longer word is [UNK] (as BERT's tokenizer)
 LAYERS, HEADS = 6, 12
 BATCH = 64
@@ -28,7 +30,10 @@ BATCH = 64
 @cache
 def _vocab() -> dict[str, int]:
     text = (resources.files("qabot") / "data" / "encoder_vocab.txt").read_text(encoding="utf-8")
-    return {token: i for i, token in enumerate(text.split("\n")[:-1])}
+    tokens = text.split("\n")  # (not splitlines: a token may be any other line separator)
+    if tokens and not tokens[-1]:
+        tokens.pop()
+    return {token: i for i, token in enumerate(tokens)}
 
 
 @cache
@@ -64,6 +69,7 @@ def _is_cjk(code: int) -> bool:
         0x4E00 <= code <= 0x9FFF
         or 0x3400 <= code <= 0x4DBF
         or 0x20000 <= code <= 0x2A6DF
+        or 0x2A700 <= code <= 0x2CEAF  # (Extensions C to E)
         or 0xF900 <= code <= 0xFAFF
         or 0x2F800 <= code <= 0x2FA1F
     )
@@ -158,7 +164,7 @@ def _encode_batch(batch: list[list[int]]) -> np.ndarray:
     x = _layer_norm(x, w, "embeddings.LayerNorm")
     hidden = x.shape[-1]
     size = hidden // HEADS
-    blocked = (1.0 - mask)[:, None, None, :] * -1e9
+    blocked = (1.0 - mask)[:, None, None, :] * np.float32(-1e9)
     for layer in range(LAYERS):
         p = f"encoder.layer.{layer}"
 
@@ -166,7 +172,8 @@ def _encode_batch(batch: list[list[int]]) -> np.ndarray:
             y = _linear(x, w, f"{p}.attention.self.{name}")
             return y.reshape(n, length, HEADS, size).transpose(0, 2, 1, 3)
 
-        scores = heads("query") @ heads("key").transpose(0, 1, 3, 2) / np.sqrt(size) + blocked
+        scale = np.float32(size**-0.5)  # (a float64 scalar would make numpy 2 compute in float64)
+        scores = heads("query") @ heads("key").transpose(0, 1, 3, 2) * scale + blocked
         scores = np.exp(scores - scores.max(-1, keepdims=True))
         scores /= scores.sum(-1, keepdims=True)
         context = (scores @ heads("value")).transpose(0, 2, 1, 3).reshape(n, length, hidden)
@@ -178,7 +185,10 @@ def _encode_batch(batch: list[list[int]]) -> np.ndarray:
         inner = _gelu(_linear(x, w, f"{p}.intermediate.dense"))
         x = _layer_norm(x + _linear(inner, w, f"{p}.output.dense"), w, f"{p}.output.LayerNorm")
     pooled = (x * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
-    return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+    return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), np.float32(1e-12))
+
+
+_BLAS_LOCK = threading.Lock()
 
 
 @cache
@@ -194,11 +204,12 @@ def encode(texts: list[str]) -> np.ndarray:
     The matrix products run on one BLAS thread: they are small, and OpenBLAS threads that
     wait for a busy second core made a query 6x slower (85 ms instead of 15 ms)."""
     if not texts:
-        return np.zeros((0, 384), dtype=np.float32)
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
     tokenized = [token_ids(text) for text in texts]
     order = sorted(range(len(texts)), key=lambda i: len(tokenized[i]))  # little padding
-    out = np.zeros((len(texts), 384), dtype=np.float32)
-    with _blas().limit(limits=1, user_api="blas"):
+    out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+    with _BLAS_LOCK, _blas().limit(limits=1, user_api="blas"):  # (the limit is process-wide:
+        # two chat workers restoring each other's limit would leave BLAS on one thread)
         for start in range(0, len(order), BATCH):
             chunk = order[start : start + BATCH]
             out[chunk] = _encode_batch([tokenized[i] for i in chunk])

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from qabot.corpus import CorpusIndex, StoredEntries
+from qabot.encoder import DIMENSIONS
 from qabot.index import SortedVocabulary, SparseScorer, TermIndex
 from qabot.lexicon import Lexicon
 from qabot.semantic import MAX_ENTRIES, QuestionVectors
@@ -265,13 +266,26 @@ def _from_parts(header: dict, arrays: dict[str, np.ndarray]) -> CorpusIndex:
         notices=_strings(header.get("notices"), "notices"),
     )
     if "question_vectors" in arrays:
-        matrix, owners = arrays["question_vectors"], _array(arrays, "question_owners", "iu")
-        if (
-            matrix.ndim != 2
-            or matrix.dtype.kind != "f"
-            or len(matrix) != len(owners)
-            or (len(owners) and (owners.min() < 0 or owners.max() >= len(entries)))
-        ):
-            raise StaleIndex("inconsistent question vectors")
-        index.question_vectors = QuestionVectors.stored(entries, matrix, owners)
+        index.question_vectors = _question_vectors(arrays, entries)
+    elif len(entries) <= MAX_ENTRIES:
+        raise StaleIndex("missing question vectors")
     return index
+
+
+def _question_vectors(arrays: dict[str, np.ndarray], entries: StoredEntries) -> QuestionVectors:
+    """The saved question vectors, checked to be unit vectors of the encoder's size, one
+    per phrasing of an existing entry."""
+    matrix, owners = arrays["question_vectors"], _array(arrays, "question_owners", "iu")
+    if (
+        matrix.ndim != 2
+        or matrix.dtype.kind != "f"
+        or matrix.shape[1] != DIMENSIONS
+        or len(matrix) != len(owners)
+        or (len(owners) and (owners.min() < 0 or owners.max() >= len(entries)))
+    ):
+        raise StaleIndex("inconsistent question vectors")
+    with np.errstate(all="ignore"):
+        norms = np.linalg.norm(matrix.astype(np.float32), axis=1)
+    if not np.all(np.abs(norms - 1.0) < 0.01):  # (NaN fails too)
+        raise StaleIndex("question vectors are no unit vectors")
+    return QuestionVectors.stored(entries, matrix, owners)

@@ -9,6 +9,7 @@ import sys
 import threading
 import warnings
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -414,14 +415,25 @@ def test_question_vectors_are_saved_and_loaded_not_encoded_again(
     assert match is not None and match.entry == 0
 
 
-def test_question_vectors_of_a_missing_entry_are_a_stale_index(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda a: a | {"question_owners": a["question_owners"] + 5},  # no such entry
+        lambda a: a | {"question_vectors": a["question_vectors"][:, :10]},  # another size
+        lambda a: a | {"question_vectors": a["question_vectors"] * 100},  # no unit vectors
+        lambda a: a | {"question_vectors": a["question_vectors"] * np.nan},
+        lambda a: {k: v for k, v in a.items() if not k.startswith("question_")},  # missing
+    ],
+)
+def test_malformed_question_vectors_are_a_stale_index(
+    tmp_path: Path, tamper: Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]]
+) -> None:
     entries = [make_entry(1, "What is dropout?", "Dropout zeroes units.")]
     path = tmp_path / "index.npz"
     store.save(build_index(entries), path, "k")
     with np.load(path, allow_pickle=False) as npz:
         arrays = {name: npz[name] for name in npz.files}
-    arrays["question_owners"] = arrays["question_owners"] + 5
-    np.savez(path, **arrays)
+    np.savez(path, **tamper(arrays))
     with pytest.raises(store.StaleIndex):
         store.load(path, "k")
 
@@ -519,3 +531,21 @@ def test_a_malformed_stored_entry_is_a_stale_index(
     rewrite(path, {"entries": [rows[0] | change, *rows[1:]]})
     with pytest.raises(store.StaleIndex):
         store.load(path, "k")
+
+
+def test_a_built_index_encodes_its_questions_once(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qabot import encoder
+
+    calls: list[int] = []
+    real_encode = encoder.encode
+
+    def counting(texts: list[str]) -> object:
+        calls.append(len(texts))
+        return real_encode(texts)
+
+    monkeypatch.setattr(encoder, "encode", counting)
+    retriever = Retriever.from_path(corpus, index_dir=tmp_path / "idx")  # built and saved
+    retriever.index.question_vectors.nearest("why zero activations at random")
+    assert calls == [2, 1]  # the two questions once (for the saved and the returned index)
