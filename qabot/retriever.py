@@ -398,21 +398,22 @@ class Retriever:
             return Answer(query=text, answered=False, confidence=0.0, results=[])
         ranking = rank(self.index, query, self.config, k)
         conf = ranking.confidence
-        hits = [self._hit(r.entry, r.passage, r.score, query) for r in ranking.ranked[:k]]
+        ranked = ranking.ranked
+        hits = [self._hit(r.entry, r.passage, r.score, query) for r in ranked[:k]]
         answered = bool(hits) and conf >= self.config.threshold
         weak = self.config.meaning_override if answered else self.config.threshold
         if by_meaning and conf < weak:
-            rival = ranking.ranked[0].entry if answered else None
-            found = self._meaning_match(text, query, rival)
-            if found is not None and (found[1] > conf or answered):
+            found = self._meaning_match(text, query, ranked[0].entry if answered else None)
+            # (a meaning match replaces an answer by words only if it is an answer itself)
+            if found is not None and (
+                found[1] >= self.config.threshold if answered else found[1] > conf
+            ):
                 entry, conf = found
-                top = max((h.score for h in hits), default=0.0)
                 passage = choose_passage(
                     self.index, query, ranking.scores.fused, entry, self.config
                 )
-                hit = self._hit(entry, passage, top, query).model_copy(
-                    update={"matched_by": "meaning"}
-                )
+                hit = self._hit(entry, passage, hits[0].score if hits else 0.0, query)
+                hit = hit.model_copy(update={"matched_by": "meaning"})
                 hits = [hit, *(h for h in hits if h.question_id != hit.question_id)][:k]
         answered = bool(hits) and conf >= self.config.threshold
         if not answered:  # the corpus may ask this very question and leave it unanswered
@@ -450,7 +451,7 @@ class Retriever:
             match.entry == rival or match.of_entry[rival] > match.similarity - gap
         ):
             return None
-        share = (match.similarity - floor) / (1.0 - floor) if floor < 1 else 1.0
+        share = min((match.similarity - floor) / (1.0 - floor), 1.0) if floor < 1 else 1.0
         conf = MEANING_CONFIDENCE + (1.0 - MEANING_CONFIDENCE) * share
         # (who invented it, when: the answer must say so, near in meaning or not)
         return match.entry, conf * states_asked_fact(self.index, query, match.entry)

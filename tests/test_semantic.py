@@ -100,3 +100,16 @@ def test_an_everyday_phrase_the_corpus_lacks_names_no_subject() -> None:
     )
     answer = gym.ask("I want to start working out with you, how do I sign up?")
     assert answer.answered and answer.results[0].question_id == "notes:q1"
+
+
+def test_a_meaning_match_never_turns_a_word_answer_into_none(
+    airline: Retriever, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    strict = airline.with_config(threshold=0.7)
+    query = "is there a baggage limit"
+    words = strict.with_config(meaning_min=0.0).ask(query)
+    assert words.answered and words.confidence < 0.8  # (a weak word answer: below 0.8)
+    # a nearer question whose confidence is under this threshold must not replace it
+    monkeypatch.setattr(Retriever, "_meaning_match", lambda self, text, query, rival: (0, 0.6))
+    answer = strict.ask(query)
+    assert answer.answered and answer.results[0].question_id == words.results[0].question_id
