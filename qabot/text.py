@@ -108,33 +108,36 @@ _BASE_ADJECTIVE = {
 
 # Irregular inflections the stemmer keeps apart from their base word ("paid" / "pay", "sent"
 # / "send", "matrices" / "matrix"), British "-t" pasts included ("learnt").  Forms that are
-# mostly other words stay out: "led" (LED), "left", "bound", "found", "saw", "felt", "lay".
+# mostly other words stay out: "led" (LED), "left", "bound", "found", "saw", "felt", "lay",
+# "given" (given that), "bit", "won", "sat", "fed", "rose", "spoke", "driven" (data-driven),
+# "analyses" (a verb too).
 _IRREGULAR_FORMS = """
-    arise: arose arisen; begin: began begun; bend: bent; bite: bit bitten; blow: blew blown;
+    arise: arose arisen; begin: began begun; bend: bent; bite: bitten; blow: blew blown;
     break: broke broken; bring: brought; build: built; burn: burnt; buy: bought;
     catch: caught; choose: chose chosen; come: came; deal: dealt; dig: dug; draw: drew drawn;
-    dream: dreamt; drink: drank drunk; drive: drove driven; eat: ate eaten; fall: fallen;
-    feed: fed; fight: fought; fly: flew flown; forbid: forbade forbidden; forget: forgot
-    forgotten; forgive: forgave forgiven; freeze: froze frozen; get: got gotten; give: gave
-    given; go: went gone; grow: grew grown; hang: hung; hide: hid hidden; hold: held;
+    dream: dreamt; drink: drank drunk; eat: ate eaten; fall: fallen; fight: fought;
+    fly: flew flown; forbid: forbade forbidden; forget: forgot forgotten; forgive: forgave
+    forgiven; freeze: froze frozen; get: got gotten; give: gave; go: went gone; grow: grew
+    grown; hang: hung; hide: hid hidden; hold: held;
     keep: kept; learn: learnt; leap: leapt; lend: lent; lose: lost; make: made; meet: met;
     pay: paid; rebuild: rebuilt; redo: redid redone; rewrite: rewrote rewritten;
-    overwrite: overwrote overwritten; ride: rode ridden; ring: rang rung; rise: rose risen;
+    overwrite: overwrote overwritten; ride: rode ridden; ring: rang rung; rise: risen;
     run: ran; see: seen; seek: sought; sell: sold; send: sent; shake: shook shaken;
-    shrink: shrank shrunk; sing: sang sung; sink: sank sunk; sit: sat; sleep: slept;
-    slide: slid; smell: smelt; speak: spoke spoken; spend: spent; spill: spilt; spin: spun;
+    shrink: shrank shrunk; sing: sang sung; sink: sank sunk; sleep: slept;
+    slide: slid; smell: smelt; speak: spoken; spend: spent; spill: spilt; spin: spun;
     spoil: spoilt; stand: stood; steal: stole stolen; stick: stuck; strike: struck;
     sweep: swept; swim: swam swum; take: took taken; teach: taught; tear: tore torn;
     think: thought; throw: threw thrown; understand: understood; undo: undid undone;
-    wake: woke woken; wear: wore worn; weave: wove woven; win: won; withdraw: withdrew
+    wake: woke woken; wear: wore worn; weave: wove woven; withdraw: withdrew
     withdrawn; write: wrote written;
-    analysis: analyses; axis: axes; child: children; criterion: criteria; foot: feet;
+    axis: axes; child: children; criterion: criteria; foot: feet;
     index: indices; man: men; matrix: matrices; mouse: mice; person: people;
     phenomenon: phenomena; tooth: teeth; vertex: vertices; woman: women
 """
 _BASE_FORM = {
     form: base.strip()
     for entry in _IRREGULAR_FORMS.split(";")
+    if entry.strip()
     for base, forms in [entry.split(":")]
     for form in forms.split()
 }
