@@ -34,7 +34,7 @@ from qabot.query import (
 )
 from qabot.rank import RankConfig, choose_passage, rank
 from qabot.semantic import MAX_ENTRIES
-from qabot.text import term, tokens, words
+from qabot.text import tokens
 
 MAX_QUERY_CHARS = 2000
 VAGUE_TERMS = 2  # a query with at most this many content terms may lean on the previous turn
@@ -469,13 +469,7 @@ class Retriever:
 
     @cached_property
     def _concepts(self) -> frozenset[str]:
-        """The terms of the thesaurus's concepts named as wholes: groups of multiword phrases
-        only ("random forest, random forests"; not "sign up, signup, register")."""
-        return frozenset(
-            "_".join(term(w) for w in words(group[0].strip('"')))
-            for group in self.index.phrases.groups
-            if all(len(words(phrase.strip('"'))) > 1 for phrase in group)
-        )
+        return self.index.phrases.concepts()
 
     def _unanswered_matches(self, query: QueryTerms, score: float) -> list[Hit]:
         """Unanswered entries whose question holds most of the query, as suggestions."""

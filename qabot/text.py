@@ -252,6 +252,16 @@ class PhraseTable:
                 self._first_terms.add(key[0])
                 self.max_len = max(self.max_len, len(key))
 
+    def concepts(self) -> frozenset[str]:
+        """The canonical terms of groups made of multiword phrases only: concepts named as
+        wholes ("random forest, random forests"), unlike word-for-word synonyms ("sign up,
+        signup, register")."""
+        return frozenset(
+            "_".join(_raw_terms(group[0].strip('"')))
+            for group in self.groups
+            if all(len(words(phrase.strip('"'))) > 1 for phrase in group)
+        )
+
     def single_words(self) -> list[str]:
         """The one-word phrases of every group ("batchnorm", "knob"), for typo lookup."""
         split = (words(phrase.strip('"')) for group in self.groups for phrase in group)

@@ -302,3 +302,10 @@ def test_a_longer_phrase_wins_over_a_quoted_word_and_a_quoted_stop_word_is_ignor
 @pytest.mark.parametrize("written", ["3 by 3", "3 x 3", "3×3", "3*3", "3X3"])
 def test_dimensions_are_written_one_way(written: str) -> None:
     assert normalize(f"a {written} kernel") == "a 3x3 kernel"
+
+
+def test_concepts_are_groups_of_multiword_phrases_only() -> None:
+    table = PhraseTable(
+        [["random forest", "random forests"], ["sign up", "signup", "register"], ["bn", "x"]]
+    )
+    assert table.concepts() == frozenset({"random_forest"})
