@@ -46,11 +46,27 @@ def coverage(index: CorpusIndex, query: QueryTerms, entry: int) -> tuple[float, 
 def unknown_share(index: CorpusIndex, query: QueryTerms) -> float:
     """Share of the query's terms that appear nowhere in the corpus (even after resolution),
     each counted by its English rarity: "gelu" counts fully, "formula" about half."""
-    terms = list(query.weights)
-    if not terms:
+    if not query.weights:
         return 1.0
-    unknown = [t for t in terms if t not in index.lexicon.terms and t not in index.ask_terms]
-    return sum(rarity(query.words.get(t, t)) for t in unknown) / len(terms)
+    unknown = unknown_terms(index, query)
+    return sum(rarity(query.words.get(t, t)) for t in unknown) / len(query.weights)
+
+
+def unknown_terms(index: CorpusIndex, query: QueryTerms) -> list[str]:
+    """The query's terms that appear nowhere in the corpus (even after resolution), the
+    words naming the kind of answer (`ASK_WORDS`) aside."""
+    return [t for t in query.weights if t not in index.lexicon.terms and t not in index.ask_terms]
+
+
+def names_uncovered_word(index: CorpusIndex, query: QueryTerms, floor: float) -> bool:
+    """Whether the query has a word the corpus lacks that is at least `floor` rare in English:
+    it names a subject the corpus does not cover ("webhooks", not "dog" or "coworker").  A
+    phrase is as rare as its rarest word ("sign up" is everyday), but a concept named as a
+    whole ("inverted dropout", `CorpusIndex.concepts`) is a subject."""
+    return any(
+        t in index.concepts or word_rarity(index, query.words.get(t, t)) >= floor
+        for t in unknown_terms(index, query)
+    )
 
 
 def confidence(features: tuple[float, ...], calibration: tuple[float, ...]) -> float:

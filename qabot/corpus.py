@@ -209,6 +209,11 @@ class CorpusIndex:
         return frozenset(terms(ASK_WORDS, self.phrases))
 
     @cached_property
+    def concepts(self) -> frozenset[str]:
+        """The thesaurus's concepts named as wholes (`PhraseTable.concepts`), derived once."""
+        return self.phrases.concepts()
+
+    @cached_property
     def fact_ask_terms(self) -> frozenset[str]:
         """The terms of `FACT_ASK_WORDS` under this corpus's phrase table (derived once)."""
         return frozenset(terms(FACT_ASK_WORDS, self.phrases))

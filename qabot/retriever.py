@@ -13,11 +13,11 @@ from qabot import cache as index_cache
 from qabot.confidence import (
     SHORT_SUBJECT_TERMS,
     is_about,
+    names_uncovered_word,
     names_unknown_subject,
     question_share,
     short_subject,
     states_asked_fact,
-    word_rarity,
 )
 from qabot.corpus import CorpusIndex, build_index, main_question
 from qabot.errors import QabotError, QueryError
@@ -434,11 +434,13 @@ class Retriever:
         it is not that near or not `meaning_margin` nearer than the next question (nor, when
         the words gave a weak answer, `meaning_gap` nearer than its `rival` question), for a
         query that names no subject ("how do I fix it?") or one the corpus lacks (see
-        `_names_uncovered`), and for a corpus too large to encode (`semantic.MAX_ENTRIES`)."""
+        `names_uncovered_word`), and for a corpus too large to encode (`semantic.MAX_ENTRIES`)."""
         floor = self.config.meaning_min
         if not floor or len(self.index.entries) > MAX_ENTRIES:
             return None
-        if self.index.ask_terms.issuperset(query.weights) or self._names_uncovered(query):
+        if self.index.ask_terms.issuperset(query.weights) or names_uncovered_word(
+            self.index, query, self.config.meaning_unknown_rarity
+        ):
             return None
         subject = short_subject(self.index, query)  # "what temperature for pork" (chicken FAQ)
         if subject and names_unknown_subject(self.index, query, subject):
@@ -455,21 +457,6 @@ class Retriever:
         conf = MEANING_CONFIDENCE + (1.0 - MEANING_CONFIDENCE) * share
         # (who invented it, when: the answer must say so, near in meaning or not)
         return match.entry, conf * states_asked_fact(self.index, query, match.entry)
-
-    def _names_uncovered(self, query: QueryTerms) -> bool:
-        """Whether the query has a word the corpus lacks that is rare enough in English to
-        name a subject (`meaning_unknown_rarity`): "webhooks", not "dog" or "coworker"."""
-        floor = self.config.meaning_unknown_rarity
-        return any(  # (a phrase is as rare as its rarest word, "sign up" is everyday, but a
-            t in self._concepts  # concept named as a whole, "inverted dropout", is a subject)
-            or word_rarity(self.index, query.words.get(t, t)) >= floor
-            for t in query.weights
-            if t not in self.index.lexicon.terms and t not in self.index.ask_terms
-        )
-
-    @cached_property
-    def _concepts(self) -> frozenset[str]:
-        return self.index.phrases.concepts()
 
     def _unanswered_matches(self, query: QueryTerms, score: float) -> list[Hit]:
         """Unanswered entries whose question holds most of the query, as suggestions."""

@@ -3,7 +3,8 @@
 Lexical ranking needs shared words; a user asking "can I take my dog on the plane" shares
 none with "Can I travel with my pet?".  When the lexical answer is too weak to give, the
 question (or alternate phrasing) nearest the query by meaning may answer instead, if it is
-near enough.  The questions are encoded on first use and kept with the retriever.
+near enough.  The questions are encoded once per index (`CorpusIndex.question_vectors`) and
+saved with it.
 """
 
 from __future__ import annotations
