@@ -196,6 +196,7 @@ def build_and_save(corpus: Corpus, path: Path, key: str, must_save: bool = False
         index, entries=_with_sources(index.entries, lambda p: os.path.relpath(p, base))
     )
     stored.question_vectors = index.question_vectors  # (encoded once, for both copies)
+    stored.passage_vectors = index.passage_vectors
     try:
         store.save(stored, path, key)
     except OSError as exc:

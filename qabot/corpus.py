@@ -18,7 +18,7 @@ from qabot.errors import EmptyCorpusError
 from qabot.index import TermIndex, build_bm25, build_tfidf
 from qabot.lexicon import Lexicon
 from qabot.models import Entry
-from qabot.semantic import QuestionVectors
+from qabot.semantic import MAX_ENTRIES, MAX_PASSAGES, PassageVectors, QuestionVectors
 from qabot.text import PhraseTable, find_acronyms, terms, tokens, word_features
 
 BUILTIN_SYNONYMS = Path(__file__).with_name("synonyms.txt")  # question wording, any corpus
@@ -194,6 +194,14 @@ class CorpusIndex:
     def question_vectors(self) -> QuestionVectors:
         """Sentence vectors of the answered questions (encoded on first use, or loaded)."""
         return QuestionVectors(self.entries, self.unanswered)
+
+    @cached_property
+    def passage_vectors(self) -> PassageVectors | None:
+        """Sentence vectors of the passages (encoded as needed, or loaded); None for a corpus
+        too large to encode (`semantic.MAX_PASSAGES`, `semantic.MAX_ENTRIES`)."""
+        if len(self.passage_texts) > MAX_PASSAGES or len(self.entries) > MAX_ENTRIES:
+            return None
+        return PassageVectors(self.passage_texts)
 
     @cached_property
     def unanswered(self) -> list[int]:

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+import numpy as np
+
 from qabot.corpus import CorpusIndex
 from qabot.text import Token, normalize, tokens, word_features
 
@@ -52,6 +54,17 @@ class QueryTerms:
     words: dict[str, str] = field(default_factory=dict)  # term -> the first word that gave it
     own: set[str] = field(default_factory=set)  # terms of the turn itself (not the previous)
     named: set[str] = field(default_factory=set)  # terms of whole tokens (not phrase parts)
+    # the text whose meaning the query has (`meaning`), when its corpus has passage vectors
+    # to compare it with: it helps choose among passages that its words cannot tell apart
+    meaning_text: str | None = None
+
+    def meaning(self) -> np.ndarray | None:
+        """The query's sentence vector (encoded on first use, `semantic.query_vector`)."""
+        if self.meaning_text is None:
+            return None
+        from qabot.semantic import query_vector
+
+        return query_vector(self.meaning_text)
 
     def add(self, query_tokens: list[Token], weight: float, part_weight: float = 1.0) -> None:
         """Add the content tokens of one text with a weight (`part_weight` times less for the

@@ -229,7 +229,7 @@ class Retriever:
             return Answer(query=text, answered=False, confidence=0.0, results=[])
         if context and (named := self._referenced(context)):  # "Q9", then "how to fix it?"
             context = main_question(self.index.entries[named[0]].question)
-        terms = self.analyze(text)
+        terms = self._with_meaning(self.analyze(text), text)
         alone = self._answer(text, k, terms, by_meaning=True)
         if context is None:
             return alone
@@ -239,6 +239,7 @@ class Retriever:
         subjectless = self.index.ask_terms.issuperset(terms.weights)  # "how do I fix that?"
         keeps_subject = short and refers_to_subject(text)  # "does it help with X?"
         whole = subjectless or keeps_subject
+        # (read by its words alone: the previous turn's meaning would outweigh the turn's point)
         merged = self._answer(text, k, self.analyze(text, context, whole_context=whole))
         subject = self._own_subject(terms)  # (not "sure" in "how do I tell for sure?")
         target = self._ids[merged.best.question_id.lower()] if merged.best else None
@@ -257,6 +258,13 @@ class Retriever:
             merged.resolved_query = f"{context} / {text}"
             return merged
         return alone
+
+    def _with_meaning(self, terms: QueryTerms, text: str) -> QueryTerms:
+        """`terms` with `text` as their meaning, when the corpus has passage vectors to compare
+        its sentence vector with (and `meaning_vectors` is on)."""
+        if self.config.meaning_vectors and self.index.passage_vectors is not None:
+            terms.meaning_text = text
+        return terms
 
     def _switches_topic(self, terms: QueryTerms, alone: Answer, merged: Answer) -> bool:
         """Whether a follow-up names another question's own subject: answered alone by a

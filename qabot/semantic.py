@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -20,6 +20,18 @@ from qabot.models import Entry
 # Larger corpora are not encoded (about 7 ms a question on the 2-core reference machine:
 # 2000 questions take 14 s once, in the first query that needs them).
 MAX_ENTRIES = 2000
+# Passages are longer (about 45 ms each): a corpus of more is ranked by its words alone.
+MAX_PASSAGES = 600
+
+
+@lru_cache(maxsize=64)
+def query_vector(text: str) -> np.ndarray:
+    """The unit sentence vector of a query (kept: a turn is read more than once)."""
+    from qabot import encoder
+
+    vector = encoder.encode([text])[0]
+    vector.flags.writeable = False
+    return vector
 
 
 @dataclass(frozen=True)
@@ -64,15 +76,46 @@ class QuestionVectors:
 
     def nearest(self, query: str) -> MeaningMatch | None:
         """The entry nearest `query` (its best phrasing counts), None if none is answered."""
-        from qabot import encoder
-
         matrix, owners = self.arrays
         if not len(owners):
             return None
-        similarity = matrix @ encoder.encode([query])[0]
+        similarity = matrix @ query_vector(query)
         best = np.full(len(self._entries), -1.0)
         np.maximum.at(best, owners, similarity)
         order = np.argsort(-best)
         runner_up = float(best[order[1]]) if len(order) > 1 else -1.0
         top = float(best[order[0]])
         return MeaningMatch(int(order[0]), top, top - runner_up, best)
+
+
+class PassageVectors:
+    """Sentence vectors of every passage, encoded an answer at a time as queries need them
+    (`of_range`), or all at once to be saved (`matrix`)."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self._texts = texts
+        self._encoded: dict[tuple[int, int], np.ndarray] = {}
+
+    @classmethod
+    def stored(cls, texts: Sequence[str], matrix: np.ndarray) -> PassageVectors:
+        """Vectors saved with an index, not encoded again."""
+        vectors = cls(texts)
+        vectors.__dict__["matrix"] = matrix.astype(np.float32)
+        return vectors
+
+    @cached_property
+    def matrix(self) -> np.ndarray:
+        """One unit vector per passage."""
+        from qabot import encoder
+
+        return encoder.encode(list(self._texts))
+
+    def of_range(self, lo: int, hi: int) -> np.ndarray:
+        """The vectors of passages [lo, hi) (one answer's)."""
+        if "matrix" in self.__dict__:
+            return self.matrix[lo:hi]
+        if (lo, hi) not in self._encoded:
+            from qabot import encoder
+
+            self._encoded[(lo, hi)] = encoder.encode(list(self._texts[lo:hi]))
+        return self._encoded[(lo, hi)]

@@ -21,10 +21,10 @@ from qabot.corpus import CorpusIndex, StoredEntries
 from qabot.encoder import DIMENSIONS
 from qabot.index import SortedVocabulary, SparseScorer, TermIndex
 from qabot.lexicon import Lexicon
-from qabot.semantic import MAX_ENTRIES, QuestionVectors
+from qabot.semantic import MAX_ENTRIES, PassageVectors, QuestionVectors
 from qabot.text import PhraseTable
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 _TERM_INDEXES = (
     "bm25_passages",
     "bm25_questions",
@@ -91,6 +91,8 @@ def save(index: CorpusIndex, path: Path, key: str) -> None:
     if len(index.entries) <= MAX_ENTRIES:  # (the meaning match's vectors, see semantic.py)
         matrix, owners = index.question_vectors.arrays
         arrays |= {"question_vectors": matrix.astype(np.float16), "question_owners": owners}
+    if index.passage_vectors is not None:
+        arrays["passage_vectors"] = index.passage_vectors.matrix.astype(np.float16)
     arrays |= {
         "header": np.frombuffer(json.dumps(header).encode(), dtype=np.uint8),
         "passage_entry": index.passage_entry,
@@ -269,23 +271,30 @@ def _from_parts(header: dict, arrays: dict[str, np.ndarray]) -> CorpusIndex:
         index.question_vectors = _question_vectors(arrays, entries)
     elif len(entries) <= MAX_ENTRIES:
         raise StaleIndex("missing question vectors")
+    if index.passage_vectors is not None:  # (a corpus small enough to have them)
+        if "passage_vectors" not in arrays:
+            raise StaleIndex("missing passage vectors")
+        matrix = _unit_vectors(arrays["passage_vectors"], len(passages), "passage")
+        index.passage_vectors = PassageVectors.stored(passages, matrix)
     return index
 
 
 def _question_vectors(arrays: dict[str, np.ndarray], entries: StoredEntries) -> QuestionVectors:
     """The saved question vectors, checked to be unit vectors of the encoder's size, one
     per phrasing of an existing entry."""
-    matrix, owners = arrays["question_vectors"], _array(arrays, "question_owners", "iu")
-    if (
-        matrix.ndim != 2
-        or matrix.dtype.kind != "f"
-        or matrix.shape[1] != DIMENSIONS
-        or len(matrix) != len(owners)
-        or (len(owners) and (owners.min() < 0 or owners.max() >= len(entries)))
-    ):
+    owners = _array(arrays, "question_owners", "iu")
+    matrix = _unit_vectors(arrays["question_vectors"], len(owners), "question")
+    if len(owners) and (owners.min() < 0 or owners.max() >= len(entries)):
         raise StaleIndex("inconsistent question vectors")
+    return QuestionVectors.stored(entries, matrix, owners)
+
+
+def _unit_vectors(matrix: np.ndarray, rows: int, what: str) -> np.ndarray:
+    """A saved matrix of `rows` unit vectors of the encoder's size (StaleIndex otherwise)."""
+    if matrix.ndim != 2 or matrix.dtype.kind != "f" or matrix.shape != (rows, DIMENSIONS):
+        raise StaleIndex(f"inconsistent {what} vectors")
     with np.errstate(all="ignore"):
         norms = np.linalg.norm(matrix.astype(np.float32), axis=1)
     if not np.all(np.abs(norms - 1.0) < 0.01):  # (NaN fails too)
-        raise StaleIndex("question vectors are no unit vectors")
-    return QuestionVectors.stored(entries, matrix, owners)
+        raise StaleIndex(f"{what} vectors are no unit vectors")
+    return matrix

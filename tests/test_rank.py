@@ -459,3 +459,31 @@ def test_a_question_echoed_with_its_acronym_is_an_echo() -> None:
     )
     overlap = question_overlap(retriever.index, retriever.analyze("how do I turn on 2fa"))
     assert overlap[0] == 1.0 and overlap[1] == 0.0
+
+
+FERN_CARE = (
+    "A fern is easy to keep if you mind three things through the year, as every season asks "
+    "for something else.\n\n"
+    "- Water: keep the soil evenly moist in summer, give it a little less in winter, and never "
+    "leave the pot standing in a saucer of water for days.\n"
+    "- Light: keep it near a bright window in summer, but out of the harsh midday glare, which "
+    "scorches the fronds within a few days.\n"
+    "- Feeding: give it a weak liquid fertiliser once a month in summer, and none at all in "
+    "winter, when it rests and grows slowly."
+)
+
+
+@pytest.mark.parametrize(
+    "query", ["how much sunshine does a fern need in summer", "too much sun in summer for my fern"]
+)
+def test_meaning_chooses_among_passages_the_words_cannot_tell_apart(query: str) -> None:
+    retriever = Retriever.from_entries(
+        [
+            make_entry(1, "How do I care for a fern?", FERN_CARE),
+            make_entry(2, "What is a cactus?", "A cactus is a desert plant."),
+        ]
+    )
+    # every item says "summer" once: by its words alone, the query does not tell them apart
+    words_alone = retriever.with_config(meaning_vectors=False).ask(query).results[0].passage
+    assert "- Light:" not in words_alone
+    assert "- Light:" in retriever.ask(query).results[0].passage

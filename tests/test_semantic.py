@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import make_entry
 
 from qabot.retriever import Retriever
-from qabot.semantic import QuestionVectors
+from qabot.semantic import PassageVectors, QuestionVectors, query_vector
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -113,3 +114,27 @@ def test_a_meaning_match_never_turns_a_word_answer_into_none(
     monkeypatch.setattr(Retriever, "_meaning_match", lambda self, text, query, rival: (0, 0.6))
     answer = strict.ask(query)
     assert answer.answered and answer.results[0].question_id == words.results[0].question_id
+
+
+def test_passage_vectors_are_encoded_an_answer_at_a_time_as_needed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from qabot import encoder
+
+    texts = ["Dropout zeroes units.", "Momentum adds past updates.", "Pooling shrinks maps."]
+    calls: list[int] = []
+    real_encode = encoder.encode
+    monkeypatch.setattr(encoder, "encode", lambda t: calls.append(len(t)) or real_encode(t))
+    vectors = PassageVectors(texts)
+    first = vectors.of_range(1, 3)
+    again = vectors.of_range(1, 3)
+    assert calls == [2] and again is first  # encoded once, then kept
+    assert np.allclose(first, vectors.matrix[1:3], atol=1e-5)  # the same as all at once
+    assert np.allclose(np.linalg.norm(vectors.matrix, axis=1), 1.0, atol=1e-4)
+
+
+def test_a_query_vector_is_read_only_and_kept() -> None:
+    vector = query_vector("why does dropout help, asked for this test")
+    assert query_vector("why does dropout help, asked for this test") is vector
+    with pytest.raises(ValueError):
+        vector[0] = 1.0

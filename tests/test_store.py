@@ -413,19 +413,26 @@ def test_question_vectors_are_saved_and_loaded_not_encoded_again(
     assert np.allclose(stored, matrix, atol=1e-3)  # (kept as float16)
     match = loaded.question_vectors.nearest("why drop units at random")
     assert match is not None and match.entry == 0
+    assert loaded.passage_vectors is not None and built.passage_vectors is not None
+    assert np.allclose(
+        loaded.passage_vectors.of_range(0, 2), built.passage_vectors.matrix, atol=1e-3
+    )
 
 
 @pytest.mark.parametrize(
     "tamper",
     [
         lambda a: a | {"question_owners": a["question_owners"] + 5},  # no such entry
+        lambda a: a | {"passage_vectors": a["passage_vectors"][:0]},  # one per passage
+        lambda a: a | {"passage_vectors": a["passage_vectors"] * 3},  # no unit vectors
+        lambda a: {k: v for k, v in a.items() if k != "passage_vectors"},  # missing
         lambda a: a | {"question_vectors": a["question_vectors"][:, :10]},  # another size
         lambda a: a | {"question_vectors": a["question_vectors"] * 100},  # no unit vectors
         lambda a: a | {"question_vectors": a["question_vectors"] * np.nan},
         lambda a: {k: v for k, v in a.items() if not k.startswith("question_")},  # missing
     ],
 )
-def test_malformed_question_vectors_are_a_stale_index(
+def test_malformed_sentence_vectors_are_a_stale_index(
     tmp_path: Path, tamper: Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]]
 ) -> None:
     entries = [make_entry(1, "What is dropout?", "Dropout zeroes units.")]
@@ -547,5 +554,7 @@ def test_a_built_index_encodes_its_questions_once(
 
     monkeypatch.setattr(encoder, "encode", counting)
     retriever = Retriever.from_path(corpus, index_dir=tmp_path / "idx")  # built and saved
-    retriever.index.question_vectors.nearest("why zero activations at random")
-    assert calls == [2, 1]  # the two questions once (for the saved and the returned index)
+    retriever.index.question_vectors.nearest("why zero activations at random, said once")
+    passages = len(retriever.index.passage_texts)
+    # the two questions and the passages once (for the saved and the returned index)
+    assert calls == [2, passages, 1]
