@@ -8,6 +8,7 @@ down by the `specificity` of the matched words, and the Retriever abstains below
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
@@ -206,6 +207,21 @@ def states_asked_fact(index: CorpusIndex, query: QueryTerms, entry: int) -> floa
     `invented` group's words (created by, proposed by, history of...), not a date."""
     asked = index.fact_ask_terms & (query.own or query.weights.keys())
     if asked and not any(index.entry_contains(t, entry) for t in asked):
+        return UNSTATED_FACT
+    return 1.0
+
+
+# a formula: an equals or comparison sign, or a function applied ("f(x)", "max(0,x)")
+FORMULA = re.compile(r"[=≈≠≤≥]|\b[A-Za-z]\w{0,5}\([^()\s]{1,20}\)")
+
+
+def shows_asked_formula(index: CorpusIndex, query: QueryTerms, passage: int) -> float:
+    """1 unless the query asks for a formula (the `formula` group: formula, equation...) and
+    the passage shown shows none (`FORMULA`), then UNSTATED_FACT: "what is the formula for
+    cross-entropy loss" is not answered by a passage that names the loss in words.  Only the
+    turn's own words ask ("what is relu", then "and its formula?" asks it of the Relu item)."""
+    asked = index.formula_ask_terms & (query.own or query.weights.keys())
+    if asked and not FORMULA.search(index.passage_texts[passage]):
         return UNSTATED_FACT
     return 1.0
 

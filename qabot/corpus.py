@@ -31,6 +31,7 @@ MIN_DOMAIN_WORDS = 2  # distinct domain words a corpus names to be about the dom
 ASK_WORDS = "sign fix reason type example difference effect formula invented"
 # Kinds of answer an answer either states or not: asked for, they must be in it
 FACT_ASK_WORDS = "invented"
+FORMULA_ASK_WORDS = "formula"  # (its group: equation, mathematical definition...)
 LEAD_TERMS = 4  # the terms a sentence opens with name what it is about
 _SENTENCE_END = re.compile(r"(?<=[?.!])\s+")
 _SENTENCES = re.compile(rf"\n|{_SENTENCE_END.pattern}")  # sentences and lines
@@ -225,6 +226,11 @@ class CorpusIndex:
     def fact_ask_terms(self) -> frozenset[str]:
         """The terms of `FACT_ASK_WORDS` under this corpus's phrase table (derived once)."""
         return frozenset(terms(FACT_ASK_WORDS, self.phrases))
+
+    @cached_property
+    def formula_ask_terms(self) -> frozenset[str]:
+        """The terms of `FORMULA_ASK_WORDS` under this corpus's phrase table (derived once)."""
+        return frozenset(terms(FORMULA_ASK_WORDS, self.phrases))
 
     @cached_property
     def head_sizes(self) -> np.ndarray:

@@ -21,6 +21,7 @@ from qabot.confidence import (
     confidence_features,
     most_specific,
     short_subject,
+    shows_asked_formula,
     specificity,
     states_asked_fact,
 )
@@ -386,4 +387,5 @@ def rank(index: CorpusIndex, query: QueryTerms, config: RankConfig, k: int) -> R
         value *= specificity(index, query, ranked[0].entry)
         value *= about_subject(index, query, ranked[0].entry)
         value *= states_asked_fact(index, query, ranked[0].entry)
+        value *= shows_asked_formula(index, query, ranked[0].passage)
     return Ranking(scores, ranked, features, value)

@@ -17,6 +17,7 @@ from qabot.confidence import (
     names_unknown_subject,
     question_share,
     short_subject,
+    shows_asked_formula,
     states_asked_fact,
 )
 from qabot.corpus import CorpusIndex, build_index, main_question
@@ -412,14 +413,17 @@ class Retriever:
         weak = self.config.meaning_override if answered else self.config.threshold
         if by_meaning and conf < weak:
             found = self._meaning_match(text, query, ranked[0].entry if answered else None)
-            # (a meaning match replaces an answer by words only if it is an answer itself)
-            if found is not None and (
-                found[1] >= self.config.threshold if answered else found[1] > conf
-            ):
-                entry, conf = found
+            if found is not None:
+                entry, by_meaning_conf = found
                 passage = choose_passage(
                     self.index, query, ranking.scores.fused, entry, self.config
                 )
+                by_meaning_conf *= shows_asked_formula(self.index, query, passage)
+            # (a meaning match replaces an answer by words only if it is an answer itself)
+            if found is not None and (
+                by_meaning_conf >= self.config.threshold if answered else by_meaning_conf > conf
+            ):
+                conf = by_meaning_conf
                 hit = self._hit(entry, passage, hits[0].score if hits else 0.0, query)
                 hit = hit.model_copy(update={"matched_by": "meaning"})
                 hits = [hit, *(h for h in hits if h.question_id != hit.question_id)][:k]

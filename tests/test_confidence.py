@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from conftest import make_entry, seed_id
 
 from qabot.confidence import (
+    FORMULA,
     PASSING_MENTION,
     about_subject,
     confidence,
@@ -192,6 +194,43 @@ def test_asking_who_invented_something_needs_an_answer_that_says_so(
     # a follow-up asks its own question: the previous turn's "who invented" is no fact it asks
     after = seed_retriever.ask("what are its drawbacks?", context="who invented batch norm")
     assert after.answered and after.results[0].question_id == seed_id(4)
+
+
+@pytest.mark.parametrize(
+    ("text", "shows"),
+    [
+        ("- Relu: f(x) = max(0,x)", True),
+        ("F(x)= ax, x<0", True),
+        ("1/(1+exp(-x))", True),
+        ("the loss is at most 1 ≤ 2", True),
+        ("It returns a set of probabilities, where the sum of them is 1.", False),
+        ("Max pooling: it takes the max number of window 2×2 (see above).", False),
+        ("a pooling layer*, then one or more convolutional layers (+ReLU)", False),
+    ],
+)
+def test_a_formula_is_an_equation_or_a_function_applied(text: str, shows: bool) -> None:
+    assert bool(FORMULA.search(text)) is shows
+
+
+def test_asking_for_a_formula_needs_a_passage_that_shows_one(seed_retriever: Retriever) -> None:
+    for query in ("what is the formula for cross-entropy loss", "equation of the softmax"):
+        answer = seed_retriever.ask(query)  # Q2 names them in words only: a suggestion
+        assert not answer.answered and "- Softmax:" in answer.results[0].passage, query
+    for query in ("relu formula", "what's the formula for the sigmoid"):
+        answer = seed_retriever.ask(query)
+        assert answer.answered and "f(x) =" in answer.results[0].passage, query
+    # the follow-up asks it of the previous turn's subject, whose item shows it
+    after = seed_retriever.ask("what is its formula?", context="what is leaky relu")
+    assert after.answered and "F(x)= ax" in after.results[0].passage
+    retriever = Retriever.from_entries(
+        [
+            make_entry(1, "What is the hinge loss?", "A loss for classifiers with a margin."),
+            make_entry(2, "What is the L2 loss?", "The squared error: L = (y - p)^2."),
+        ]
+    )
+    assert not retriever.ask("what is the formula of the hinge loss").answered
+    answer = retriever.ask("what is the formula of the l2 loss")
+    assert answer.answered and answer.results[0].question_id == "notes:q2"
 
 
 def test_a_follow_up_is_not_judged_by_its_subject_alone() -> None:

@@ -412,7 +412,7 @@ def test_names_given_as_examples_in_passing_do_not_make_a_passage_about_them() -
     [
         ("relu formula", "- Relu: f(x) = max(0,x)"),
         ("sigmoid formula", "- Sigmoid function: f(x)"),
-        ("equation of softmax", "- Softmax:"),
+        ("equation of leaky relu", "- Leaky ReLU:"),
     ],
 )
 def test_asking_for_a_formula_answers_with_the_passage_that_defines_the_subject(
