@@ -34,7 +34,7 @@ from qabot.query import (
     refers_to_subject,
 )
 from qabot.rank import RankConfig, choose_passage, rank
-from qabot.semantic import MAX_ENTRIES
+from qabot.semantic import MAX_ENTRIES, MeaningMatch
 from qabot.text import tokens
 
 MAX_QUERY_CHARS = 2000
@@ -88,6 +88,10 @@ def _whole_k(k: object) -> int:
 # the confidence of a meaning match at `RankConfig.meaning_min` (on the tune splits, about four
 # in five such answers were right; a nearer question is more likely right)
 MEANING_CONFIDENCE = 0.5
+# ... and its related questions (the word matches) are those this near the query in meaning
+# (cosine of their question): on the tune splits, the unrelated ones ("How do I join
+# SkyMiles?" for "can I take my dog on the plane") were below 0.15, the plausible above 0.3
+RELATED_MEANING_MIN = 0.25
 
 
 class Retriever:
@@ -414,9 +418,9 @@ class Retriever:
         if by_meaning and conf < weak:
             found = self._meaning_match(text, query, ranked[0].entry if answered else None)
             if found is not None:
-                entry, by_meaning_conf = found
+                match, by_meaning_conf = found
                 passage = choose_passage(
-                    self.index, query, ranking.scores.fused, entry, self.config
+                    self.index, query, ranking.scores.fused, match.entry, self.config
                 )
                 by_meaning_conf *= shows_asked_formula(self.index, query, passage)
             # (a meaning match replaces an answer by words only if it is an answer itself)
@@ -424,9 +428,14 @@ class Retriever:
                 by_meaning_conf >= self.config.threshold if answered else by_meaning_conf > conf
             ):
                 conf = by_meaning_conf
-                hit = self._hit(entry, passage, hits[0].score if hits else 0.0, query)
+                hit = self._hit(match.entry, passage, hits[0].score if hits else 0.0, query)
                 hit = hit.model_copy(update={"matched_by": "meaning"})
-                hits = [hit, *(h for h in hits if h.question_id != hit.question_id)][:k]
+                related = [  # (the word matches of a query the words answer poorly are
+                    h  # related to it only if near it in meaning too)
+                    for r, h in zip(ranked, hits, strict=False)
+                    if r.entry != match.entry and match.of_entry[r.entry] >= RELATED_MEANING_MIN
+                ]
+                hits = [hit, *related][:k]
         answered = bool(hits) and conf >= self.config.threshold
         if not answered:  # the corpus may ask this very question and leave it unanswered
             top = max((h.score for h in hits), default=0.0)  # (results stay best first)
@@ -440,7 +449,7 @@ class Retriever:
 
     def _meaning_match(
         self, text: str, query: QueryTerms, rival: int | None = None
-    ) -> tuple[int, float] | None:
+    ) -> tuple[MeaningMatch, float] | None:
         """The entry whose question is nearest `text` in meaning, and the confidence that
         gives: MEANING_CONFIDENCE at a cosine of `meaning_min`, rising to 1 at 1.  None when
         it is not that near or not `meaning_margin` nearer than the next question (nor, when
@@ -468,7 +477,7 @@ class Retriever:
         share = min((match.similarity - floor) / (1.0 - floor), 1.0) if floor < 1 else 1.0
         conf = MEANING_CONFIDENCE + (1.0 - MEANING_CONFIDENCE) * share
         # (who invented it, when: the answer must say so, near in meaning or not)
-        return match.entry, conf * states_asked_fact(self.index, query, match.entry)
+        return match, conf * states_asked_fact(self.index, query, match.entry)
 
     def _unanswered_matches(self, query: QueryTerms, score: float) -> list[Hit]:
         """Unanswered entries whose question holds most of the query, as suggestions."""

@@ -9,7 +9,7 @@ import pytest
 from conftest import make_entry
 
 from qabot.retriever import Retriever
-from qabot.semantic import PassageVectors, QuestionVectors, query_vector
+from qabot.semantic import MeaningMatch, PassageVectors, QuestionVectors, query_vector
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -111,7 +111,10 @@ def test_a_meaning_match_never_turns_a_word_answer_into_none(
     words = strict.with_config(meaning_min=0.0).ask(query)
     assert words.answered and words.confidence < 0.8  # (a weak word answer: below 0.8)
     # a nearer question whose confidence is under this threshold must not replace it
-    monkeypatch.setattr(Retriever, "_meaning_match", lambda self, text, query, rival: (0, 0.6))
+    nearest = MeaningMatch(0, 0.9, 0.5, np.array([0.9, 0.1, 0.1, 0.1, -1.0]))
+    monkeypatch.setattr(
+        Retriever, "_meaning_match", lambda self, text, query, rival: (nearest, 0.6)
+    )
     answer = strict.ask(query)
     assert answer.answered and answer.results[0].question_id == words.results[0].question_id
 
@@ -138,3 +141,26 @@ def test_a_query_vector_is_read_only_and_kept() -> None:
     assert query_vector("why does dropout help, asked for this test") is vector
     with pytest.raises(ValueError):
         vector[0] = 1.0
+
+
+def test_a_meaning_answer_keeps_only_related_questions_near_the_query(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from qabot import retriever as retriever_module
+
+    travel = Retriever.from_path(FIXTURES / "travel", cache=False)
+    query = "can I take my dog with me on the plane"
+    answer = travel.ask(query)
+    assert answer.results[0].matched_by == "meaning"
+    assert answer.results[0].question == "Can I travel with my pet?"
+    match = travel.index.question_vectors.nearest(query)
+    assert match is not None
+    ids = travel.index.entry_ids
+    nearness = {
+        hit.question_id: match.of_entry[ids.index(hit.question_id)] for hit in answer.results
+    }
+    assert all(n >= retriever_module.RELATED_MEANING_MIN for n in nearness.values())
+    # without the floor, a word match far from it in meaning ("join SkyMiles": "take") shows
+    monkeypatch.setattr(retriever_module, "RELATED_MEANING_MIN", -1.0)
+    unfiltered = travel.ask(query).results
+    assert len(unfiltered) > len(answer.results)
