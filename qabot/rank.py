@@ -214,9 +214,13 @@ def best_passages(
     if config.specific_margin and prefers_runner_up(index, query, ranked, best, config):
         best[ranked[[0, 1]]] = best[ranked[[1, 0]]]
         ranked[[0, 1]] = ranked[[1, 0]]
-    return [
-        RankedEntry(int(e), choose_passage(index, query, fused, int(e), config), float(best[e]))
-        for e in ranked[:k]
+    return [  # (the meaning helps choose the answer's passage, not its related questions')
+        RankedEntry(
+            int(e),
+            choose_passage(index, query, fused, int(e), config, by_meaning=i == 0),
+            float(best[e]),
+        )
+        for i, e in enumerate(ranked[:k])
     ]
 
 
@@ -288,7 +292,12 @@ def question_overlap(index: CorpusIndex, query: QueryTerms) -> np.ndarray:
 
 
 def choose_passage(
-    index: CorpusIndex, query: QueryTerms, fused: np.ndarray, entry: int, config: RankConfig
+    index: CorpusIndex,
+    query: QueryTerms,
+    fused: np.ndarray,
+    entry: int,
+    config: RankConfig,
+    by_meaning: bool = True,
 ) -> int:
     """The passage of `entry` that best answers `query`.
 
@@ -329,9 +338,11 @@ def choose_passage(
             mix = mix + config.exact_head_weight * exact**2
     local = fused[lo:hi]
     mix = mix + config.topic_weight * local / max(float(local.max()), 1e-12)
-    if exact.max(initial=0.0) < 1.0:  # (a head naming exactly the point is the answer: "relu"
-        mix = _by_meaning(index, query, mix, lo, hi, config)  # is "- Relu: ...", however near
-    return lo + int(np.argmax(mix))  # "- Leaky ReLU: ..." reads)
+    # (a head naming exactly the point is the answer, however near in meaning another reads:
+    # "relu" is "- Relu: ...", not "- Leaky ReLU: ...")
+    if by_meaning and exact.max(initial=0.0) < 1.0:
+        mix = _by_meaning(index, query, mix, lo, hi, config)
+    return lo + int(np.argmax(mix))
 
 
 def _by_meaning(
