@@ -211,15 +211,23 @@ def states_asked_fact(index: CorpusIndex, query: QueryTerms, entry: int) -> floa
     return 1.0
 
 
-# a formula: an equals or comparison sign, or a function applied ("f(x)", "max(0,x)")
-FORMULA = re.compile(r"[=≈≠≤≥]|\b[A-Za-z]\w{0,5}\([^()\s]{1,20}\)")
+# a formula: an equals or comparison sign ("x < 0"), a function applied to a variable
+# ("f(x)", "max(0, x)", "softmax(z)"; not "item(s)" or "VAT(20%)"), or arithmetic in words
+FORMULA = re.compile(
+    r"[=≈≠≤≥]|\b\w{1,3}\s?[<>]=?\s?-?\w"
+    r"|\b[A-Za-zσ]\w{0,11}\((?!e?s\))[^()]{0,30}\b[a-zA-Z]\b[^()]{0,30}\)"
+    r"|\b(?:equals|is equal to|divided by|multiplied by|squared)\b",
+    re.IGNORECASE,
+)
 
 
 def shows_asked_formula(index: CorpusIndex, query: QueryTerms, passage: int) -> float:
     """1 unless the query asks for a formula (the `formula` group: formula, equation...) and
     the passage shown shows none (`FORMULA`), then UNSTATED_FACT: "what is the formula for
     cross-entropy loss" is not answered by a passage that names the loss in words.  Only the
-    turn's own words ask ("what is relu", then "and its formula?" asks it of the Relu item)."""
+    turn's own words ask ("what is relu", then "and its formula?" asks it of the Relu item),
+    and only in a corpus that never says the word itself (`CorpusIndex.formula_ask_terms`: in
+    a baby-food FAQ, "formula" is a subject)."""
     asked = index.formula_ask_terms & (query.own or query.weights.keys())
     if asked and not FORMULA.search(index.passage_texts[passage]):
         return UNSTATED_FACT

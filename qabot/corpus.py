@@ -198,11 +198,14 @@ class CorpusIndex:
 
     @cached_property
     def passage_vectors(self) -> PassageVectors | None:
-        """Sentence vectors of the passages (encoded as needed, or loaded); None for a corpus
-        too large to encode (`semantic.MAX_PASSAGES`, `semantic.MAX_ENTRIES`)."""
-        if len(self.passage_texts) > MAX_PASSAGES or len(self.entries) > MAX_ENTRIES:
+        """Sentence vectors of the passages of answers with two or more (encoded as needed,
+        or loaded); None when no answer has two, or for a corpus too large to encode
+        (`semantic.MAX_PASSAGES` such passages, `semantic.MAX_ENTRIES`)."""
+        sizes = np.bincount(self.passage_entry, minlength=len(self.entries))
+        chosen = sizes[self.passage_entry] > 1
+        if not chosen.any() or chosen.sum() > MAX_PASSAGES or len(self.entries) > MAX_ENTRIES:
             return None
-        return PassageVectors(self.passage_texts)
+        return PassageVectors(self.passage_texts, chosen)
 
     @cached_property
     def unanswered(self) -> list[int]:
@@ -229,8 +232,10 @@ class CorpusIndex:
 
     @cached_property
     def formula_ask_terms(self) -> frozenset[str]:
-        """The terms of `FORMULA_ASK_WORDS` under this corpus's phrase table (derived once)."""
-        return frozenset(terms(FORMULA_ASK_WORDS, self.phrases))
+        """The terms of `FORMULA_ASK_WORDS` under this corpus's phrase table that its text
+        never uses (derived once): "formula" asks for one in a corpus that never says the
+        word, but names a subject in one that does ("infant formula")."""
+        return frozenset(terms(FORMULA_ASK_WORDS, self.phrases)) - self.lexicon.terms
 
     @cached_property
     def head_sizes(self) -> np.ndarray:

@@ -35,6 +35,10 @@ ECHO_CANDIDATES = 10  # entries whose phrasings are compared one by one with a q
 # a previous turn's word weighs this share of its weight in a follow-up's point (tune split,
 # conversations: passage 0.75 at 0, 0.5 and 1; 0.78 at 0.25)
 CONTEXT_POINT_SHARE = 0.25
+# passages' cosines with a query are scaled by their spread, or by this when it is smaller: a
+# few hundredths of cosine tell nothing (tune: 0 -> 0.15, seed passage 0.807 -> 0.811, the
+# airline FAQ lost one; 0.05 changed nothing, 0.2 as 0.15)
+MEANING_MIN_SPREAD = 0.15
 
 
 @dataclass(frozen=True)
@@ -58,9 +62,6 @@ class RankConfig:
     # a query echoing a question this closely (Jaccard) is that question, asked as written:
     # on every labeled query from 0.6 up, the echoed question was the right one
     echo_min: float = 0.6
-    # read the query's meaning (`semantic.query_vector`) to choose a passage and judge the
-    # answer, in a corpus small enough to have passage vectors; False: its words alone
-    meaning_vectors: bool = True
     # choosing a passage inside an answer: weight of the fused score next to the score of the
     # query terms the entry's question does not already cover (see `choose_passage`)
     topic_weight: float = 0.5
@@ -87,13 +88,14 @@ class RankConfig:
     # other domains and lost none of the seed's; 0.9 lost two)
     meaning_override: float = 0.8
     meaning_gap: float = 0.1
-    # read the query's meaning (`semantic.query_vector`) to choose a passage and judge the
-    # answer, in a corpus small enough to have passage vectors; False: its words alone
+    # read the query's meaning (`semantic.query_vector`) to choose the answer's passage, in a
+    # corpus small enough to have passage vectors; False: by its words alone
     meaning_vectors: bool = True
     # choosing a passage inside an answer: weight of its nearness to the query in meaning
     # (cosines scaled to 0..1 within the answer; tune: seed passage 0.800 -> 0.804, the other
     # domains +0-2 each; 0.25 and 1 gained less), when the words score the best two passages
-    # within this margin (0.5: as good as always, 30% fewer queries encoded; 0.3 lost two)
+    # within this margin (0.5: as good as always, 30% fewer queries encoded; 0.3 lost two);
+    # only for the answer's passage, not its related questions'
     meaning_passage_weight: float = 0.5
     meaning_passage_margin: float = 0.5
     threshold: float = 0.45  # abstain below this (tune split: 0.856 OOD abstention, 0.053 false)
@@ -308,6 +310,8 @@ def choose_passage(
     (`topic_weight`) as a tie-breaker; a query that is all topic gets the answer's opening.
     A follow-up's previous turn is part of its point, at `CONTEXT_POINT_SHARE` ("what is
     relu", then "what is its formula?": the "Relu:" passage of the activation functions).
+    `by_meaning` (the answer's own passage): when the words nearly tie, the passages nearest
+    the query in meaning win (`_by_meaning`), unless a head names exactly the point.
     """
     lo, hi = index.passage_range(entry)
     topic = index.topic_terms(entry)
@@ -349,17 +353,19 @@ def _by_meaning(
     index: CorpusIndex, query: QueryTerms, mix: np.ndarray, lo: int, hi: int, config: RankConfig
 ) -> np.ndarray:
     """`mix` (the passages' scores) plus their nearness to the query in meaning, scaled to
-    0..`meaning_passage_weight`, when the words leave the best two within
-    `meaning_passage_margin` (the query is encoded only then) and the corpus has vectors."""
+    0..`meaning_passage_weight` by their spread (at least MEANING_MIN_SPREAD), when the words
+    leave the best two within `meaning_passage_margin` (the query is encoded only then) and
+    the corpus has passage vectors."""
     if query.meaning_text is None or index.passage_vectors is None:
         return mix
     first, second = np.sort(mix)[-2:][::-1]
     if first - second >= config.meaning_passage_margin:
         return mix
-    nearness = index.passage_vectors.of_range(lo, hi) @ query.meaning()
-    spread = float(nearness.max() - nearness.min())
-    if spread <= 0:
+    vector = query.meaning()
+    if vector is None:
         return mix
+    nearness = index.passage_vectors.of_range(lo, hi) @ vector
+    spread = max(float(nearness.max() - nearness.min()), MEANING_MIN_SPREAD)
     return mix + config.meaning_passage_weight * (nearness - nearness.min()) / spread
 
 

@@ -27,13 +27,14 @@ from qabot.parse import Corpus, load_corpus
 from qabot.query import (
     SMALL_TALK,
     QueryTerms,
+    RankedEntry,
     analyze_query,
     is_anaphoric,
     is_small_talk,
     question_number,
     refers_to_subject,
 )
-from qabot.rank import RankConfig, choose_passage, rank
+from qabot.rank import RankConfig, Ranking, choose_passage, rank
 from qabot.semantic import MAX_ENTRIES, MeaningMatch
 from qabot.text import tokens
 
@@ -416,26 +417,9 @@ class Retriever:
         answered = bool(hits) and conf >= self.config.threshold
         weak = self.config.meaning_override if answered else self.config.threshold
         if by_meaning and conf < weak:
-            found = self._meaning_match(text, query, ranked[0].entry if answered else None)
-            if found is not None:
-                match, by_meaning_conf = found
-                passage = choose_passage(
-                    self.index, query, ranking.scores.fused, match.entry, self.config
-                )
-                by_meaning_conf *= shows_asked_formula(self.index, query, passage)
-            # (a meaning match replaces an answer by words only if it is an answer itself)
-            if found is not None and (
-                by_meaning_conf >= self.config.threshold if answered else by_meaning_conf > conf
-            ):
-                conf = by_meaning_conf
-                hit = self._hit(match.entry, passage, hits[0].score if hits else 0.0, query)
-                hit = hit.model_copy(update={"matched_by": "meaning"})
-                related = [  # (the word matches of a query the words answer poorly are
-                    h  # related to it only if near it in meaning too)
-                    for r, h in zip(ranked, hits, strict=False)
-                    if r.entry != match.entry and match.of_entry[r.entry] >= RELATED_MEANING_MIN
-                ]
-                hits = [hit, *related][:k]
+            replaced = self._answer_by_meaning(text, query, ranking, hits, answered)
+            if replaced is not None:
+                conf, hits = replaced[0], replaced[1][:k]
         answered = bool(hits) and conf >= self.config.threshold
         if not answered:  # the corpus may ask this very question and leave it unanswered
             top = max((h.score for h in hits), default=0.0)  # (results stay best first)
@@ -447,10 +431,51 @@ class Retriever:
             results=hits,
         )
 
+    def _answer_by_meaning(
+        self, text: str, query: QueryTerms, ranking: Ranking, hits: list[Hit], answered: bool
+    ) -> tuple[float, list[Hit]] | None:
+        """The confidence and results of a meaning match (`_meaning_match`) that replaces the
+        word answer, if one does: it replaces an answer only if it is one itself, and no
+        answer only if it is more confident.  A question asking for a formula needs the
+        passage shown to show one (`shows_asked_formula`)."""
+        ranked = ranking.ranked
+        found = self._meaning_match(text, query, ranked[0].entry if answered else None)
+        if found is None or not self._replaces(found[1], ranking.confidence, answered):
+            return None
+        match, conf = found
+        passage = choose_passage(self.index, query, ranking.scores.fused, match.entry, self.config)
+        conf *= shows_asked_formula(self.index, query, passage)
+        if not self._replaces(conf, ranking.confidence, answered):
+            return None
+        return conf, self._meaning_hits(match, passage, ranked, hits, query)
+
+    def _replaces(self, conf: float, words_conf: float, answered: bool) -> bool:
+        """Whether an answer of confidence `conf` replaces the words' (`answered` or not)."""
+        return conf >= self.config.threshold if answered else conf > words_conf
+
+    def _meaning_hits(
+        self,
+        match: MeaningMatch,
+        passage: int,
+        ranked: Sequence[RankedEntry],
+        hits: list[Hit],
+        query: QueryTerms,
+    ) -> list[Hit]:
+        """A meaning answer (its score the best word score, so results stay best first), then
+        the word matches whose question is near the query in meaning too (RELATED_MEANING_MIN):
+        the word matches of a query its words answer poorly are often noise."""
+        hit = self._hit(match.entry, passage, hits[0].score if hits else 0.0, query)
+        related = [
+            h
+            for r, h in zip(ranked, hits, strict=False)
+            if r.entry != match.entry and match.of_entry[r.entry] >= RELATED_MEANING_MIN
+        ]
+        return [hit.model_copy(update={"matched_by": "meaning"}), *related]
+
     def _meaning_match(
         self, text: str, query: QueryTerms, rival: int | None = None
     ) -> tuple[MeaningMatch, float] | None:
-        """The entry whose question is nearest `text` in meaning, and the confidence that
+        """The match of the question nearest `text` in meaning, and the confidence it
         gives: MEANING_CONFIDENCE at a cosine of `meaning_min`, rising to 1 at 1.  None when
         it is not that near or not `meaning_margin` nearer than the next question (nor, when
         the words gave a weak answer, `meaning_gap` nearer than its `rival` question), for a

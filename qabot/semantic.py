@@ -20,7 +20,8 @@ from qabot.models import Entry
 # Larger corpora are not encoded (about 7 ms a question on the 2-core reference machine:
 # 2000 questions take 14 s once, in the first query that needs them).
 MAX_ENTRIES = 2000
-# Passages are longer (about 45 ms each): a corpus of more is ranked by its words alone.
+# Passages are longer (about 45 ms each): in a corpus with more passages to choose among (in
+# answers of two or more), the words alone choose them.
 MAX_PASSAGES = 600
 
 
@@ -89,26 +90,31 @@ class QuestionVectors:
 
 
 class PassageVectors:
-    """Sentence vectors of every passage, encoded an answer at a time as queries need them
-    (`of_range`), or all at once to be saved (`matrix`)."""
+    """Sentence vectors of the passages that `chosen` marks (those of answers with more than
+    one, among which a query chooses), encoded an answer at a time as queries need them
+    (`of_range`), or all at once to be saved (`matrix`, zero rows for the others)."""
 
-    def __init__(self, texts: Sequence[str]) -> None:
+    def __init__(self, texts: Sequence[str], chosen: np.ndarray) -> None:
         self._texts = texts
+        self._chosen = chosen
         self._encoded: dict[tuple[int, int], np.ndarray] = {}
 
     @classmethod
     def stored(cls, texts: Sequence[str], matrix: np.ndarray) -> PassageVectors:
         """Vectors saved with an index, not encoded again."""
-        vectors = cls(texts)
+        vectors = cls(texts, np.linalg.norm(matrix, axis=1) > 0)
         vectors.__dict__["matrix"] = matrix.astype(np.float32)
         return vectors
 
     @cached_property
     def matrix(self) -> np.ndarray:
-        """One unit vector per passage."""
+        """One unit vector per chosen passage, zeros for the others."""
         from qabot import encoder
 
-        return encoder.encode(list(self._texts))
+        rows = np.flatnonzero(self._chosen)
+        out = np.zeros((len(self._texts), encoder.DIMENSIONS), dtype=np.float32)
+        out[rows] = encoder.encode([self._texts[i] for i in rows])
+        return out
 
     def of_range(self, lo: int, hi: int) -> np.ndarray:
         """The vectors of passages [lo, hi) (one answer's)."""

@@ -274,7 +274,7 @@ def _from_parts(header: dict, arrays: dict[str, np.ndarray]) -> CorpusIndex:
     if index.passage_vectors is not None:  # (a corpus small enough to have them)
         if "passage_vectors" not in arrays:
             raise StaleIndex("missing passage vectors")
-        matrix = _unit_vectors(arrays["passage_vectors"], len(passages), "passage")
+        matrix = _unit_vectors(arrays["passage_vectors"], len(passages), "passage", zeros=True)
         index.passage_vectors = PassageVectors.stored(passages, matrix)
     return index
 
@@ -289,12 +289,14 @@ def _question_vectors(arrays: dict[str, np.ndarray], entries: StoredEntries) -> 
     return QuestionVectors.stored(entries, matrix, owners)
 
 
-def _unit_vectors(matrix: np.ndarray, rows: int, what: str) -> np.ndarray:
-    """A saved matrix of `rows` unit vectors of the encoder's size (StaleIndex otherwise)."""
+def _unit_vectors(matrix: np.ndarray, rows: int, what: str, zeros: bool = False) -> np.ndarray:
+    """A saved matrix of `rows` unit vectors of the encoder's size (and, with `zeros`, zero
+    rows for what was not encoded); StaleIndex otherwise."""
     if matrix.ndim != 2 or matrix.dtype.kind != "f" or matrix.shape != (rows, DIMENSIONS):
         raise StaleIndex(f"inconsistent {what} vectors")
     with np.errstate(all="ignore"):
         norms = np.linalg.norm(matrix.astype(np.float32), axis=1)
-    if not np.all(np.abs(norms - 1.0) < 0.01):  # (NaN fails too)
+    unit = np.abs(norms - 1.0) < 0.01  # (NaN fails both)
+    if not np.all(unit | (zeros & (norms == 0.0))):
         raise StaleIndex(f"{what} vectors are no unit vectors")
     return matrix

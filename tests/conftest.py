@@ -32,6 +32,14 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
     return cache
 
 
+@pytest.fixture(autouse=True)
+def fresh_query_vectors() -> None:
+    """Forget the sentence vectors of earlier tests' queries: each test encodes its own."""
+    from qabot.semantic import query_vector
+
+    query_vector.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def seed_retriever() -> Retriever:
     """The bundled corpus, indexed in memory once for the whole run (no cache is written)."""
@@ -81,3 +89,17 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str]) -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("qabot: error:")
+
+
+# an answer of three passages (each list item with the line introducing the list), every
+# item saying "summer": by its words, "... in summer" cannot tell them apart
+FERN_CARE = (
+    "A fern is easy to keep if you mind three things through the year, as every season asks "
+    "for something else.\n\n"
+    "- Water: keep the soil evenly moist in summer, give it a little less in winter, and never "
+    "leave the pot standing in a saucer of water for days.\n"
+    "- Light: keep it near a bright window in summer, but out of the harsh midday glare, which "
+    "scorches the fronds within a few days.\n"
+    "- Feeding: give it a weak liquid fertiliser once a month in summer, and none at all in "
+    "winter, when it rests and grows slowly."
+)

@@ -16,6 +16,7 @@ from qabot.confidence import (
     most_specific,
     names_unknown_subject,
     question_share,
+    shows_asked_formula,
     specificity,
     unknown_share,
 )
@@ -203,6 +204,11 @@ def test_asking_who_invented_something_needs_an_answer_that_says_so(
         ("F(x)= ax, x<0", True),
         ("1/(1+exp(-x))", True),
         ("the loss is at most 1 ≤ 2", True),
+        ("softmax(z) and sigmoid(x)", True),
+        ("max(0, x) for x < 0", True),
+        ("Your BMI equals your weight divided by your height squared", True),
+        ("Pick the item(s) and card(s) you need; VAT(20%) applies", False),
+        ("Open Settings > Taxes; it costs £5 (inc. VAT) on iOS 15 (or later), e.g. today", False),
         ("It returns a set of probabilities, where the sum of them is 1.", False),
         ("Max pooling: it takes the max number of window 2×2 (see above).", False),
         ("a pooling layer*, then one or more convolutional layers (+ReLU)", False),
@@ -231,6 +237,27 @@ def test_asking_for_a_formula_needs_a_passage_that_shows_one(seed_retriever: Ret
     assert not retriever.ask("what is the formula of the hinge loss").answered
     answer = retriever.ask("what is the formula of the l2 loss")
     assert answer.answered and answer.results[0].question_id == "notes:q2"
+
+
+def test_a_formula_is_asked_by_the_turn_s_own_words_only(seed_retriever: Retriever) -> None:
+    index = seed_retriever.index
+    asked = analyze_query(index, "formula for cross-entropy loss")
+    follow_up = analyze_query(index, "and how is it used?", "formula for cross-entropy loss")
+    softmax = next(i for i, t in enumerate(index.passage_texts) if "- Softmax:" in t)
+    assert shows_asked_formula(index, asked, softmax) < 1.0
+    assert shows_asked_formula(index, follow_up, softmax) == 1.0
+
+
+def test_in_a_corpus_that_says_formula_the_word_names_a_subject() -> None:
+    retriever = Retriever.from_entries(
+        [
+            make_entry(1, "Which infant formula do you stock?", "We stock Aptamil and Kendamil."),
+            make_entry(2, "How do I prepare a bottle?", "Boil water and let it cool."),
+        ]
+    )
+    answer = retriever.ask("which infant formula do you stock")
+    assert answer.answered and answer.results[0].question_id == "notes:q1"
+    assert not retriever.index.formula_ask_terms
 
 
 def test_a_follow_up_is_not_judged_by_its_subject_alone() -> None:

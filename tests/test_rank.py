@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
-from conftest import make_entry, seed_id
+from conftest import FERN_CARE, make_entry, seed_id
 
 from qabot.corpus import main_question
 from qabot.query import analyze_query
@@ -418,8 +420,8 @@ def test_names_given_as_examples_in_passing_do_not_make_a_passage_about_them() -
 def test_asking_for_a_formula_answers_with_the_passage_that_defines_the_subject(
     seed_retriever: Retriever, query: str, passage: str
 ) -> None:
-    # "formula" names the kind of answer, not a subject the corpus lacks: it neither lowers
-    # the confidence nor dilutes the head naming exactly the subject ("Relu", not "Leaky ReLU")
+    # "formula" names the kind of answer, not a subject the corpus lacks: it does not dilute
+    # the head naming exactly the subject ("Relu", not "Leaky ReLU"), whose passage shows it
     answer = seed_retriever.ask(query)
     assert answer.answered
     assert answer.results[0].question_id == seed_id(2)
@@ -461,18 +463,6 @@ def test_a_question_echoed_with_its_acronym_is_an_echo() -> None:
     assert overlap[0] == 1.0 and overlap[1] == 0.0
 
 
-FERN_CARE = (
-    "A fern is easy to keep if you mind three things through the year, as every season asks "
-    "for something else.\n\n"
-    "- Water: keep the soil evenly moist in summer, give it a little less in winter, and never "
-    "leave the pot standing in a saucer of water for days.\n"
-    "- Light: keep it near a bright window in summer, but out of the harsh midday glare, which "
-    "scorches the fronds within a few days.\n"
-    "- Feeding: give it a weak liquid fertiliser once a month in summer, and none at all in "
-    "winter, when it rests and grows slowly."
-)
-
-
 @pytest.mark.parametrize(
     "query", ["how much sunshine does a fern need in summer", "too much sun in summer for my fern"]
 )
@@ -487,3 +477,57 @@ def test_meaning_chooses_among_passages_the_words_cannot_tell_apart(query: str) 
     words_alone = retriever.with_config(meaning_vectors=False).ask(query).results[0].passage
     assert "- Light:" not in words_alone
     assert "- Light:" in retriever.ask(query).results[0].passage
+
+
+def fern_retriever() -> Retriever:
+    return Retriever.from_entries(
+        [
+            make_entry(1, "How do I care for a fern?", FERN_CARE),
+            make_entry(2, "How do I care for a palm?", FERN_CARE.replace("fern", "palm")),
+        ]
+    )
+
+
+def test_only_the_answer_s_passage_is_chosen_by_meaning(monkeypatch: pytest.MonkeyPatch) -> None:
+    retriever = fern_retriever()
+    vectors = retriever.index.passage_vectors
+    assert vectors is not None
+    ranges: list[tuple[int, int]] = []
+    real = vectors.of_range
+    monkeypatch.setattr(vectors, "of_range", lambda lo, hi: ranges.append((lo, hi)) or real(lo, hi))
+    query = "how much sunshine does a fern need in summer compared with a palm"
+    answer = retriever.ask(query, k=2)
+    assert [h.question_id for h in answer.results] == ["notes:q1", "notes:q2"]
+    assert set(ranges) == {retriever.index.passage_range(0)}  # not the related question's
+    assert "- Light:" in answer.results[0].passage
+
+
+def test_a_passage_the_words_choose_clearly_needs_no_meaning(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from qabot import semantic
+
+    retriever = fern_retriever()
+    encoded: list[str] = []
+    real = semantic.query_vector
+    monkeypatch.setattr(semantic, "query_vector", lambda text: encoded.append(text) or real(text))
+    answer = retriever.ask("how much liquid fertiliser for a fern")
+    assert "- Feeding:" in answer.results[0].passage and answer.confidence >= 0.8
+    assert encoded == []  # neither to choose the passage nor for a meaning match
+    retriever.ask("how much sunshine does a fern need in summer")  # the words tie: encoded
+    assert set(encoded) == {"how much sunshine does a fern need in summer"}
+
+
+def test_a_corpus_with_too_many_passages_to_encode_chooses_by_words(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from qabot import corpus, store
+
+    monkeypatch.setattr(corpus, "MAX_PASSAGES", 5)  # the fern answers have six in all
+    retriever = fern_retriever()
+    assert retriever.index.passage_vectors is None
+    answer = retriever.ask("how much sunshine does a fern need in summer")
+    assert answer.answered and answer.results[0].question_id == "notes:q1"
+    store.save(retriever.index, tmp_path / "index.npz", "k")
+    assert "passage_vectors" not in np.load(tmp_path / "index.npz").files
+    assert store.load(tmp_path / "index.npz", "k").passage_vectors is None

@@ -128,12 +128,14 @@ def test_passage_vectors_are_encoded_an_answer_at_a_time_as_needed(
     calls: list[int] = []
     real_encode = encoder.encode
     monkeypatch.setattr(encoder, "encode", lambda t: calls.append(len(t)) or real_encode(t))
-    vectors = PassageVectors(texts)
+    vectors = PassageVectors(texts, np.array([False, True, True]))
     first = vectors.of_range(1, 3)
     again = vectors.of_range(1, 3)
     assert calls == [2] and again is first  # encoded once, then kept
     assert np.allclose(first, vectors.matrix[1:3], atol=1e-5)  # the same as all at once
-    assert np.allclose(np.linalg.norm(vectors.matrix, axis=1), 1.0, atol=1e-4)
+    assert calls == [2, 2]  # (all at once: only the chosen passages)
+    norms = np.linalg.norm(vectors.matrix, axis=1)
+    assert norms[0] == 0.0 and np.allclose(norms[1:], 1.0, atol=1e-4)
 
 
 def test_a_query_vector_is_read_only_and_kept() -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import make_entry
+from conftest import FERN_CARE, make_entry
 
 import qabot.cache as cache_module
 from qabot import store
@@ -393,12 +393,13 @@ def test_question_vectors_are_saved_and_loaded_not_encoded_again(
         make_entry(1, "What is dropout?", "Dropout zeroes units."),
         make_entry(2, "What is momentum?", "Momentum adds past updates."),
         make_entry(3, "What is left open?", ""),  # unanswered: no vector
+        make_entry(4, "How do I care for a fern?", FERN_CARE),  # passages to choose among
     ]
     path = tmp_path / "index.npz"
     built = build_index(entries)
     store.save(built, path, "k")
     matrix, owners = built.question_vectors.arrays
-    assert owners.tolist() == [0, 1]
+    assert owners.tolist() == [0, 1, 3]
 
     def fail(texts: list[str]) -> None:
         raise AssertionError("questions encoded again")
@@ -409,14 +410,16 @@ def test_question_vectors_are_saved_and_loaded_not_encoded_again(
     )
     loaded = store.load(path, "k")
     stored, stored_owners = loaded.question_vectors.arrays
-    assert stored_owners.tolist() == [0, 1]
+    assert stored_owners.tolist() == [0, 1, 3]
     assert np.allclose(stored, matrix, atol=1e-3)  # (kept as float16)
     match = loaded.question_vectors.nearest("why drop units at random")
     assert match is not None and match.entry == 0
     assert loaded.passage_vectors is not None and built.passage_vectors is not None
-    assert np.allclose(
-        loaded.passage_vectors.of_range(0, 2), built.passage_vectors.matrix, atol=1e-3
-    )
+    assert np.allclose(loaded.passage_vectors.matrix, built.passage_vectors.matrix, atol=1e-3)
+    lo, hi = loaded.passage_range(3)
+    norms = np.linalg.norm(loaded.passage_vectors.matrix, axis=1)
+    assert hi - lo > 1 and np.allclose(norms[lo:hi], 1.0, atol=1e-2)
+    assert np.all(norms[:lo] == 0.0)  # one-passage answers: nothing to choose, not encoded
 
 
 @pytest.mark.parametrize(
@@ -435,7 +438,10 @@ def test_question_vectors_are_saved_and_loaded_not_encoded_again(
 def test_malformed_sentence_vectors_are_a_stale_index(
     tmp_path: Path, tamper: Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]]
 ) -> None:
-    entries = [make_entry(1, "What is dropout?", "Dropout zeroes units.")]
+    entries = [
+        make_entry(1, "What is dropout?", "Dropout zeroes units."),
+        make_entry(2, "How do I care for a fern?", FERN_CARE),
+    ]
     path = tmp_path / "index.npz"
     store.save(build_index(entries), path, "k")
     with np.load(path, allow_pickle=False) as npz:
@@ -555,6 +561,7 @@ def test_a_built_index_encodes_its_questions_once(
     monkeypatch.setattr(encoder, "encode", counting)
     retriever = Retriever.from_path(corpus, index_dir=tmp_path / "idx")  # built and saved
     retriever.index.question_vectors.nearest("why zero activations at random, said once")
-    passages = len(retriever.index.passage_texts)
-    # the two questions and the passages once (for the saved and the returned index)
-    assert calls == [2, passages, 1]
+    # the two questions once (for the saved and the returned index); their answers have one
+    # passage each, so no passage is encoded: there is nothing to choose among
+    assert retriever.index.passage_vectors is None
+    assert calls == [2, 1]
