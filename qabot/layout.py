@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import re
+from itertools import takewhile
 from pathlib import PurePath
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 
 # Two definitions on purpose.  LIST_ITEM is any line that looks like a list item ("- ", "* ",
-# "• ", "3. ", "12) ", "a) ", "b. ", up to its text): the CLI and the chat both keep it on a
-# line of its own, from any document (the CLI hangs its wrapped lines under its text).
-# MARKDOWN_LIST_ITEM is what Markdown itself starts a
+# "• ", "3. ", "12) ", "a) ", "b. ", "iv. ", "II) ", "(a) ", "(1) ", "(iv) ", up to its text):
+# the CLI and the chat both keep it on a line of its own, from any document (the CLI hangs its
+# wrapped lines under its text).  MARKDOWN_LIST_ITEM is what Markdown itself starts a
 # list with (-, *, +, "1.", "1)"): the chat renders Markdown, which joins every other line,
 # "a)" and "•" ones too, to the line above, so the chat adds a hard break before all but these.
-LIST_ITEM = re.compile(r"\s*(?:[-*•]|\d{1,3}[.)]|[a-zA-Z][.)])\s+(?=\S)")
+_ROMAN = r"(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3})"  # i to xxxix, in lower case
+_NUMBER = rf"\d{{1,3}}|[a-zA-Z]|{_ROMAN}|{_ROMAN.upper()}"  # what an item is numbered with
+LIST_ITEM = re.compile(rf"\s*(?:[-*•]|(?:{_NUMBER})[.)]|\((?:{_NUMBER})\))\s+(?=\S)")
 MARKDOWN_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])(?:\s|$)")
 
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
@@ -22,6 +25,9 @@ _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _BLOCK_LINE = re.compile(r"^\s*(?:#{1,6}(?:\s|$)|\||>|<[a-zA-Z/!]|(?:[-*_]\s*){3,}$|[=-]+\s*$)")
 _INDENTED = re.compile(r"^(?: {4}|\t)")  # indented code, unless it continues a paragraph
 _HARD_BREAK = re.compile(r"(?: {2,}|\\)$")  # Markdown's own line break
+# a table's delimiter row, under its header row: cells of dashes (colons align them), "|" apart
+_TABLE_DELIMITER = re.compile(r"^\s*\|?(?:\s*:?-+:?\s*\|)+(?:\s*:?-+:?\s*)?$")
+_PIPE = re.compile(r"(?<!\\)\|")  # a cell border ("\|" is a pipe in a cell)
 
 
 def is_markdown(path: str) -> bool:
@@ -42,8 +48,10 @@ def reflow_markdown(text: str) -> str:
     out: list[str] = []
     fence = ""  # the marker of the fenced code block the line is in
     open_text = False  # whether the last line is text that the next one may continue
-    for line in text.split("\n"):
-        if fence or _FENCE.match(line):
+    lines = text.split("\n")
+    table = _table_rows(lines)
+    for i, line in enumerate(lines):
+        if fence or _FENCE.match(line) or i in table:
             fence = _fence_after(fence, line)
             out.append(line)
             open_text = False
@@ -63,6 +71,29 @@ def _fence_after(fence: str, line: str) -> str:
         return "" if line.strip().startswith(fence) else fence
     opened = _FENCE.match(line)
     return opened.group(1) if opened else ""
+
+
+def _table_rows(lines: list[str]) -> set[int]:
+    """The indices of the rows of pipe tables, leading "|" or not: a header row, the
+    delimiter row under it with as many cells, and the rows with a "|" after them."""
+    rows: set[int] = set()
+    for i in range(1, len(lines)):
+        if _heads_table(lines[i - 1], lines[i]):
+            body = takewhile(lambda j: "|" in lines[j], range(i + 1, len(lines)))
+            rows.update([i - 1, i, *body])
+    return rows
+
+
+def _heads_table(header: str, delimiter: str) -> bool:
+    """Whether two lines are a table's header row and its delimiter row (as many cells)."""
+    if not _TABLE_DELIMITER.match(delimiter) or "|" not in header:
+        return False
+    return _cells(header) == _cells(delimiter)
+
+
+def _cells(row: str) -> int:
+    """The number of cells of a table row, its outer pipes optional."""
+    return len(_PIPE.split(row.strip().removeprefix("|").removesuffix("|")))
 
 
 def _continues(line: str) -> bool:
