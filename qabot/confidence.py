@@ -234,6 +234,17 @@ def shows_asked_formula(index: CorpusIndex, query: QueryTerms, passage: int) -> 
     return 1.0
 
 
+def compares_with_the_unknown(index: CorpusIndex, query: QueryTerms, floor: float) -> float:
+    """1 unless the query compares things (`COMPARISON_WORDS`: differ, different, difference)
+    and names a subject the corpus lacks (`names_uncovered_word` from `floor`), then
+    UNSTATED_FACT: "how is layer normalization different from batch norm" is not answered by
+    what the corpus says of batch norm alone.  Only the turn's own words compare."""
+    own = query.own or query.weights.keys()
+    if index.comparison_terms & own and names_uncovered_word(index, query, floor):
+        return UNSTATED_FACT
+    return 1.0
+
+
 def specificity(index: CorpusIndex, query: QueryTerms, entry: int) -> float:
     """English rarity of the rarest query word the entry contains, up to SPECIFIC_RARITY and
     in its units, squared (0 when none matches, 1 for a word that names a subject).

@@ -32,6 +32,7 @@ ASK_WORDS = "sign fix reason type example difference effect formula invented"
 # Kinds of answer an answer either states or not: asked for, they must be in it
 FACT_ASK_WORDS = "invented"
 FORMULA_ASK_WORDS = "formula"  # (its group: equation, mathematical definition...)
+COMPARISON_WORDS = "difference"  # (one stem: differ, different, differently...)
 LEAD_TERMS = 4  # the terms a sentence opens with name what it is about
 _SENTENCE_END = re.compile(r"(?<=[?.!])\s+")
 _SENTENCES = re.compile(rf"\n|{_SENTENCE_END.pattern}")  # sentences and lines
@@ -236,6 +237,11 @@ class CorpusIndex:
         never uses (derived once): "formula" asks for one in a corpus that never says the
         word, but names a subject in one that does ("infant formula")."""
         return frozenset(terms(FORMULA_ASK_WORDS, self.phrases)) - self.lexicon.terms
+
+    @cached_property
+    def comparison_terms(self) -> frozenset[str]:
+        """The terms of `COMPARISON_WORDS` under this corpus's phrase table (derived once)."""
+        return frozenset(terms(COMPARISON_WORDS, self.phrases))
 
     @cached_property
     def head_sizes(self) -> np.ndarray:

@@ -17,6 +17,7 @@ import numpy as np
 
 from qabot.confidence import (
     about_subject,
+    compares_with_the_unknown,
     confidence,
     confidence_features,
     most_specific,
@@ -405,4 +406,5 @@ def rank(index: CorpusIndex, query: QueryTerms, config: RankConfig, k: int) -> R
         value *= about_subject(index, query, ranked[0].entry)
         value *= states_asked_fact(index, query, ranked[0].entry)
         value *= shows_asked_formula(index, query, ranked[0].passage)
+        value *= compares_with_the_unknown(index, query, config.meaning_unknown_rarity)
     return Ranking(scores, ranked, features, value)

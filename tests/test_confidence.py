@@ -11,6 +11,7 @@ from qabot.confidence import (
     FORMULA,
     PASSING_MENTION,
     about_subject,
+    compares_with_the_unknown,
     confidence,
     coverage,
     most_specific,
@@ -258,6 +259,25 @@ def test_in_a_corpus_that_says_formula_the_word_names_a_subject() -> None:
     answer = retriever.ask("which infant formula do you stock")
     assert answer.answered and answer.results[0].question_id == "notes:q1"
     assert not retriever.index.formula_ask_terms
+
+
+def test_a_comparison_with_a_subject_the_corpus_lacks_is_not_answered(
+    seed_retriever: Retriever,
+) -> None:
+    for query in ("how is GELU different from relu", "layer normalization: how does it differ?"):
+        answer = seed_retriever.ask(query)  # the seed knows relu and batch norm, not the others
+        assert not answer.answered, query
+    for query in (
+        "how does leaky relu differ from relu",
+        "difference between max and average pooling",
+    ):
+        assert seed_retriever.ask(query).answered, query
+    index = seed_retriever.index
+    asked = analyze_query(index, "how is layer normalization different from batch norm")
+    assert compares_with_the_unknown(index, asked, 0.65) < 1.0
+    # a follow-up compares only with its own words: the previous turn's "different" is no ask
+    follow_up = analyze_query(index, "and what is layer norm?", "how is dropout different")
+    assert compares_with_the_unknown(index, follow_up, 0.65) == 1.0
 
 
 def test_a_follow_up_is_not_judged_by_its_subject_alone() -> None:
