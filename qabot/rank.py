@@ -93,8 +93,9 @@ class RankConfig:
     # corpus small enough to have passage vectors; False: by its words alone
     meaning_vectors: bool = True
     # choosing a passage inside an answer: weight of its nearness to the query in meaning
-    # (cosines scaled to 0..1 within the answer; tune: seed passage 0.800 -> 0.804, the other
-    # domains +0-2 each; 0.25 and 1 gained less), when the words score the best two passages
+    # (cosines scaled within the answer, see MEANING_MIN_SPREAD; tune, before that floor: seed
+    # passage 0.800 -> 0.804, the other domains +0-2 each; 0.25 and 1 gained less; with it,
+    # 0.35, 0.75 and 1 no better), when the words score the best two passages
     # within this margin (0.5: as good as always, 30% fewer queries encoded; 0.3 lost two);
     # only for the answer's passage, not its related questions'
     meaning_passage_weight: float = 0.5
