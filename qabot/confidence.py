@@ -205,7 +205,7 @@ def states_asked_fact(index: CorpusIndex, query: QueryTerms, entry: int) -> floa
     not answered by what batch normalization does.  Only the turn's own words ask: after
     "who invented batch norm", "how does it work?" asks no such fact.  The fact is the
     `invented` group's words (created by, proposed by, history of...), not a date."""
-    asked = index.fact_ask_terms & (query.own or query.weights.keys())
+    asked = index.fact_ask_terms & query.turn_terms
     if asked and not any(index.entry_contains(t, entry) for t in asked):
         return UNSTATED_FACT
     return 1.0
@@ -228,7 +228,7 @@ def shows_asked_formula(index: CorpusIndex, query: QueryTerms, passage: int) -> 
     turn's own words ask ("what is relu", then "and its formula?" asks it of the Relu item),
     and only in a corpus that never says the word itself (`CorpusIndex.formula_ask_terms`: in
     a baby-food FAQ, "formula" is a subject)."""
-    asked = index.formula_ask_terms & (query.own or query.weights.keys())
+    asked = index.formula_ask_terms & query.turn_terms
     if asked and not FORMULA.search(index.passage_texts[passage]):
         return UNSTATED_FACT
     return 1.0
@@ -239,8 +239,8 @@ def compares_with_the_unknown(index: CorpusIndex, query: QueryTerms, floor: floa
     and names a subject the corpus lacks (`names_uncovered_word` from `floor`), then
     UNSTATED_FACT: "how is layer normalization different from batch norm" is not answered by
     what the corpus says of batch norm alone.  Only the turn's own words compare."""
-    own = query.own or query.weights.keys()
-    if index.comparison_terms & own and names_uncovered_word(index, query, floor):
+    compares = index.comparison_terms & query.turn_terms
+    if compares and names_uncovered_word(index, query, floor):
         return UNSTATED_FACT
     return 1.0
 

@@ -216,10 +216,15 @@ class CorpusIndex:
             return entries.unanswered()
         return [i for i, e in enumerate(entries) if not e.answered]
 
+    def _group_terms(self, words: str) -> frozenset[str]:
+        """The terms of `words` under this corpus's phrase table (each word stands for its
+        thesaurus group)."""
+        return frozenset(terms(words, self.phrases))
+
     @cached_property
     def ask_terms(self) -> frozenset[str]:
         """The terms of `ASK_WORDS` under this corpus's phrase table (derived once)."""
-        return frozenset(terms(ASK_WORDS, self.phrases))
+        return self._group_terms(ASK_WORDS)
 
     @cached_property
     def concepts(self) -> frozenset[str]:
@@ -229,19 +234,19 @@ class CorpusIndex:
     @cached_property
     def fact_ask_terms(self) -> frozenset[str]:
         """The terms of `FACT_ASK_WORDS` under this corpus's phrase table (derived once)."""
-        return frozenset(terms(FACT_ASK_WORDS, self.phrases))
+        return self._group_terms(FACT_ASK_WORDS)
 
     @cached_property
     def formula_ask_terms(self) -> frozenset[str]:
         """The terms of `FORMULA_ASK_WORDS` under this corpus's phrase table that its text
         never uses (derived once): "formula" asks for one in a corpus that never says the
         word, but names a subject in one that does ("infant formula")."""
-        return frozenset(terms(FORMULA_ASK_WORDS, self.phrases)) - self.lexicon.terms
+        return self._group_terms(FORMULA_ASK_WORDS) - self.lexicon.terms
 
     @cached_property
     def comparison_terms(self) -> frozenset[str]:
         """The terms of `COMPARISON_WORDS` under this corpus's phrase table (derived once)."""
-        return frozenset(terms(COMPARISON_WORDS, self.phrases))
+        return self._group_terms(COMPARISON_WORDS)
 
     @cached_property
     def head_sizes(self) -> np.ndarray:

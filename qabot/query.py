@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -57,6 +58,12 @@ class QueryTerms:
     # the text whose meaning the query has (`meaning`), when its corpus has passage vectors
     # to compare it with: it helps choose among passages that its words cannot tell apart
     meaning_text: str | None = None
+
+    @property
+    def turn_terms(self) -> Set[str]:
+        """The terms of the turn itself: its own, or all of them for terms built by hand
+        (no previous turn to tell apart)."""
+        return self.own or self.weights.keys()
 
     def meaning(self) -> np.ndarray | None:
         """The query's sentence vector (encoded on first use, `semantic.query_vector`)."""

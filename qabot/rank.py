@@ -317,7 +317,7 @@ def choose_passage(
     """
     lo, hi = index.passage_range(entry)
     topic = index.topic_terms(entry)
-    own = query.own or query.weights.keys()  # (terms built by hand are all the turn's own)
+    own = query.turn_terms
     point = {
         t: w * (1.0 if t in own else CONTEXT_POINT_SHARE)
         for t, w in query.weights.items()
