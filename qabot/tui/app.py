@@ -161,6 +161,7 @@ class QabotApp(App[int]):
         self.documents: dict[str, str] = {}  # Retriever.document_names
         self.asking = NEUTRAL_HINT  # how to ask, in the help (examples from the corpus)
         self.load_error: str | None = None
+        self.waiting: list[tuple[str, Widget]] = []  # asked while loading: query, its pending
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -224,6 +225,9 @@ class QabotApp(App[int]):
         self.query_one(QuestionPanel).set_entries(loaded.entries, self.documents)
         for problem in retriever.problems:
             self._say(NoticeMessage(f"skipped {problem}", error=True))
+        waiting, self.waiting = self.waiting, []
+        for query, pending in waiting:  # asked while loading: answered now, in order
+            self._ask(query, self.context, pending)
 
     def _load_failed(self, message: str) -> None:
         """A corpus that cannot be loaded ends the chat: `run()` then says why in one line,
@@ -246,9 +250,6 @@ class QabotApp(App[int]):
             event.input.clear()
             self.action_help()
             return
-        if self.retriever is None:
-            self.notify("Still loading the corpus…", severity="warning")
-            return
         try:
             check_query(query)
         except QueryError as exc:  # said at once, not echoed; the text stays in the input to fix
@@ -259,6 +260,10 @@ class QabotApp(App[int]):
         pending = LoadingIndicator(classes="pending")
         self._say(UserMessage(query))
         self._say(pending)
+        if self.retriever is None:  # kept, and answered as soon as the corpus is loaded
+            self.waiting.append((query, pending))
+            self.notify("Loading the corpus: the answer follows when it is ready.")
+            return
         self._ask(query, self.context, pending)
 
     @work(thread=True, group="ask")

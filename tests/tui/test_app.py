@@ -1093,6 +1093,37 @@ def test_the_help_asks_with_an_example_of_the_corpus_not_of_the_bundled_one(
     play(QabotApp(retriever=long_one), literally)
 
 
+def test_a_question_asked_while_the_index_builds_is_answered_when_it_is_ready(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, retriever: Retriever
+) -> None:
+    release = threading.Event()
+
+    def slow(*args: object, **kwargs: object) -> Retriever:
+        release.wait(timeout=60)
+        return retriever
+
+    async def main() -> None:
+        app = QabotApp(corpus=CORPUS, index_dir=tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press(*"why batch norm", "enter")
+            await pilot.pause()
+            assert app.retriever is None  # (still loading when it was asked)
+            assert app.query_one("#query", Input).value == ""  # taken, not left to resend
+            assert [str(m.render()) for m in app.query(UserMessage)] == ["why batch norm"]
+            release.set()
+            for _ in range(100):
+                await pilot.pause(0.05)
+                if app.query(AnswerMessage):
+                    break
+            await settle(pilot)
+            (message,) = app.query(AnswerMessage)
+            assert message.entry_id.endswith(":q4")
+
+    monkeypatch.setattr(Retriever, "from_path", slow)
+    asyncio.run(main())
+
+
 def test_the_help_asks_in_neutral_words_before_the_corpus_is_loaded() -> None:
     async def scenario(app: QabotApp, pilot: Pilot) -> None:
         app.action_help()
