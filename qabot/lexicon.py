@@ -208,8 +208,17 @@ class Lexicon:
         if is_common_word(word):  # a real word is not a typo
             return []
         near = [w for w in one_edit_away(word) if w[0] == word[0] and w in self._word_set]
-        if near:
-            return [max(near, key=lambda w: (self.counts[bisect.bisect_left(self.words, w)], w))]
+        if near:  # a doubled letter typed once is the likeliest slip ("freze": freeze, not free)
+            return [
+                max(
+                    near,
+                    key=lambda w: (
+                        undoubled(w, word),
+                        self.counts[bisect.bisect_left(self.words, w)],
+                        w,
+                    ),
+                )
+            ]
         grams: dict[str, float] = {}
         for gram in word_ngrams(word):
             grams[gram] = grams.get(gram, 0.0) + 1.0
@@ -268,6 +277,14 @@ class Lexicon:
             return ""
         joined = tok.surface + nxt.surface
         return joined if joined not in STOP_WORDS and self.known(joined) else ""
+
+
+def undoubled(word: str, typed: str) -> bool:
+    """Whether `typed` is `word` with one of its doubled letters typed once ("freze" for
+    "freeze", "adress" for "address")."""
+    return len(word) == len(typed) + 1 and any(
+        word[i] == word[i + 1] and word[:i] + word[i + 1 :] == typed for i in range(len(word) - 1)
+    )
 
 
 def _misspelled_stop_word(word: str) -> list[str]:

@@ -145,6 +145,16 @@ def test_a_transposition_in_a_short_word_is_corrected() -> None:
     assert lex.resolve("rleu") == ["relu"]
 
 
+@pytest.mark.parametrize(("typo", "word"), [("freze", "freeze"), ("adress", "address")])
+def test_a_doubled_letter_typed_once_beats_a_more_frequent_word_one_edit_away(
+    typo: str, word: str
+) -> None:
+    # "free" and "adres" are one edit away too, and more frequent here
+    text = f"Free cards are free. Free transfers, free alerts. {word.title()} it. Adres adres."
+    lex = Lexicon.build([text], terms(text))
+    assert lex.resolve(typo) == [word]
+
+
 def test_a_correction_is_analyzed_like_corpus_text() -> None:
     phrases = PhraseTable([["rectified linear unit", "relu"]])
     text = "Relu returns zero for negative inputs."
