@@ -53,11 +53,14 @@ def test_deep_learning_meanings_stay_out_of_another_topic() -> None:
     assert top("how much does it cost") == "notes:q2"  # not the capital loss
     assert "fully_connect" not in retriever.analyze("dense").weights
     assert "siames" not in retriever.analyze("do twins shed").weights
+    assert "network" not in retriever.analyze("net loss").weights
 
 
 def test_a_deep_learning_corpus_keeps_its_vocabulary(seed_retriever: Retriever) -> None:
     assert "loss" in seed_retriever.analyze("cost").weights
     assert "batch_normal" in seed_retriever.analyze("BN").weights
+    # a "net" is a network: "my net isn't learning" is about the network, not a point
+    assert "network" in seed_retriever.analyze("my net isn't learning").weights
 
 
 def test_every_domain_reads_the_corpus_texts(
