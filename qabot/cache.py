@@ -105,10 +105,11 @@ def index_location(root: Path, index_dir: Path | None) -> tuple[Path, str]:
     lets a new index of the same corpus remove the one it replaces."""
     from qabot import store
 
+    fingerprint = corpus_fingerprint(root)  # (first: a path that cannot be read says so)
     # the root is part of the key: entries store their source path for display
-    resolved = str(root.resolve()).encode()
+    resolved = os.fsencode(root.resolve())
     files = [
-        *corpus_fingerprint(root),
+        *fingerprint,
         ("<builtin synonyms>", BUILTIN_SYNONYMS.read_bytes()),
         *((f"<builtin synonyms {p.name}>", p.read_bytes()) for p in DOMAIN_SYNONYMS),
         ("<root>", resolved),

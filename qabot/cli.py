@@ -7,9 +7,11 @@ index must be built (~1 s), Textual only by `qabot chat`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import math
+import os
 import re
 import shutil
 import sys
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from qabot import __version__
-from qabot.errors import QabotError
+from qabot.errors import QabotError, QueryError
 from qabot.layout import LIST_ITEM, is_markdown, reflow_markdown
 
 if TYPE_CHECKING:
@@ -29,12 +31,22 @@ if TYPE_CHECKING:
 
 EXIT_BAD_INPUT = 2
 BATCH_SEPARATOR = "---"  # between text answers of `qabot ask -` (answers hold blank lines)
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # terminal escapes and control bytes
+# terminal escapes and control bytes, and the bidirectional controls that can make text
+# show in another order than it reads ("Trojan Source")
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NOT_ONE_LINE = re.compile(_UNSAFE.pattern.replace("\\x0b-", "\\x09-"))  # tabs, breaks too
 
 
 def safe(text: str) -> str:
     """Corpus text made inert for a terminal: control characters and escapes removed."""
     return _UNSAFE.sub("", text)
+
+
+def one_line(text: str) -> str:
+    """A message for stderr as one inert line: line breaks, escapes and other controls (in
+    a file name, say) shown as escape codes ("\\n", "\\x1b"), undecodable bytes as U+FFFD."""
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return _NOT_ONE_LINE.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 def label(entry_id: str) -> str:
@@ -90,6 +102,8 @@ def _wrap(text: str, indent: str = "  ", width: int = DEFAULT_WIDTH) -> str:
             width=width,
             initial_indent=indent,
             subsequent_indent=indent + " " * (item.end() if item else 0),
+            break_long_words=False,  # (a URL or a command stays whole, to copy)
+            break_on_hyphens=False,
         )
         lines.extend(wrapped or [""])
     return "\n".join(lines)
@@ -360,14 +374,12 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
     settings = resolve(args.corpus, args.index_dir)  # flag > env > config file > bundled
     retriever = _retriever(settings, args.threshold)
     documents = retriever.document_names
-    if args.query == "-":
+    if args.from_stdin:
+        if sys.stdin is None:
+            raise QueryError('"-" reads the queries from stdin, which is closed')
         return _ask_batch(retriever, args, sys.stdin, out, documents)
-    asked_k = max(args.k, 5)
-    answer = retriever.ask(args.query, k=asked_k)
-    if _shared_number(answer) is not None and len(answer.results) == asked_k:
-        answer = retriever.ask(args.query, k=MAX_SHARED_NUMBERS)  # every document's "Q3"
+    answer = _asked(retriever, args.query, args)
     if args.json:
-        answer.results = answer.results[: args.k] if args.k_given else answer.results
         out.write(answer.model_dump_json() + "\n")
     else:
         text = format_answer(
@@ -380,6 +392,18 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
         )
         out.write(text + "\n")
     return 0
+
+
+def _asked(retriever: Retriever, query: str, args: argparse.Namespace) -> Answer:
+    """The answer to one query of `qabot ask`: the top 5 hits (`-k`: that many), or every
+    document's question when the query names a number several documents have ("Q3")."""
+    asked_k = max(args.k, 5)
+    answer = retriever.ask(query, k=asked_k)
+    if _shared_number(answer) is not None and len(answer.results) == asked_k:
+        answer = retriever.ask(query, k=MAX_SHARED_NUMBERS)  # every document's "Q3"
+    if args.json and args.k_given:
+        answer.results = answer.results[: args.k]
+    return answer
 
 
 def _ask_batch(
@@ -397,12 +421,17 @@ def _ask_batch(
     for number, line in enumerate(lines, 1):
         query = line.rstrip("\r\n").removeprefix("\ufeff")  # a BOM is no part of a query
         try:
-            answer = retriever.ask(query, k=args.k)
+            answer = _asked(retriever, query, args)
             text = (
                 answer.model_dump_json()
                 if args.json
                 else format_answer(
-                    answer, full=args.full, threshold=threshold, documents=documents, width=width
+                    answer,
+                    k=args.k if args.k_given else 1,
+                    full=args.full,
+                    threshold=threshold,
+                    documents=documents,
+                    width=width,
                 )
             )
         except QabotError as exc:
@@ -454,9 +483,9 @@ def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
 
 def _report(problems: Sequence[object], notices: Sequence[object]) -> None:
     for problem in problems:
-        print(f"qabot: skipped {problem}", file=sys.stderr)
+        _say(f"skipped {problem}")
     for notice in notices:
-        print(f"qabot: note: {notice}", file=sys.stderr)
+        _say(f"note: {notice}")
 
 
 PROGRESS_MIN_FILES = 20  # smaller corpora load in a blink: no progress lines
@@ -542,6 +571,14 @@ def _positive(text: str) -> int:
     return value
 
 
+def _path(text: str) -> str:
+    """A --corpus or --index-dir value: not empty (`--corpus "$DIR"` with DIR unset would
+    otherwise fall back to the default without a word)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the `qabot` command."""
     parser = _Parser(
@@ -554,11 +591,12 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--corpus",
         metavar="PATH",
+        type=_path,
         default=None,
         help="corpus file or folder (default: $QABOT_CORPUS, else corpus in the config file "
         "$XDG_CONFIG_HOME/qabot/config.toml (~/.config by default), else the bundled corpus)",
     )
-    common.add_argument("--index-dir", metavar="DIR", help="where to cache the index")
+    common.add_argument("--index-dir", metavar="DIR", type=_path, help="where to cache the index")
     answering = _Parser(add_help=False)  # for the commands that answer: list and index do not
     answering.add_argument(
         "--threshold", type=_probability, metavar="T", help="abstain below this confidence (0..1)"
@@ -630,8 +668,8 @@ class _StderrNotices(logging.Handler):
     information ("building the index ...") only on a terminal, where someone is waiting."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.levelno >= logging.WARNING or sys.stderr.isatty():
-            print(f"qabot: {record.getMessage()}", file=sys.stderr)
+        if sys.stderr is not None and (record.levelno >= logging.WARNING or sys.stderr.isatty()):
+            _say(record.getMessage())
 
 
 def _show_notices() -> None:
@@ -644,9 +682,10 @@ def _show_notices() -> None:
 _OPTION = re.compile(r"-(?!\d+$|\d*\.\d+$).")  # "-x", "--bogus"; not "-", "-1" (as argparse)
 
 
-def _query_words(words: list[str], parser: argparse.ArgumentParser) -> str:
-    """The query of `qabot ask`: its words joined with spaces, or "-" (stdin) alone."""
-    if "-" in words and len(words) > 1:
+def _query_words(words: list[str], parser: argparse.ArgumentParser, literal: bool) -> str:
+    """The query of `qabot ask`: its words joined with spaces, or "-" (stdin) alone; after
+    "--" (`literal`), every word is part of the query, "-" too."""
+    if not literal and "-" in words and len(words) > 1:
         parser.error('"-" reads the queries from stdin, one per line: give it no other words')
     return " ".join(words)
 
@@ -662,20 +701,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unknown or (extra and args.command != "ask"):
         used.error(f"unrecognized arguments: {' '.join(unknown or extra)}")
     if args.command == "ask":
-        args.query = _query_words([*args.query, *extra[:cut], *extra[cut + 1 :]], used)
+        literal = "--" in (sys.argv[1:] if argv is None else argv)
+        args.query = _query_words([*args.query, *extra[:cut], *extra[cut + 1 :]], used, literal)
+        args.from_stdin = args.query == "-" and not literal
     if hasattr(args, "k"):
         args.k_given = args.k is not None
         args.k = args.k or 5
+    if sys.stdout is None:  # (started with its output closed: nowhere to answer)
+        _say("error: standard output is closed")
+        return EXIT_BAD_INPUT
     try:
-        return args.func(args, sys.stdout)
+        status = args.func(args, sys.stdout)
+        sys.stdout.flush()  # (a full disk says so here, not at exit)
+        return status
     except QabotError as exc:
-        print(f"qabot: error: {exc}", file=sys.stderr)
+        _say(f"error: {exc}")
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         sys.stderr.close()
         return 0
+    except OSError as exc:  # writing the output failed: a full disk, a closed file
+        _say(f"error: cannot write the output: {exc.strerror or exc}")
+        _drop_output()
+        return 1
+
+
+def _say(message: str) -> None:
+    """A "qabot: ..." line on stderr, if there is one."""
+    if sys.stderr is not None:
+        print(f"qabot: {one_line(message)}", file=sys.stderr)
+
+
+def _drop_output() -> None:
+    """Send what is left of stdout's buffer nowhere: flushing it again at exit would fail."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 if __name__ == "__main__":

@@ -947,3 +947,114 @@ def test_a_markdown_passage_that_is_the_whole_answer_keeps_its_paragraphs(
         "\n"
         "  Its length depends on the program.\n"
     ) in result.stdout
+
+
+def test_a_batch_lists_every_document_s_shared_number_and_honours_k(
+    qabot: Run, tmp_path: Path
+) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i in range(1, 8):
+        (folder / f"doc{i}.txt").write_text(
+            f"Q1: What is thing {i}?\nAnswer: A widget.\nQ2: Why use gadget {i}?\nAnswer: Yes.\n",
+            encoding="utf-8",
+        )
+    listed = qabot("ask", "--corpus", str(folder), "-", stdin="Q2\n").stdout
+    assert [f"doc{i}:q2" in listed for i in range(1, 8)] == [True] * 7  # as for one query
+    single = qabot("ask", "-k", "3", "why batch norm").stdout
+    batch = qabot("ask", "-k", "3", "-", stdin="why batch norm\n").stdout
+    assert batch == single and "Other matches" in batch
+
+
+def test_a_dash_after_double_dash_is_part_of_the_query(qabot: Run) -> None:
+    result = qabot("ask", "--json", "--", "why", "-")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["query"] == "why -"
+
+
+def test_an_empty_corpus_or_index_path_is_an_error_not_the_default(qabot: Run) -> None:
+    for flag in ("--corpus", "--index-dir"):
+        result = qabot("ask", flag, "", "why batch norm")
+        assert_one_line_error(result)
+        assert flag in result.stderr
+
+
+def test_a_file_name_that_is_not_utf8_is_skipped_with_a_note(qabot: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "drinks"
+    folder.mkdir()
+    (folder / "tea.txt").write_text("Q1: What is tea?\nA: Leaves in water.\n")
+    latte = os.path.join(os.fsencode(folder), b"caf\xe9.txt")  # (Latin-1, not UTF-8)
+    with open(latte, "w", encoding="utf-8") as file:
+        file.write("Q1: What is latte?\nA: Milk.\n")
+    result = qabot("ask", "--json", "--corpus", str(folder), "tea")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["results"][0]["question"] == "What is tea?"
+    assert "skipped" in result.stderr and "caf\ufffd.txt" in result.stderr
+    assert "not valid UTF-8" in result.stderr and "Traceback" not in result.stderr
+    listed = qabot("list", "--json", "--corpus", str(folder))
+    assert [json.loads(line)["id"] for line in listed.stdout.splitlines()] == ["tea:q1"]
+
+
+def test_a_symbolic_link_loop_is_a_one_line_error(qabot: Run, tmp_path: Path) -> None:
+    loop = tmp_path / "loop.txt"
+    loop.symlink_to(loop)
+    result = qabot("ask", "--corpus", str(loop), "why")
+    assert_one_line_error(result)
+    assert "symbolic link" in result.stderr
+
+
+def test_stderr_shows_a_file_name_s_escapes_and_line_breaks_inert(
+    qabot: Run, tmp_path: Path
+) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "tea.txt").write_text("Q1: What is tea?\nA: Leaves in water.\n")
+    (folder / "\x1b[31mred\x1b]0;TITLE\x07\nline2.txt").write_text("no questions here\n")
+    result = qabot("list", "--corpus", str(folder))
+    assert result.returncode == 0
+    (skipped,) = [line for line in result.stderr.splitlines() if "skipped" in line]
+    assert "\\x1b[31mred" in skipped and "\\nline2.txt" in skipped  # shown, not obeyed
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+
+
+def test_bidirectional_controls_are_not_echoed(qabot: Run) -> None:
+    result = qabot("ask", "\u202ecapital of france\u2066")
+    assert result.returncode == 0
+    assert '"capital of france"' in result.stdout
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_output_that_cannot_be_written_is_a_one_line_error(qabot: Run, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "QABOT_CORPUS"}
+    env |= {"XDG_CACHE_HOME": str(tmp_path / "cache"), "XDG_CONFIG_HOME": str(tmp_path)}
+    for args in (["ask", "--json", "why batch norm"], ["list"]):
+        with open("/dev/full", "w") as full:
+            result = subprocess.run(
+                [str(QABOT), *args], stdout=full, stderr=subprocess.PIPE, text=True, env=env
+            )
+        assert result.returncode == 1
+        assert result.stderr.splitlines() == [
+            "qabot: error: cannot write the output: No space left on device"
+        ]
+
+
+def test_closed_standard_streams_are_one_line_errors(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "QABOT_CORPUS"}
+    env |= {"XDG_CACHE_HOME": str(tmp_path / "cache"), "XDG_CONFIG_HOME": str(tmp_path)}
+    stdin_closed = subprocess.run(
+        f"{QABOT} ask --json - <&-", shell=True, capture_output=True, text=True, env=env
+    )
+    assert_one_line_error(stdin_closed)
+    assert "stdin" in stdin_closed.stderr
+    stdout_closed = subprocess.run(
+        f"{QABOT} ask --json x >&-", shell=True, stderr=subprocess.PIPE, text=True, env=env
+    )
+    assert_one_line_error(stdout_closed)
+
+
+def test_a_url_or_command_longer_than_a_line_stays_whole_to_copy() -> None:
+    from qabot.cli import format_answer
+
+    url = "https://pypi.example.com/simple/some-very-long-package-name-1.2.3.tar.gz"
+    body = format_answer(_one_hit(f"Install it with pip install {url} then restart."), width=40)
+    assert any(line.strip() == url for line in body.splitlines())

@@ -67,12 +67,23 @@ def corpus_listing(root: Path) -> tuple[list[Path], list[CorpusError]]:
     Raises `CorpusError` for a missing path, a folder that cannot be read or one with no
     documents (naming an unreadable subfolder when that is where they could be).
     """
+    if not_utf8(str(root)):
+        raise CorpusError(printable(str(root)), "the path is not valid UTF-8 (rename it)")
+    if root.is_symlink() and not root.exists():
+        raise CorpusError(root, "a broken or looping symbolic link")
     if not root.exists():
         raise CorpusError(root, "no such file or directory")
     if root.is_file():
         return [root], []
     unreadable: list[CorpusError] = []
-    files = [p for p in sorted(_files_below(root, unreadable)) if _is_document(p, root)]
+    files = []
+    for path in sorted(_files_below(root, unreadable)):
+        if not _is_document(path, root):
+            continue
+        if not_utf8(str(path)):  # (it could not be named in an id, a source or JSON)
+            unreadable.append(CorpusError(printable(str(path)), "its name is not valid UTF-8"))
+        else:
+            files.append(path)
     if not files:
         raise (
             unreadable[0]
@@ -80,6 +91,16 @@ def corpus_listing(root: Path) -> tuple[list[Path], list[CorpusError]]:
             else CorpusError(root, f"no supported documents ({', '.join(sorted(PARSERS))})")
         )
     return files, unreadable
+
+
+def not_utf8(text: str) -> bool:
+    """Whether a file name held bytes that are not UTF-8 (decoded as lone surrogates)."""
+    return any("\udc80" <= c <= "\udcff" for c in text)
+
+
+def printable(text: str) -> str:
+    """A file name with its undecodable bytes shown as U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _is_document(path: Path, root: Path) -> bool:
