@@ -37,7 +37,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     quick quickly detail detailed details overview summary list please
     cant wed youd theyd youll theyll weve youve theyve hows whos wheres whys heres whyd howd
     shouldve wouldve couldve ask asked asking say interview interviewer question questions
-    role purpose job
+    role purpose job hi hello hey hiya howdy thanks thank thx cheers
     """.split()
 )
 

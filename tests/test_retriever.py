@@ -356,3 +356,15 @@ def test_a_question_asked_as_written_gets_its_answer_even_one_sharing_no_word() 
         answer = retriever.ask(entry.question)
         assert answer.answered, entry.question
         assert answer.results[0].question_id == entry.id
+
+
+@pytest.mark.parametrize(
+    "polite", ["hi, what is relu?", "hey can you tell me what relu is", "thanks! what is relu"]
+)
+def test_a_greeting_or_thanks_around_a_question_changes_nothing(
+    seed_retriever: Retriever, polite: str
+) -> None:
+    plain, asked = seed_retriever.ask("what is relu"), seed_retriever.ask(polite)
+    assert asked.answered and asked.best is not None and plain.best is not None
+    assert asked.best.question_id == plain.best.question_id == seed_id(2)
+    assert asked.confidence == pytest.approx(plain.confidence)
