@@ -801,17 +801,22 @@ def test_a_greeting_or_thanks_is_no_failed_search(qabot: Run, query: str) -> Non
     assert (answer["answered"], answer["confidence"], answer["results"]) == (False, 0.0, [])
 
 
-def test_a_number_shared_by_more_documents_than_k_lists_them_all(
-    qabot: Run, tmp_path: Path
-) -> None:
-    folder = tmp_path / "docs"
+def _documents_sharing_q2(folder: Path, count: int) -> Path:
+    """A folder of `count` documents doc1.txt... each with its own Q1 and Q2."""
     folder.mkdir()
-    for i in range(1, 8):
+    for i in range(1, count + 1):
         (folder / f"doc{i}.txt").write_text(
             f"Q1: What is thing {i}?\nAnswer: A widget.\n"
             f"Q2: Why use gadget {i}?\nAnswer: It works.\n",
             encoding="utf-8",
         )
+    return folder
+
+
+def test_a_number_shared_by_more_documents_than_k_lists_them_all(
+    qabot: Run, tmp_path: Path
+) -> None:
+    folder = _documents_sharing_q2(tmp_path / "docs", 7)
     result = qabot("ask", "--corpus", str(folder), "Q2")
     assert [f"doc{i}:q2" in result.stdout for i in range(1, 8)] == [True] * 7
 
@@ -952,13 +957,7 @@ def test_a_markdown_passage_that_is_the_whole_answer_keeps_its_paragraphs(
 def test_a_batch_lists_every_document_s_shared_number_and_honours_k(
     qabot: Run, tmp_path: Path
 ) -> None:
-    folder = tmp_path / "docs"
-    folder.mkdir()
-    for i in range(1, 8):
-        (folder / f"doc{i}.txt").write_text(
-            f"Q1: What is thing {i}?\nAnswer: A widget.\nQ2: Why use gadget {i}?\nAnswer: Yes.\n",
-            encoding="utf-8",
-        )
+    folder = _documents_sharing_q2(tmp_path / "docs", 7)
     listed = qabot("ask", "--corpus", str(folder), "-", stdin="Q2\n").stdout
     assert [f"doc{i}:q2" in listed for i in range(1, 8)] == [True] * 7  # as for one query
     single = qabot("ask", "-k", "3", "why batch norm").stdout

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -108,6 +108,9 @@ class Conversation(VerticalScroll):
     related questions); pageup / pagedown scroll it from anywhere."""
 
     can_focus = False
+
+
+PALETTE_SETTLE = 0.05  # seconds for the chat's screen to be back after the command palette
 
 
 class QabotApp(App[int]):
@@ -220,14 +223,13 @@ class QabotApp(App[int]):
         retriever = self.retriever = loaded.retriever
         self.documents = loaded.documents
         self.asking = loaded.hint
-        self.sub_title = f"{retriever.name} · {len(loaded.entries)} entries"
+        count = len(loaded.entries)
+        self.sub_title = f"{retriever.name} · {count} {'entry' if count == 1 else 'entries'}"
         self.query_one("#conversation").loading = False
         self.query_one(QuestionPanel).set_entries(loaded.entries, self.documents)
         for problem in retriever.problems:
             self._say(NoticeMessage(f"skipped {problem}", error=True))
-        waiting, self.waiting = self.waiting, []
-        for query, pending in waiting:  # asked while loading: answered now, in order
-            self._ask(query, self.context, pending)
+        self._ask_waiting()  # (questions asked while loading: answered now, in order)
 
     def _load_failed(self, message: str) -> None:
         """A corpus that cannot be loaded ends the chat: `run()` then says why in one line,
@@ -266,16 +268,31 @@ class QabotApp(App[int]):
             return
         self._ask(query, self.context, pending)
 
+    def _ask_waiting(self) -> None:
+        """Ask the first question that waited for the corpus to load; each waits for the
+        one before it to be answered, so that a follow-up leans on its topic."""
+        if self.waiting:
+            query, pending = self.waiting.pop(0)
+            self._ask(query, self.context, pending, then=self._ask_waiting)
+
     @work(thread=True, group="ask")
-    def _ask(self, query: str, context: str | None, pending: Widget) -> None:
-        """Rank off the UI thread; the reply replaces the pending indicator."""
+    def _ask(
+        self,
+        query: str,
+        context: str | None,
+        pending: Widget,
+        then: Callable[[], None] | None = None,
+    ) -> None:
+        """Rank off the UI thread; the reply replaces the pending indicator (then `then`)."""
         assert self.retriever is not None
         try:
             answer = self.retriever.ask(query, k=1 + RELATED, context=context)
         except QabotError as exc:
             self.call_from_thread(self._reply, pending, NoticeMessage(str(exc), error=True))
-            return
-        self.call_from_thread(self._answered, answer, context, pending)
+        else:
+            self.call_from_thread(self._answered, answer, context, pending)
+        if then is not None:
+            self.call_from_thread(then)
 
     def _answered(self, answer: Answer, context: str | None, pending: Widget) -> None:
         if answer.answered and answer.best is not None:
@@ -413,15 +430,20 @@ class QabotApp(App[int]):
         yield SystemCommand(
             "Toggle question list", "Show or hide all corpus questions", self.action_toggle_sidebar
         )
-        yield SystemCommand(
-            "Full answer", "Expand the latest answer to the whole text", self.action_toggle_full
+        yield SystemCommand(  # (a moment after the palette is gone: the grown answer is
+            # then laid out on the chat's screen, and shows from its top)
+            "Full answer",
+            "Expand the latest answer to the whole text",
+            lambda: self.set_timer(PALETTE_SETTLE, self.action_toggle_full),
         )
         yield SystemCommand(
             "Copy answer",
             "Send the latest answer to the terminal clipboard (OSC 52)",
             self.action_copy_answer,
         )
-        yield SystemCommand("Keys", "Show all key bindings", self.action_help)
+        yield SystemCommand(  # ("Keys" is Textual's own command, which opens its key panel)
+            "Help", "Show all key bindings of the chat and how to ask", self.action_help
+        )
 
 
 def run(

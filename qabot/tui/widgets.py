@@ -18,7 +18,7 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -46,14 +46,31 @@ def term_pattern(terms: Iterable[str], border: str = r"\w") -> re.Pattern[str] |
     return re.compile(rf"(?<![{border}])({alternatives})(?![{border}])", re.IGNORECASE)
 
 
+# what Markdown shows as written, where `**` would show too: fenced and indented code, code
+# spans, link targets and URLs
+_AS_WRITTEN = re.compile(
+    r"^(?P<fence>```|~~~)[^\n]*\n(?:.*?\n)??(?:(?P=fence)[^\n]*$|\Z)"  # a fenced block
+    r"|^(?: {4}|\t)(?![ \t]*(?:[-*+]|\d{1,3}[.)])\s)[^\n]*$"  # an indented code line
+    r"|(?P<ticks>`+).*?(?P=ticks)"  # a code span
+    r"|\]\([^)\n]*\)|<[a-zA-Z][\w+.-]*:[^>\s]*>"  # a link's target, an autolink
+    r"|\b(?:[a-zA-Z][\w+.-]*://|www\.)[^\s<>()\[\]]*",  # a bare URL
+    re.MULTILINE | re.DOTALL,
+)
+
+
 def emphasize(markdown: str, terms: Iterable[str]) -> str:
-    """Markdown source with the plain matched terms wrapped in `**`, code spans left alone."""
+    """Markdown source with the plain matched terms wrapped in `**`; code, link targets and
+    URLs, which Markdown shows as written, are left alone."""
     pattern = term_pattern(terms, border=r"\w*")
     if pattern is None:
         return markdown
-    parts = markdown.split("`")
-    # even parts are outside backtick code spans
-    return "`".join(pattern.sub(r"**\1**", p) if i % 2 == 0 else p for i, p in enumerate(parts))
+    out, start = [], 0
+    for kept in _AS_WRITTEN.finditer(markdown):
+        out.append(pattern.sub(r"**\1**", markdown[start : kept.start()]))
+        out.append(kept.group())
+        start = kept.end()
+    out.append(pattern.sub(r"**\1**", markdown[start:]))
+    return "".join(out)
 
 
 def keep_line_breaks(markdown: str) -> str:
@@ -173,6 +190,16 @@ class QuestionList(OptionList):
             self.post_message(EntrySelected(event.option.id))
 
 
+class RelatedList(QuestionList):
+    """The few related (or closest) questions under an answer: pageup / pagedown scroll the
+    conversation, as anywhere else, rather than this short list."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("pageup", "app.scroll_conversation(-1)", "Scroll up", show=False),
+        Binding("pagedown", "app.scroll_conversation(1)", "Scroll down", show=False),
+    ]
+
+
 class UserMessage(Static):
     """The user's query, shown as a chat bubble."""
 
@@ -265,7 +292,7 @@ class AnswerMessage(Vertical):
         yield Static(Content(self._meta()), classes=f"badge band-{self.band}")
         if self.related:
             yield Static(Content("Related questions"), classes="related-title")
-            yield QuestionList(question_rows(self.related, self.documents), classes="related")
+            yield RelatedList(question_rows(self.related, self.documents), classes="related")
 
     def _shown(self) -> str:
         return self.answer if self.full else self.passage
@@ -339,7 +366,7 @@ class AbstainMessage(Vertical):
             yield Static(Content(hint), classes="hint")
             return
         yield Static(Content("Closest questions"), classes="related-title")
-        yield QuestionList(question_rows(closest, self.documents), classes="related")
+        yield RelatedList(question_rows(closest, self.documents), classes="related")
 
 
 NO_MATCH = "No question matches"  # the side panel's filter left no question
@@ -491,8 +518,11 @@ class HelpScreen(ModalScreen[None]):
         keys.add_column()
         for key, what in self.rows:
             keys.add_row(Text(key), Text(what))
-        with Vertical(id="help"):
+        with VerticalScroll(id="help"):  # (focused: up, down, pageup... scroll a long help)
             yield Static(Content("qabot chat: keys"), classes="help-title")
             yield Static(keys, id="help-keys")
             yield Static(Content(self.asking), id="help-asking", classes="hint")
             yield Static(Content("escape closes this help"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#help").focus()

@@ -567,12 +567,45 @@ def test_help_lists_every_binding(retriever: Retriever) -> None:
     play(QabotApp(retriever=retriever), scenario)
 
 
+def test_pageup_scrolls_the_conversation_from_a_related_questions_list(
+    retriever: Retriever,
+) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        for query in ("why batch norm", "what is momentum", "what is leaky relu"):
+            await ask(pilot, query)
+        await pilot.press("tab")
+        assert isinstance(app.focused, OptionList)  # (the latest answer's related questions)
+        conversation = app.query_one("#conversation")
+        bottom = conversation.scroll_y
+        await pilot.press("pageup")
+        await settle(pilot)
+        assert conversation.scroll_y < bottom
+        assert isinstance(app.focused, OptionList)  # (the focus stays)
+
+    play(QabotApp(retriever=retriever), scenario, size=(80, 24))
+
+
 def test_help_lists_each_key_once_described_in_one_style(retriever: Retriever) -> None:
     rows = QabotApp(retriever=retriever).help_rows()
     keys = [key for shown, _ in rows for key in shown.split(" / ")]
     assert sorted(keys) == sorted(set(keys))  # pageup and pagedown once, together
     assert {"pageup", "pagedown", "escape", "ctrl+q", "enter"} <= set(keys)
     assert all(what[:1].isupper() and not what.endswith(".") for _, what in rows)
+
+
+def test_a_help_taller_than_the_screen_scrolls_with_the_keys(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await pilot.press("f1")
+        await pilot.pause()
+        help_box = app.screen.query_one("#help")
+        assert help_box.max_scroll_y > 0  # (80 x 24: it does not all fit)
+        await pilot.press("end")
+        await pilot.pause()
+        assert help_box.scroll_y == help_box.max_scroll_y  # "escape closes this help" shows
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+    play(QabotApp(retriever=retriever), scenario, size=(80, 24))
 
 
 def test_help_wraps_its_descriptions_in_a_narrow_terminal(retriever: Retriever) -> None:
@@ -635,6 +668,26 @@ def test_emphasize_prefers_the_longest_term_and_skips_unsafe_ones() -> None:
     text = "Use batch normalization on each batch."
     out = emphasize(text, ["batch", "batch normalization", "a*b", "[x]"])
     assert out == "Use **batch normalization** on each **batch**."
+
+
+@pytest.mark.parametrize(
+    "as_written",
+    [
+        "https://shop.example.com/refund",
+        "www.example.com/refund.",
+        "<https://example.com/refund>",
+        "[page](https://example.com/refund)",
+        "~~~\ncurl https://api.example.com/refund -d refund=1\n~~~",
+        "```sh\nrefund --all\n```",
+        "    refund --all  (an indented code line)",
+        "``a `refund` span``",
+    ],
+)
+def test_emphasize_leaves_what_markdown_shows_as_written_alone(as_written: str) -> None:
+    text = f"Ask for a refund.\n\n{as_written}\n\nThe refund comes back."
+    out = emphasize(text, ["refund"])
+    assert out.count("**refund**") == 2  # (the two plain ones; a URL or code shows no **)
+    assert as_written in out
 
 
 def _one_entry(answer: str, path: str) -> Retriever:
@@ -931,11 +984,28 @@ def test_walking_the_history_gives_a_half_typed_draft_back(retriever: Retriever)
     play(QabotApp(retriever=retriever), scenario)
 
 
-def test_a_full_answer_is_shown_from_its_top(retriever: Retriever) -> None:
+PALETTE_FULL = ["ctrl+p", *"full answer", "enter"]
+
+
+@pytest.mark.parametrize(
+    ("queries", "keys"),
+    [
+        (["why batch norm", "what hyperparameters are there"], ["ctrl+o"]),
+        (["why batch norm", "what hyperparameters are there"], PALETTE_FULL),
+        (["what hyperparameters are there"], ["ctrl+o"]),  # (the first turn: anchored)
+        (["what hyperparameters are there"], PALETTE_FULL),
+    ],
+    ids=["key", "palette", "first-turn-key", "first-turn-palette"],
+)
+def test_a_full_answer_is_shown_from_its_top(
+    retriever: Retriever, queries: list[str], keys: list[str]
+) -> None:
     async def scenario(app: QabotApp, pilot: Pilot) -> None:
-        await ask(pilot, "why batch norm")
-        await ask(pilot, "what hyperparameters are there")  # Q6: a long answer
-        await pilot.press("ctrl+o")
+        for query in queries:  # (Q6: a long answer)
+            await ask(pilot, query)
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
         await settle(pilot)
         message = app.query(AnswerMessage).last()
         conversation = app.query_one("#conversation")
@@ -1107,18 +1177,21 @@ def test_a_question_asked_while_the_index_builds_is_answered_when_it_is_ready(
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             await pilot.press(*"why batch norm", "enter")
+            await pilot.press(*"how do I fix it?", "enter")  # (a follow-up of the first)
             await pilot.pause()
-            assert app.retriever is None  # (still loading when it was asked)
+            assert app.retriever is None  # (still loading when they were asked)
             assert app.query_one("#query", Input).value == ""  # taken, not left to resend
-            assert [str(m.render()) for m in app.query(UserMessage)] == ["why batch norm"]
+            asked = [str(m.render()) for m in app.query(UserMessage)]
+            assert asked == ["why batch norm", "how do I fix it?"]
             release.set()
-            for _ in range(100):
+            for _ in range(200):
                 await pilot.pause(0.05)
-                if app.query(AnswerMessage):
+                if len(app.query(AnswerMessage)) == 2:
                     break
             await settle(pilot)
-            (message,) = app.query(AnswerMessage)
-            assert message.entry_id.endswith(":q4")
+            first, second = app.query(AnswerMessage)
+            assert first.entry_id.endswith(":q4")
+            assert second.entry_id.endswith(":q4")  # read with the first: batch norm's fix
 
     monkeypatch.setattr(Retriever, "from_path", slow)
     asyncio.run(main())
@@ -1166,5 +1239,23 @@ def test_side_panel_shows_a_long_document_name_on_one_line() -> None:
         assert "…" in shown[0] and len(shown[0]) <= width
         assert shown[1].startswith("Q1  What are autoencoders?")  # not the name's end
         assert options_of(questions)[0] == long_name  # (filtered and read whole)
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_the_subtitle_counts_one_entry_in_the_singular() -> None:
+    where = Source(path="one.txt", line_start=1, line_end=2)
+    only = Entry(id="one:q1", question="What is tea?", answer="Leaves in hot water.", source=where)
+
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        assert app.sub_title.endswith("· 1 entry")
+
+    play(QabotApp(retriever=Retriever.from_entries([only])), scenario)
+
+
+def test_the_palette_offers_the_chat_s_help_once(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert titles.count("Help") == 1 and titles.count("Keys") <= 1
 
     play(QabotApp(retriever=retriever), scenario)
