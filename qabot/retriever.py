@@ -95,6 +95,14 @@ MEANING_CONFIDENCE = 0.5
 RELATED_MEANING_MIN = 0.25
 
 
+def _same_best(one: Answer, other: Answer) -> bool:
+    """Whether two answers show the same passage of the same question first."""
+    a, b = one.best, other.best
+    return (
+        a is not None and b is not None and (a.question_id, a.passage) == (b.question_id, b.passage)
+    )
+
+
 class Retriever:
     """Answers questions from a corpus: `Retriever.from_path("corpus").ask("why batch norm")`."""
 
@@ -260,6 +268,8 @@ class Retriever:
         if not keeps_subject and not self._about_own_subject(subject, target):
             return alone  # "what is an LSTM" after "what is relu": Q9 names LSTMs in passing
         leans = merged.answered and merged.confidence > alone.confidence
+        if alone.answered and _same_best(alone, merged):
+            return alone  # "what is dropout" after "what is momentum": no need of the topic
         if (short and is_anaphoric(text)) or leans:
             merged.resolved_query = f"{context} / {text}"
             return merged

@@ -368,3 +368,14 @@ def test_a_greeting_or_thanks_around_a_question_changes_nothing(
     assert asked.answered and asked.best is not None and plain.best is not None
     assert asked.best.question_id == plain.best.question_id == seed_id(2)
     assert asked.confidence == pytest.approx(plain.confidence)
+
+
+def test_a_question_the_topic_adds_nothing_to_is_not_shown_as_read_with_it(
+    seed_retriever: Retriever,
+) -> None:
+    # both are items of Q6: the topic raises the confidence but changes no passage
+    answer = seed_retriever.ask("what is dropout", context="what is momentum")
+    assert answer.answered and answer.resolved_query is None
+    assert answer.best is not None and answer.best.passage.startswith("- Dropout rate:")
+    follow_up = seed_retriever.ask("how do I fix it?", context="why batch norm")
+    assert follow_up.resolved_query == "why batch norm / how do I fix it?"  # (it needs it)
