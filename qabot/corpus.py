@@ -19,7 +19,15 @@ from qabot.index import TermIndex, build_bm25, build_tfidf
 from qabot.lexicon import Lexicon
 from qabot.models import Entry
 from qabot.semantic import MAX_ENTRIES, MAX_PASSAGES, PassageVectors, QuestionVectors
-from qabot.text import PhraseTable, find_acronyms, terms, tokens, word_features
+from qabot.text import (
+    PhraseTable,
+    find_acronyms,
+    is_stop_word,
+    terms,
+    tokens,
+    word_features,
+    words,
+)
 
 BUILTIN_SYNONYMS = Path(__file__).with_name("synonyms.txt")  # question wording, any corpus
 # vocabulary of one domain, for a corpus about it (see `speaks_domain`)
@@ -368,6 +376,20 @@ def phrase_table(entries: Sequence[Entry], synonym_groups: Sequence[Sequence[str
 _EXAMPLES = re.compile(r"\((?:e\.?\s?g\.?|for example|for instance|such as)[\s,:][^()]*\)", re.I)
 
 
+def _phrase_words(phrases: PhraseTable, known: set[str]) -> list[str]:
+    """The words of the synonyms of several words ("batch norm", "conv net") of each group
+    whose canonical term the corpus uses: a typo may land on them too."""
+    found: set[str] = set()
+    for group in phrases.groups:
+        if not known.issuperset(terms(group[0].strip('"'), phrases)):
+            continue
+        for phrase in group:
+            several = words(phrase.strip('"'))
+            if len(several) > 1:
+                found.update(w for w in several if len(w) > 2 and not is_stop_word(w))
+    return sorted(found)
+
+
 def build_index(
     entries: Sequence[Entry], synonym_groups: Sequence[Sequence[str]] = ()
 ) -> CorpusIndex:
@@ -387,6 +409,7 @@ def build_index(
     known = set(vocabulary)
     # a typo of a synonym the corpus can use ("batchnrom") is corrected like a corpus word
     aliases = [w for w in phrases.single_words() if known.issuperset(terms(w, phrases))]
+    aliases += _phrase_words(phrases, known)  # ("batch nrom": the "norm" of "batch norm")
     lexicon = Lexicon.build([*passage_texts, *questions], vocabulary, aliases)
     cached = dict(zip(passage_texts, passage_terms, strict=True)) | dict(
         zip(questions, question_terms, strict=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import make_entry
+from conftest import make_entry, seed_id
 
 from qabot import english
 from qabot.lexicon import Lexicon
@@ -175,6 +175,16 @@ def test_a_typo_of_a_synonym_resolves_through_the_synonym(seed_retriever: Retrie
     # "batchnorm" is a built-in synonym of batch normalization, not a corpus word
     assert seed_retriever.analyze("batchnrom").weights == {"batch_normal": 1.0}
     assert "batchnorm" in seed_retriever.index.phrases.single_words()
+
+
+def test_a_typo_of_a_word_of_a_synonym_phrase_resolves_through_the_phrase(
+    seed_retriever: Retriever,
+) -> None:
+    # "norm" is no corpus word: only a word of the built-in synonym "batch norm"
+    assert "batch_normal" in seed_retriever.analyze("why batch nrom").weights
+    answer = seed_retriever.ask("why batch nrom")
+    assert answer.answered and answer.best is not None
+    assert answer.best.question_id == seed_id(4)
 
 
 def test_a_phrase_with_unknown_words_counts_once() -> None:
