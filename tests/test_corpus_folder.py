@@ -301,3 +301,15 @@ def test_documents_only_in_a_subfolder_that_cannot_be_read_name_it_in_the_error(
     with pytest.raises(CorpusError) as info:
         load_corpus(tmp_path)
     assert str(info.value) == f"{locked}: cannot read folder (Permission denied)"
+
+
+def test_a_folder_with_no_entries_says_why_its_files_were_skipped(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text("title,body\nHello,World\n")
+    (tmp_path / "b.txt").write_text("just some text\n")
+    (tmp_path / "c.json").write_text("[]")
+    with pytest.raises(CorpusError) as caught:
+        load_corpus(tmp_path)
+    message = str(caught.value)
+    assert "no Q&A entries found in any document" in message
+    assert "a.csv:1: no question or answer column" in message  # the first two, in order
+    assert "b.txt: no recognizable Q&A" in message and "and 1 more" in message

@@ -220,7 +220,7 @@ def load_corpus(root: Path | str, progress: Progress | None = None) -> Corpus:
         raise (
             corpus.problems[0]
             if len(corpus.problems) == 1
-            else CorpusError(root, "no Q&A entries found in any document")
+            else CorpusError(root, f"no Q&A entries found in any document{_why(corpus.problems)}")
         )
     corpus.entries, duplicates = merge_duplicates(corpus.entries)
     corpus.notices = skipped + duplicates
@@ -231,6 +231,18 @@ def load_corpus(root: Path | str, progress: Progress | None = None) -> Corpus:
         except (OSError, UnicodeDecodeError) as exc:
             corpus.problems.append(CorpusError(synonyms, f"synonyms ignored: {exc}"))
     return corpus
+
+
+SHOWN_PROBLEMS = 2  # of the skipped files, named in the error of a folder with no entries
+
+
+def _why(problems: list[CorpusError]) -> str:
+    """What the files of a folder with no entries said: the first few, and how many more."""
+    if not problems:
+        return ""
+    shown = "; ".join(str(p) for p in problems[:SHOWN_PROBLEMS])
+    more = len(problems) - SHOWN_PROBLEMS
+    return f" (skipped {shown}{f'; and {more} more' if more > 0 else ''})"
 
 
 def _read_documents(corpus: Corpus, paths: list[Path], progress: Progress | None) -> list[str]:
