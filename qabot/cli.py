@@ -165,7 +165,7 @@ def format_answer(
     out: list[str] = []
     if answer.resolved_query:
         out.append(_hang(f"(read as: {safe(answer.resolved_query)})", width, rest="  "))
-    shared = _shared_number(answer)
+    shared = shared_number(answer)
     if shared is not None:
         out.append(f"Several documents have a Q{shared}; ask for one by its id:")
         out.extend(_id_lines(answer.results, width))
@@ -224,7 +224,7 @@ def _answer_lines(
 MAX_SHARED_NUMBERS = 1000  # documents listed for a question number that several share
 
 
-def _shared_number(answer: Answer) -> int | None:
+def shared_number(answer: Answer) -> int | None:
     """The question number a query names when several documents have it ("Q3" in a folder):
     qabot then lists those questions instead of choosing one."""
     from qabot.query import question_number
@@ -399,7 +399,7 @@ def _asked(retriever: Retriever, query: str, args: argparse.Namespace) -> Answer
     document's question when the query names a number several documents have ("Q3")."""
     asked_k = max(args.k, 5)
     answer = retriever.ask(query, k=asked_k)
-    if _shared_number(answer) is not None and len(answer.results) == asked_k:
+    if shared_number(answer) is not None and len(answer.results) == asked_k:
         answer = retriever.ask(query, k=MAX_SHARED_NUMBERS)  # every document's "Q3"
     if args.json and args.k_given:
         answer.results = answer.results[: args.k]

@@ -18,7 +18,14 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, LoadingIndicator
 
-from qabot.cli import EXIT_BAD_INPUT, confidence_band, match_note, shown_confidence
+from qabot.cli import (
+    EXIT_BAD_INPUT,
+    MAX_SHARED_NUMBERS,
+    confidence_band,
+    match_note,
+    shared_number,
+    shown_confidence,
+)
 from qabot.errors import QabotError, QueryError
 from qabot.models import Answer, Entry
 from qabot.query import is_small_talk
@@ -287,6 +294,8 @@ class QabotApp(App[int]):
         assert self.retriever is not None
         try:
             answer = self.retriever.ask(query, k=1 + RELATED, context=context)
+            if shared_number(answer) is not None and len(answer.results) == 1 + RELATED:
+                answer = self.retriever.ask(query, k=MAX_SHARED_NUMBERS)  # each document's
         except QabotError as exc:
             self.call_from_thread(self._reply, pending, NoticeMessage(str(exc), error=True))
         else:

@@ -26,7 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from qabot.cli import abstention_reason, label, safe, shown_source
+from qabot.cli import abstention_reason, label, safe, shared_number, shown_source
 from qabot.layout import MARKDOWN_LIST_ITEM, is_markdown, reflow_markdown
 from qabot.models import Answer, Entry, Hit
 
@@ -355,6 +355,12 @@ class AbstainMessage(Vertical):
 
     def compose(self) -> ComposeResult:
         a = self.answer  # (no band: "high" beside "no answer" reads as a contradiction)
+        shared = shared_number(a)
+        if shared is not None:  # "Q1" in a folder: each document's Q1, to pick from
+            text = f"Several documents have a Q{shared}: pick one."
+            yield Static(Content(text), classes="question")
+            yield RelatedList(question_rows(a.results, self.documents), classes="related")
+            return
         why = abstention_reason(a, self.threshold)
         text = f'No answer in this corpus for "{safe(a.query)}" ({why}).'
         yield Static(Content(text), classes="question")
@@ -457,6 +463,13 @@ class HistoryInput(Input):
             event.stop()
             event.prevent_default()
             await self.run_action("app.help")
+
+    def _on_paste(self, event: events.Paste) -> None:
+        """Pasted lines join into one query (Input keeps only the first line), and tabs
+        and runs of spaces read as one space, as they do when the query is asked."""
+        event.prevent_default()  # (Input's own paste handler would run too)
+        super()._on_paste(events.Paste(" ".join(event.text.split())))
+        event.stop()
 
     def remember(self, query: str) -> None:
         """Add a submitted query to the history (consecutive repeats kept once)."""

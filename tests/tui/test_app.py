@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from textual import events
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
@@ -1257,5 +1258,34 @@ def test_the_palette_offers_the_chat_s_help_once(retriever: Retriever) -> None:
     async def scenario(app: QabotApp, pilot: Pilot) -> None:
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert titles.count("Help") == 1 and titles.count("Keys") <= 1
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_a_number_several_documents_share_lists_each_document_s_question(
+    tmp_path: Path,
+) -> None:
+    for name in "abcdef":
+        (tmp_path / f"doc{name}.txt").write_text(
+            f"Q1: What is thing {name}?\nAnswer: A widget {name}.\n", encoding="utf-8"
+        )
+
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "Q1")
+        message = app.query(AbstainMessage).last()
+        heading = message.query_one(".question", Static).visual.plain
+        assert heading == "Several documents have a Q1: pick one."
+        listed = message.query_one(OptionList)
+        assert listed.option_count == 6  # (more than the related questions shown otherwise)
+
+    play(QabotApp(retriever=Retriever.from_path(tmp_path, cache=False)), scenario)
+
+
+def test_pasted_lines_join_into_one_query(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        field = app.query_one("#query", Input)
+        field.post_message(events.Paste("why do we use\nbatch\tnormalization?\n"))
+        await pilot.pause()
+        assert field.value == "why do we use batch normalization?"
 
     play(QabotApp(retriever=retriever), scenario)
