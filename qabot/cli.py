@@ -722,8 +722,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         sys.stderr.close()
         return 0
-    except OSError as exc:  # writing the output failed: a full disk, a closed file
-        _say(f"error: cannot write the output: {exc.strerror or exc}")
+    except OSError as exc:
+        if exc.filename is not None:  # a file qabot reads or writes (not its output)
+            _say(f"error: {exc.filename}: {exc.strerror or exc}")
+            return EXIT_BAD_INPUT
+        _say(f"error: cannot write the output: {exc.strerror or exc}")  # a full disk...
         _drop_output()
         return 1
 

@@ -1057,3 +1057,16 @@ def test_a_url_or_command_longer_than_a_line_stays_whole_to_copy() -> None:
     url = "https://pypi.example.com/simple/some-very-long-package-name-1.2.3.tar.gz"
     body = format_answer(_one_hit(f"Install it with pip install {url} then restart."), width=40)
     assert any(line.strip() == url for line in body.splitlines())
+
+
+def test_a_file_error_names_the_file_not_the_output(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from qabot import cli
+
+    def refused(args: object, out: object) -> int:
+        raise PermissionError(13, "Permission denied", "/srv/cache/index.npz")
+
+    monkeypatch.setattr(cli, "cmd_list", refused)
+    assert cli.main(["list"]) == 2
+    assert capsys.readouterr().err == "qabot: error: /srv/cache/index.npz: Permission denied\n"
