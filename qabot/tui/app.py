@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import threading
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
@@ -62,11 +63,36 @@ class _Loaded:
     entries: list[Entry]
     documents: dict[str, str]
     hint: str  # how to ask this corpus (`hint_for`)
+    warnings: list[str] = field(default_factory=list)  # of the index cache ("rebuilding ...")
 
     @classmethod
-    def of(cls, retriever: Retriever) -> _Loaded:
+    def of(cls, retriever: Retriever, warnings: Sequence[str] = ()) -> _Loaded:
         entries, documents = retriever.entries, retriever.document_names
-        return cls(retriever, entries, documents, hint_for(entries, several=bool(documents)))
+        hint = hint_for(entries, several=bool(documents))
+        return cls(retriever, entries, documents, hint, list(warnings))
+
+
+class _Collected(logging.Handler):
+    """The warnings of the "qabot" logger while the index loads (the CLI prints them on
+    stderr, which a full-screen chat hides): the chat shows them once it is loaded."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def _collected_warnings() -> Iterator[list[str]]:
+    handler = _Collected()
+    logger = logging.getLogger("qabot")
+    logger.addHandler(handler)
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
 
 
 def _settle(
@@ -203,8 +229,9 @@ class QabotApp(App[int]):
 
         def build() -> None:
             try:  # (reading every entry for the side panel is work for this thread too)
-                retriever = Retriever.from_path(self.corpus, index_dir=self.index_dir)
-                result = _Loaded.of(self._judging(retriever))
+                with _collected_warnings() as warnings:
+                    retriever = Retriever.from_path(self.corpus, index_dir=self.index_dir)
+                result = _Loaded.of(self._judging(retriever), warnings)
             except BaseException as exc:  # handed to the worker, which reports it
                 _settle(loop, done, exc)
             else:
@@ -236,6 +263,8 @@ class QabotApp(App[int]):
         self.query_one(QuestionPanel).set_entries(loaded.entries, self.documents)
         for problem in retriever.problems:
             self._say(NoticeMessage(f"skipped {problem}", error=True))
+        for warning in loaded.warnings:  # ("rebuilding index (unreadable index ...)")
+            self._say(NoticeMessage(warning))
         self._ask_waiting()  # (questions asked while loading: answered now, in order)
 
     def _load_failed(self, message: str) -> None:
@@ -271,6 +300,7 @@ class QabotApp(App[int]):
         self._say(pending)
         if self.retriever is None:  # kept, and answered as soon as the corpus is loaded
             self.waiting.append((query, pending))
+            self.query_one("#conversation").loading = False  # (shown, with its own spinner)
             self.notify("Loading the corpus: the answer follows when it is ready.")
             return
         self._ask(query, self.context, pending)
@@ -365,8 +395,10 @@ class QabotApp(App[int]):
     async def action_toggle_full(self) -> None:
         """Show the whole answer of the latest message (or its passage again)."""
         message = self._last_answer()
-        if message is not None:
-            await message.action_toggle_full()
+        if message is None:
+            self.notify("No answer to expand yet.", severity="warning")
+            return
+        await message.action_toggle_full()
 
     def action_copy_answer(self) -> None:
         """Send the full text of the latest answer to the terminal's clipboard."""

@@ -1184,6 +1184,7 @@ def test_a_question_asked_while_the_index_builds_is_answered_when_it_is_ready(
             assert app.query_one("#query", Input).value == ""  # taken, not left to resend
             asked = [str(m.render()) for m in app.query(UserMessage)]
             assert asked == ["why batch norm", "how do I fix it?"]
+            assert not app.query_one("#conversation").loading  # (the questions show)
             release.set()
             for _ in range(200):
                 await pilot.pause(0.05)
@@ -1287,5 +1288,35 @@ def test_pasted_lines_join_into_one_query(retriever: Retriever) -> None:
         field.post_message(events.Paste("why do we use\nbatch\tnormalization?\n"))
         await pilot.pause()
         assert field.value == "why do we use batch normalization?"
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_a_damaged_cached_index_is_rebuilt_and_the_chat_says_so(tmp_path: Path) -> None:
+    from qabot.cache import index_location
+
+    Retriever.from_path(CORPUS, index_dir=tmp_path)  # (cached)
+    location, _ = index_location(CORPUS, tmp_path)
+    location.write_bytes(b"not an index")
+
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if app.retriever is not None:
+                break
+        await pilot.pause()
+        notes = [str(m.render()) for m in app.query(NoticeMessage)]
+        assert any(note.startswith("rebuilding index") for note in notes), notes
+
+    play(QabotApp(corpus=CORPUS, index_dir=tmp_path), scenario)
+
+
+def test_full_answer_before_any_answer_says_there_is_none(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        said: list[str] = []
+        app.notify = lambda message, **kwargs: said.append(message)  # type: ignore[method-assign]
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert said == ["No answer to expand yet."]
 
     play(QabotApp(retriever=retriever), scenario)
