@@ -123,6 +123,9 @@ def _hang(line: str, width: int, first: str = "", rest: str = "    ") -> str:
     return "\n".join(wrapped) or first + line
 
 
+_AN_ID = re.compile(r"^\S+:q\d+$", re.IGNORECASE)  # an entry id: "<document>:q<n>"
+
+
 def _no_close_question(query: str) -> str:
     """What to say when no question is close to `query` ("Q99": a number it does not have)."""
     from qabot.query import question_number
@@ -130,6 +133,8 @@ def _no_close_question(query: str) -> str:
     number = question_number(query)
     if number is not None:
         return f"This corpus has no question {number}; qabot list shows them all."
+    if _AN_ID.match(query.strip()):  # "notes:q99"
+        return f"This corpus has no question {safe(query.strip())}; qabot list shows them all."
     return "No question shares its words; qabot list shows them all."
 
 

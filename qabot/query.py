@@ -16,7 +16,7 @@ _QUESTION_NUMBER = re.compile(
     r"^\s*(?:(?:and\s+)?(?:show(?:\s+me)?|tell\s+me\s+about|what\s+is|what'?s|open|read|go\s+to|"
     r"answer(?:\s+to)?|what\s+about|how\s+about|what\s+does|what\s+do|give\s+me|"
     r"(?:can|could)\s+you\s+show(?:\s+me)?|and)\s+)?(?:the\s+)?(?:q|question|#)\s*"
-    r"(?:(?:number|no\.?)\s*)?(\d{1,5})\s*(?:say|says|please|pls)?\s*[?.!:]*\s*$",
+    r"(?:(?:number|no\.?)\s*)?(\d+)\s*(?:say|says|please|pls)?\s*[?.!:]*\s*$",
     re.IGNORECASE,
 )
 _NUMBER_WORDS = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import operator
 import os
+import re
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path, PurePath
@@ -93,6 +94,9 @@ MEANING_CONFIDENCE = 0.5
 # (cosine of their question): on the tune splits, the unrelated ones ("How do I join
 # SkyMiles?" for "can I take my dog on the plane") were below 0.15, the plausible above 0.3
 RELATED_MEANING_MIN = 0.25
+
+
+_ID = re.compile(r"^(?P<document>\S+):q\d+$")  # an entry id: "<document>:q<n>"
 
 
 def _same_best(one: Answer, other: Answer) -> bool:
@@ -366,11 +370,18 @@ class Retriever:
         wanted = text.strip().lower()
         if ":" in wanted and (exact := self._ids.get(wanted)) is not None:
             return [exact]
+        if (unknown := _ID.match(wanted)) and unknown["document"] in self._id_prefixes:
+            return []  # "notes:q99": an id of one of its documents, but no question of it
         number = question_number(text)
         if number is None:
             return None
         suffix = f":q{number}"
         return [i for i, entry_id in enumerate(self.index.entry_ids) if entry_id.endswith(suffix)]
+
+    @cached_property
+    def _id_prefixes(self) -> frozenset[str]:
+        """The documents' parts of the entry ids, lowercased ("notes" of "notes:q4")."""
+        return frozenset(entry_id.lower().rsplit(":", 1)[0] for entry_id in self.index.entry_ids)
 
     @cached_property
     def _ids(self) -> dict[str, int]:

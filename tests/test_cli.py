@@ -1070,3 +1070,11 @@ def test_a_file_error_names_the_file_not_the_output(
     monkeypatch.setattr(cli, "cmd_list", refused)
     assert cli.main(["list"]) == 2
     assert capsys.readouterr().err == "qabot: error: /srv/cache/index.npz: Permission denied\n"
+
+
+def test_an_unknown_id_of_the_corpus_is_no_question_not_a_word_search(qabot: Run) -> None:
+    result = qabot("ask", "deep-learning-interview-questions:q99")
+    assert result.returncode == 0
+    assert "This corpus has no question deep-learning-interview-questions:q99" in result.stdout
+    answer = json.loads(qabot("ask", "--json", "deep-learning-interview-questions:q99").stdout)
+    assert (answer["answered"], answer["results"]) == (False, [])

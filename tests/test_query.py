@@ -27,6 +27,7 @@ from qabot.retriever import Retriever
         ("Q4 please", 4),
         ("question four", 4),
         ("and Q5?", 5),
+        ("Q123456789012345678901234", 123456789012345678901234),  # (no question: says so)
     ],
 )
 def test_a_question_named_by_its_number_is_recognized(query: str, number: int) -> None:
