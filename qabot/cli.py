@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from qabot import __version__
-from qabot.errors import QabotError, QueryError
+from qabot.errors import QabotError, QueryError, printable
 from qabot.layout import LIST_ITEM, is_markdown, reflow_markdown
 
 if TYPE_CHECKING:
@@ -45,8 +45,7 @@ def safe(text: str) -> str:
 def one_line(text: str) -> str:
     """A message for stderr as one inert line: line breaks, escapes and other controls (in
     a file name, say) shown as escape codes ("\\n", "\\x1b"), undecodable bytes as U+FFFD."""
-    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return _NOT_ONE_LINE.sub(lambda m: repr(m.group())[1:-1], text)
+    return _NOT_ONE_LINE.sub(lambda m: repr(m.group())[1:-1], printable(text))
 
 
 def label(entry_id: str) -> str:
@@ -123,17 +122,14 @@ def _hang(line: str, width: int, first: str = "", rest: str = "    ") -> str:
     return "\n".join(wrapped) or first + line
 
 
-_AN_ID = re.compile(r"^\S+:q\d+$", re.IGNORECASE)  # an entry id: "<document>:q<n>"
-
-
 def _no_close_question(query: str) -> str:
     """What to say when no question is close to `query` ("Q99": a number it does not have)."""
-    from qabot.query import question_number
+    from qabot.query import id_document, question_number
 
     number = question_number(query)
     if number is not None:
         return f"This corpus has no question {number}; qabot list shows them all."
-    if _AN_ID.match(query.strip()):  # "notes:q99"
+    if id_document(query) is not None:  # "notes:q99"
         return f"This corpus has no question {safe(query.strip())}; qabot list shows them all."
     return "No question shares its words; qabot list shows them all."
 
@@ -399,13 +395,21 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def ask_listing_shared(
+    retriever: Retriever, query: str, k: int, context: str | None = None
+) -> Answer:
+    """`retriever.ask`, except that a number several documents have ("Q3" in a folder)
+    lists every document's question, however many more than `k` they are."""
+    answer = retriever.ask(query, k=k, context=context)
+    if shared_number(answer) is not None and len(answer.results) == k:
+        answer = retriever.ask(query, k=MAX_SHARED_NUMBERS, context=context)
+    return answer
+
+
 def _asked(retriever: Retriever, query: str, args: argparse.Namespace) -> Answer:
     """The answer to one query of `qabot ask`: the top 5 hits (`-k`: that many), or every
     document's question when the query names a number several documents have ("Q3")."""
-    asked_k = max(args.k, 5)
-    answer = retriever.ask(query, k=asked_k)
-    if shared_number(answer) is not None and len(answer.results) == asked_k:
-        answer = retriever.ask(query, k=MAX_SHARED_NUMBERS)  # every document's "Q3"
+    answer = ask_listing_shared(retriever, query, max(args.k, 5))
     if args.json and args.k_given:
         answer.results = answer.results[: args.k]
     return answer
@@ -441,7 +445,7 @@ def _ask_batch(
             )
         except QabotError as exc:
             status = EXIT_BAD_INPUT
-            shown = _printable(query)
+            shown = printable(query)
             error = {"query": shown, "error": str(exc)}
             text = (
                 json.dumps(error, ensure_ascii=False, separators=(",", ":"))
@@ -461,11 +465,6 @@ SHOWN_QUERY_CHARS = 60  # of a bad query, repeated in a text batch error
 def _clipped(text: str) -> str:
     """The start of a long text, "…" marking the cut (the error says how long it is)."""
     return text if len(text) <= SHOWN_QUERY_CHARS else text[:SHOWN_QUERY_CHARS] + "…"
-
-
-def _printable(text: str) -> str:
-    """Text with undecodable input bytes (read as lone surrogates) shown as U+FFFD."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def cmd_list(args: argparse.Namespace, out: TextIO) -> int:

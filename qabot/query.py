@@ -163,6 +163,16 @@ def refers_to_subject(query: str) -> bool:
     return any(w in SUBJECT_PRONOUNS for w in words) and not any(w in SUBSTITUTES for w in words)
 
 
+_ENTRY_ID = re.compile(r"^\s*(\S+):q\d+\s*$", re.IGNORECASE)  # "<document>:q<n>"
+
+
+def id_document(query: str) -> str | None:
+    """The document part of a query written as an entry id ("notes:q4" -> "notes"), or
+    None when it is not one."""
+    match = _ENTRY_ID.match(query)
+    return match.group(1) if match else None
+
+
 def question_number(query: str) -> int | None:
     """The number of the question a query refers to by number ("Q4", "question 4", "show
     me #4"), or None when it asks something else."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import operator
 import os
-import re
 from collections.abc import Sequence
 from functools import cached_property
 from pathlib import Path, PurePath
@@ -30,6 +29,7 @@ from qabot.query import (
     QueryTerms,
     RankedEntry,
     analyze_query,
+    id_document,
     is_anaphoric,
     is_small_talk,
     question_number,
@@ -94,9 +94,6 @@ MEANING_CONFIDENCE = 0.5
 # (cosine of their question): on the tune splits, the unrelated ones ("How do I join
 # SkyMiles?" for "can I take my dog on the plane") were below 0.15, the plausible above 0.3
 RELATED_MEANING_MIN = 0.25
-
-
-_ID = re.compile(r"^(?P<document>\S+):q\d+$")  # an entry id: "<document>:q<n>"
 
 
 def _same_best(one: Answer, other: Answer) -> bool:
@@ -370,7 +367,7 @@ class Retriever:
         wanted = text.strip().lower()
         if ":" in wanted and (exact := self._ids.get(wanted)) is not None:
             return [exact]
-        if (unknown := _ID.match(wanted)) and unknown["document"] in self._id_prefixes:
+        if id_document(wanted) in self._id_prefixes:
             return []  # "notes:q99": an id of one of its documents, but no question of it
         number = question_number(text)
         if number is None:

@@ -68,7 +68,7 @@ def corpus_listing(root: Path) -> tuple[list[Path], list[CorpusError]]:
     documents (naming an unreadable subfolder when that is where they could be).
     """
     if not_utf8(str(root)):
-        raise CorpusError(printable(str(root)), "the path is not valid UTF-8 (rename it)")
+        raise CorpusError(root, "the path is not valid UTF-8 (rename it)")
     if root.is_symlink() and not root.exists():
         raise CorpusError(root, "a broken or looping symbolic link")
     if not root.exists():
@@ -81,7 +81,7 @@ def corpus_listing(root: Path) -> tuple[list[Path], list[CorpusError]]:
         if not _is_document(path, root):
             continue
         if not_utf8(str(path)):  # (it could not be named in an id, a source or JSON)
-            unreadable.append(CorpusError(printable(str(path)), "its name is not valid UTF-8"))
+            unreadable.append(CorpusError(path, "its name is not valid UTF-8"))
         else:
             files.append(path)
     if not files:
@@ -96,11 +96,6 @@ def corpus_listing(root: Path) -> tuple[list[Path], list[CorpusError]]:
 def not_utf8(text: str) -> bool:
     """Whether a file name held bytes that are not UTF-8 (decoded as lone surrogates)."""
     return any("\udc80" <= c <= "\udcff" for c in text)
-
-
-def printable(text: str) -> str:
-    """A file name with its undecodable bytes shown as U+FFFD."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _is_document(path: Path, root: Path) -> bool:

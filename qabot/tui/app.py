@@ -21,10 +21,9 @@ from textual.widgets import Footer, Header, LoadingIndicator
 
 from qabot.cli import (
     EXIT_BAD_INPUT,
-    MAX_SHARED_NUMBERS,
+    ask_listing_shared,
     confidence_band,
     match_note,
-    shared_number,
     shown_confidence,
 )
 from qabot.errors import QabotError, QueryError
@@ -323,9 +322,7 @@ class QabotApp(App[int]):
         """Rank off the UI thread; the reply replaces the pending indicator (then `then`)."""
         assert self.retriever is not None
         try:
-            answer = self.retriever.ask(query, k=1 + RELATED, context=context)
-            if shared_number(answer) is not None and len(answer.results) == 1 + RELATED:
-                answer = self.retriever.ask(query, k=MAX_SHARED_NUMBERS)  # each document's
+            answer = ask_listing_shared(self.retriever, query, 1 + RELATED, context)
         except QabotError as exc:
             self.call_from_thread(self._reply, pending, NoticeMessage(str(exc), error=True))
         else:
