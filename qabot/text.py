@@ -324,7 +324,11 @@ def terms(text: str, phrases: PhraseTable | None = None) -> list[str]:
     return [t.term for t in tokens(text, phrases) if not t.stop]
 
 
-_ACRONYM_DEF = re.compile(r"((?:[A-Za-z][\w-]*[\s/]+){1,8})\(\s*([A-Z1-9][A-Za-z1-9]{1,9}?)s?\s*\)")
+# "(CNN)", and the up to eight words right before it, read in a window of ACRONYM_WINDOW
+# characters: one pattern for both backtracked over a long word from each of its letters
+_ACRONYM_PAREN = re.compile(r"\(\s*([A-Z1-9][A-Za-z1-9]{1,9}?)s?\s*\)")
+_WORDS_BEFORE = re.compile(r"(?:[A-Za-z][\w-]*[\s/]+){1,8}\Z")
+ACRONYM_WINDOW = 200
 # a digit of an acronym stands for its number word: "two-factor authentication (2FA)"
 _DIGIT_WORDS = dict(enumerate("one two three four five six seven eight nine".split(), 1))
 
@@ -333,12 +337,15 @@ def find_acronyms(text: str) -> list[tuple[str, str]]:
     """Acronyms a text defines, e.g. "Convolutional Neural Network (CNN)" -> (CNN, expansion)."""
     found: list[tuple[str, str]] = []
     text = unicodedata.normalize("NFKC", text)
-    for match in _ACRONYM_DEF.finditer(text):
-        acronym = match.group(2)
+    for match in _ACRONYM_PAREN.finditer(text):
+        acronym = match.group(1)
         capitals = [c for c in acronym if c.isupper() or c.isdigit()]
         if sum(c.isupper() for c in capitals) < 2 or acronym.lower() in STOP_WORDS:
             continue  # "(HE)" would make every "he" a high-efficiency
-        candidates = re.split(r"[\s/-]+", match.group(1).strip())  # "Short-Term" is 2 words
+        words = _WORDS_BEFORE.search(text, max(0, match.start() - ACRONYM_WINDOW), match.start())
+        if words is None:
+            continue
+        candidates = re.split(r"[\s/-]+", words.group().strip())  # "Short-Term" is 2 words
         phrase = candidates[-len(capitals) :]
         if len(phrase) == len(capitals) and all(
             _initial_of(w, c) for w, c in zip(phrase, capitals, strict=True)

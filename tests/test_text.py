@@ -309,3 +309,13 @@ def test_concepts_are_groups_of_multiword_phrases_only() -> None:
         [["random forest", "random forests"], ["sign up", "signup", "register"], ["bn", "x"]]
     )
     assert table.concepts() == frozenset({"random_forest"})
+
+
+def test_find_acronyms_reads_only_the_words_right_before_the_parenthesis() -> None:
+    # a 20,000-letter sequence took the old single pattern 3 s (its time grew with the
+    # square of the word): the words are now read in a window before each "(...)"
+    sequence = "ACGT" * 5000
+    text = f"{sequence} is read by a Long Read Sequencer (LRS) and {sequence} (XYZ) again"
+    assert find_acronyms(text) == [("LRS", "Long Read Sequencer")]
+    assert find_acronyms("Batch\nNormalization (BN)") == [("BN", "Batch Normalization")]
+
