@@ -21,7 +21,7 @@ from qabot.confidence import (
     states_asked_fact,
 )
 from qabot.corpus import CorpusIndex, build_index, main_question
-from qabot.errors import QabotError, QueryError
+from qabot.errors import CorpusError, QabotError, QueryError
 from qabot.models import Answer, Entry, Hit, Source
 from qabot.parse import Corpus, load_corpus
 from qabot.query import (
@@ -151,7 +151,10 @@ class Retriever:
         """Load a corpus file or folder (default: the bundled corpus), reusing a cached index.
 
         With a valid cached index nothing is parsed: the key comes from the files' bytes.
+        An empty path is an error, not the current folder.
         """
+        if isinstance(path, str) and not path.strip():
+            raise CorpusError(repr(path), "no corpus path given (None means the bundled corpus)")
         root = Path(path) if path is not None else default_corpus_path()
         if not cache:
             return cls.from_corpus(load_corpus(root), config=config, cache=False)

@@ -69,7 +69,10 @@ _CHAR_MAP = str.maketrans(
     }
 )
 _ACRONYM_PLURAL = re.compile(r"\b([A-Z][A-Z0-9]*[A-Z])s\b")
-_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+# letters and digits of any script ("zürich" folds to "zurich", "пароль" stays as written)
+_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
+# Latin letters that no Unicode decomposition takes to a plain one
+_LATIN_LETTERS = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ": "oe", "ı": "i"})
 _AMERICAN_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<=...)is(ation|ations|e|ed|es|ing|er|ers)$"), r"iz\1"),
     (re.compile(r"(?<=..)ys(e|ed|es|ing)$"), r"yz\1"),
@@ -149,7 +152,20 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
     text = _ACRONYM_PLURAL.sub(r"\1", text)  # "LSTMs" -> "LSTM"
     text = _DIMENSIONS.sub(r"\1x\2", text)  # "3 by 3", "3 x 3" and "3×3" -> "3x3"
-    return text.casefold()
+    return fold_accents(text.casefold())
+
+
+def fold_accents(text: str) -> str:
+    """Latin letters without their accents ("zürich" -> "zurich", "façade" -> "facade"), as
+    users type them; marks on letters of other scripts are kept ("й" is not "и")."""
+    if text.isascii():
+        return text
+    out: list[str] = []
+    for char in unicodedata.normalize("NFD", text.translate(_LATIN_LETTERS)):
+        if unicodedata.combining(char) and out and out[-1].isascii():
+            continue
+        out.append(char)
+    return unicodedata.normalize("NFC", "".join(out))
 
 
 @lru_cache(maxsize=200_000)

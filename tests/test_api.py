@@ -66,6 +66,18 @@ def test_every_error_a_tool_may_catch_is_importable_from_qabot() -> None:
         qabot.Retriever.from_entries([])
 
 
+@pytest.mark.parametrize("path", ["", "  "])
+def test_an_empty_corpus_path_is_an_error_not_the_current_folder(
+    path: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import qabot
+
+    (tmp_path / "notes.txt").write_text("Q1: What is a sprocket?\nA: A toothed wheel.\n")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(qabot.CorpusError, match="no corpus path given"):
+        qabot.Retriever.from_path(path, cache=False)
+
+
 def test_entries_whose_questions_have_no_words_are_answered_by_their_answers() -> None:
     import qabot
 
@@ -78,3 +90,19 @@ def test_entries_whose_questions_have_no_words_are_answered_by_their_answers() -
     )
     assert retriever.ask("sprockets").results[0].question_id == "a"
     assert retriever.ask("flanges").results[0].question_id == "b"
+
+
+def test_a_corpus_with_accents_or_in_another_script_is_answered(tmp_path: Path) -> None:
+    import qabot
+
+    (tmp_path / "offices.csv").write_text(
+        "question,answer\n"
+        "Where is the Zürich office?,On Bahnhofstrasse.\n"
+        "Как сбросить пароль?,Откройте настройки и нажмите сброс.\n",
+        encoding="utf-8",
+    )
+    retriever = qabot.Retriever.from_path(tmp_path, cache=False)
+    zurich = retriever.ask("zurich office")
+    assert zurich.answered and zurich.results[0].question_id == "offices:q1"
+    password = retriever.ask("сбросить пароль")
+    assert password.answered and password.results[0].question_id == "offices:q2"

@@ -319,3 +319,21 @@ def test_find_acronyms_reads_only_the_words_right_before_the_parenthesis() -> No
     assert find_acronyms(text) == [("LRS", "Long Read Sequencer")]
     assert find_acronyms("Batch\nNormalization (BN)") == [("BN", "Batch Normalization")]
 
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Zürich office", ["zurich", "office"]),
+        ("facturación zurücksetzen", ["facturacion", "zurucksetzen"]),
+        ("Œuvre in Łódź", ["oeuvre", "in", "lodz"]),
+    ],
+)
+def test_latin_letters_lose_their_accents_and_stay_whole_words(
+    text: str, expected: list[str]
+) -> None:
+    assert words(text) == expected
+
+
+def test_words_of_other_scripts_are_words_with_their_marks() -> None:
+    assert words("Как сбросить пароль?") == ["как", "сбросить", "пароль"]
+    assert words("й") != words("и")  # a mark on a letter of another script is no accent
