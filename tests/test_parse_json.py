@@ -93,3 +93,46 @@ def test_answers_under_an_unknown_key_are_an_error_naming_the_keys() -> None:
     text = '[{"question": "What is X?", "body": "X is x."}, {"question": "Y?", "body": "y"}]'
     with pytest.raises(CorpusError, match=r"n\.json: no answer field .* keys: body, question"):
         parse_json(text, "n.json", "n")
+
+
+@pytest.mark.parametrize(
+    ("part", "value", "shown"),
+    [
+        ("question", "true", "true (a boolean)"),
+        ("answer", "false", "false (a boolean)"),
+        ("question", "NaN", "NaN"),
+        ("answer", "-Infinity", "-Infinity"),
+        ("answer", '["a line", true]', "a list of non-text values"),
+    ],
+)
+def test_a_boolean_or_nan_question_or_answer_is_an_error_at_its_object(
+    part: str, value: str, shown: str
+) -> None:
+    fields = {"question": '"What is X?"', "answer": '"X is x."'} | {part: value}
+    text = f'[\n  {{"q": "A?", "a": "x"}},\n  {{"question": {fields["question"]}, '
+    text += f'"answer": {fields["answer"]}}}\n]\n'
+    with pytest.raises(CorpusError) as info:
+        parse_json(text, "t.json", "t")
+    assert str(info.value) == f"t.json:3: {part} must be text or a list of lines, not {shown}"
+
+
+def test_numbers_and_null_stay_allowed_as_questions_and_answers() -> None:
+    text = '{"question": 404, "answer": null}\n{"question": "Why 2?", "answer": [1, 2.5]}\n'
+    entries = parse_json_lines(text, "t.jsonl", "t")
+    assert [(e.question, e.answer) for e in entries] == [("404", ""), ("Why 2?", "1\n2.5")]
+
+
+def test_json_lines_saved_as_json_get_a_hint_to_rename_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "faq.json"
+    path.write_text('{"q": "A?", "a": "x"}\n\n{"q": "B?", "a": "y"}\n', encoding="utf-8")
+    with pytest.raises(CorpusError) as info:
+        parse_json_file(path, "faq.json", "faq")
+    assert str(info.value) == (
+        "faq.json:3: malformed JSON (Extra data) (one object per line? name the file .jsonl)"
+    )
+
+
+def test_other_extra_data_gets_no_json_lines_hint() -> None:
+    with pytest.raises(CorpusError) as info:
+        parse_json('[{"q": "A?", "a": "x"}]\n[{"q": "B?", "a": "y"}]\n', "t.json", "t")
+    assert str(info.value) == "t.json:2: malformed JSON (Extra data)"

@@ -318,3 +318,46 @@ def test_a_title_above_all_other_headings_is_no_entry_whatever_its_level() -> No
         ("a:q1", "What is X?"),
         ("a:q2", "How do I get Y?"),
     ]
+
+
+def test_a_comment_line_keeps_the_paragraph_break_before_it() -> None:
+    text = (
+        "## How do I track my parcel?\n\n1. Open the app.\n2. Tap **Orders**.\n3. Tap *Track*.\n\n"
+        "<!-- note -->\nTracking updates every hour.\n\n## Why?\n\nOne.\n\n<!-- a -->\nTwo.\n"
+    )
+    entries = parse_markdown(text, "rich.md", "rich")
+    assert [e.answer for e in entries] == [
+        "1. Open the app.\n2. Tap **Orders**.\n3. Tap *Track*.\n\nTracking updates every hour.",
+        "One.\n\nTwo.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "between", ["\n<!-- a -->\n\n", "\n<!-- a -->\n<!-- b -->\n\n", "\n<!--\nhidden\n-->\n\n"]
+)
+def test_comment_lines_between_gaps_leave_one_gap(between: str) -> None:
+    entries = parse_markdown(f"## Why?\n\nOne.\n{between}Two.\n", "c.md", "c")
+    assert entries[0].answer == "One.\n\nTwo."
+
+
+@pytest.mark.parametrize("lead", ["", "Answer:\n\n", "**Q: How do I comment?**\n\n"])
+def test_an_answer_that_starts_with_indented_code_keeps_its_indentation(lead: str) -> None:
+    heading = "" if lead.startswith("**") else "## How do I comment?\n\n"
+    text = f"{heading}{lead}    # comment?\n    x = 1\n\n## Why?\n\nOk.\n"
+    entry = parse_markdown(text, "c.md", "c")[0]
+    assert entry.answer == "    # comment?\n    x = 1"  # not a heading when shown as Markdown
+
+
+def test_indented_answers_are_dedented_but_code_under_them_keeps_four_spaces() -> None:
+    text = (
+        "1. ### What is React?\n\n    A library.\n\n        # not a heading\n\n"
+        "2. ### What is JSX?\n    Syntax.\n\n"
+        "<details><summary>What is a hook?</summary>\n    A function.\n\n    More.\n"
+        "</details>\n"
+    )
+    entries = parse_markdown(text, "r.md", "r")
+    assert [e.answer for e in entries] == [
+        "A library.\n\n    # not a heading",
+        "Syntax.",
+        "A function.\n\nMore.",
+    ]

@@ -226,3 +226,33 @@ def test_qabot_list_prints_the_skipped_row_as_a_note(
     path.write_text("question\tanswer\nWhat is X?\tX is x.\n\tOrphan answer.\n", encoding="utf-8")
     assert cli.main(["list", "--corpus", str(path)]) == 0
     assert capsys.readouterr().err == f"qabot: note: {path}:3: row skipped: its question is empty\n"
+
+
+@pytest.mark.parametrize(("name", "sep"), [("t.csv", ","), ("t.tsv", "\t")])
+def test_unquoted_delimiters_in_a_last_column_answer_are_kept_as_written(
+    name: str, sep: str
+) -> None:
+    answer = f"Unplug it{sep} wait ten seconds{sep} then plug it back in.{sep}{sep}Done."
+    text = f"question{sep}answer\nHow do I reset the router?{sep}{answer}\nWhy?{sep}Because.{sep}\n"
+    entries = parse_table(text, name, "t", None)
+    assert [(e.question, e.answer) for e in entries] == [
+        ("How do I reset the router?", answer),
+        ("Why?", "Because."),  # a trailing delimiter adds no text
+    ]
+
+
+@pytest.mark.parametrize(("name", "sep"), [("t.csv", ","), ("t.tsv", "\t")])
+def test_spill_over_that_cannot_be_placed_is_an_error_at_its_row(name: str, sep: str) -> None:
+    header = sep.join(["question", "answer", "alternates", "tags"])
+    row = sep.join(["How do I reset it?", "Unplug it", " wait", " plug it in.", "reboot", "net"])
+    text = f"{header}\nWhat is X?{sep}X is x.{sep}{sep}\n{row}\n"
+    with pytest.raises(CorpusError) as info:
+        parse_table(text, name, "t", None)
+    assert str(info.value).startswith(f"{name}:3: row has 6 fields but the header has 4: quote")
+    assert "\n" not in str(info.value)
+
+
+def test_answer_in_a_middle_column_without_spill_over_keeps_its_columns() -> None:
+    text = "question,answer,tags\nWhat is X?,X is x.,basics,\n"
+    entry = parse_table(text, "t.csv", "t", None)[0]
+    assert (entry.answer, entry.tags) == ("X is x.", ("basics",))

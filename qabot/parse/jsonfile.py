@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import math
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -41,7 +42,8 @@ def parse_json(
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise CorpusError(display, f"malformed JSON ({exc.msg})", exc.lineno) from None
+        hint = " (one object per line? name the file .jsonl)" if _is_json_lines(text) else ""
+        raise CorpusError(display, f"malformed JSON ({exc.msg}){hint}", exc.lineno) from None
     except RecursionError:
         raise CorpusError(display, "malformed JSON (nested too deeply)") from None
     items, key = _item_list(data, display)
@@ -56,6 +58,15 @@ def parse_json_lines(
     lines = [(n, line) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
     objects = ((_line_object(line, display, n), (n, n)) for n, line in lines)
     return _entries(objects, display, id_prefix, notes)
+
+
+def _is_json_lines(text: str) -> bool:
+    """Whether the text is JSON Lines: one object on each of its (non-blank) lines."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    try:
+        return len(lines) > 1 and all(isinstance(json.loads(line), dict) for line in lines)
+    except (json.JSONDecodeError, RecursionError):
+        return False
 
 
 def _line_object(line: str, display: str, number: int) -> object:
@@ -120,9 +131,8 @@ def _entry(
         names = "/".join(FIELD_NAMES["question"])
         raise CorpusError(display, f"object without a question field ({names})", start)
     for part in ("question", "answer"):
-        value = item.get(fields.get(part, ""))
-        if isinstance(value, dict) or (isinstance(value, list) and not _all_text(value)):
-            kind = "an object" if isinstance(value, dict) else "a list of non-text values"
+        kind = _not_text(item.get(fields.get(part, "")))
+        if kind:
             raise CorpusError(display, f"{part} must be text or a list of lines, not {kind}", start)
     question = " ".join(as_text(item[fields["question"]]).split())
     if not question:
@@ -142,8 +152,25 @@ def _has_text(value: object) -> bool:
     return bool(as_text(value).strip())
 
 
-def _all_text(values: list[object]) -> bool:
-    return all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in values)
+def _not_text(value: object) -> str:
+    """What a question or answer is instead of text, or "" for text: a string, a number, a
+    list of them, or null (no answer).  true would read as "True", NaN as "nan"."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list of non-text values" if any(map(_not_scalar, value)) else ""
+    return _not_scalar(value)
+
+
+def _not_scalar(value: object) -> str:
+    """What a value is instead of a string or a finite number, or "" when it is one."""
+    if isinstance(value, bool):
+        return f"{json.dumps(value)} (a boolean)"
+    if isinstance(value, float) and not math.isfinite(value):
+        return json.dumps(value)  # NaN, Infinity or -Infinity
+    return "" if isinstance(value, str | int | float) else "a list, an object or null"
 
 
 def _item_spans(text: str, key: str | None, count: int) -> list[tuple[int, int]] | None:

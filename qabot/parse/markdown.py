@@ -28,8 +28,8 @@ which handles question lists followed by unmarked answers.
 
 from __future__ import annotations
 
+import itertools
 import re
-import textwrap
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +44,7 @@ from qabot.parse.markdown_lex import (
     LINK,
     RULE,
     Block,
+    dedent,
     lex,
 )
 
@@ -64,6 +65,7 @@ class _Draft:
     level: int | None  # heading level; None ends at any heading
     body: list[tuple[int, str]] = field(default_factory=list)
     topic: bool = False  # a heading that is not a question ("Refunds"): only its own text
+    indent: int = 0  # the column where the question's text starts, for indented code
 
 
 def parse_markdown_file(path: Path, display: str, id_prefix: str) -> list[Entry]:
@@ -161,7 +163,7 @@ def _drafts(blocks: list[Block]) -> list[_Draft]:
     for block in blocks:
         if block.kind == "heading":
             if block.question:
-                current = _Draft(block.text, block.line, block.level)
+                current = _Draft(block.text, block.line, block.level, indent=block.indent)
                 drafts.append(current)
             elif _in_answer(block, current):
                 assert current is not None
@@ -170,18 +172,20 @@ def _drafts(blocks: list[Block]) -> list[_Draft]:
             elif block is title:  # its text introduces the document: no answer to anything
                 current = None
             else:
-                current = _Draft(block.text, block.line, block.level, topic=True)
+                current = _Draft(
+                    block.text, block.line, block.level, topic=True, indent=block.indent
+                )
                 drafts.append(current)
         elif block.kind == "details":
             if block.question:
-                drafts.append(_Draft(block.text, block.line, None, block.body))
+                drafts.append(_Draft(block.text, block.line, None, block.body, indent=block.indent))
                 current = None
             elif current is not None:
                 if block.text and not _reveals(block.text):
                     current.body.append((block.line, f"**{block.text}**"))
                 current.body.extend(block.body)
         elif block.bold is not None and (block.question or _orphan_question(block, current)):
-            current = _Draft(block.bold[0], block.line, None)
+            current = _Draft(block.bold[0], block.line, None, indent=block.indent)
             if block.bold[1]:
                 current.body.append((block.line, block.bold[1]))
             drafts.append(current)
@@ -256,7 +260,8 @@ def _answer_lines(body: list[tuple[int, str]]) -> list[tuple[int, str]]:
 
 def _entry(draft: _Draft, display: str, prefix: str, position: int) -> Entry:
     lines = _answer_lines(draft.body)
-    answer = textwrap.dedent("\n".join(t.rstrip() for _, t in lines)).strip("\n")
+    gap = bool(lines) and _after_gap(draft, lines[0][0])
+    answer = "\n".join(dedent([t.rstrip() for _, t in lines], draft.indent, gap)).strip("\n")
     end = lines[-1][0] if lines else draft.line
     return Entry(
         id=entry_id(prefix, position),
@@ -264,6 +269,13 @@ def _entry(draft: _Draft, display: str, prefix: str, position: int) -> Entry:
         answer=answer,
         source=Source(path=display, line_start=draft.line, line_end=max(draft.line, end)),
     )
+
+
+def _after_gap(draft: _Draft, first: int) -> bool:
+    """Whether the answer's first line (numbered `first`) follows the question's heading or a
+    blank line, and so may start an indented code block."""
+    before = itertools.takewhile(lambda line: line[0] != first, draft.body)
+    return draft.level is not None or any(not text.strip() for _, text in before)
 
 
 def _as_plain_text(blocks: list[Block], n_lines: int, display: str, prefix: str) -> list[Entry]:

@@ -34,6 +34,8 @@ LABEL = re.compile(
     re.IGNORECASE,
 )
 LABEL_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:Q|Question)\s*\d*\s*[:.)]\s*\S", re.IGNORECASE)
+CONTENT_START = re.compile(r"^[ \t]*(?:(?:[-*+]|\d{1,4}[.)])[ \t]+)?")  # indent and list mark
+CODE_INDENT = 4  # columns that make an indented code block
 
 
 @dataclass
@@ -49,6 +51,8 @@ class Block:
     bold: tuple[str, str] | None = None  # a bold or "Q:" line: (question, text after it)
     body: list[tuple[int, str]] = field(default_factory=list)  # details content
     question: bool = False
+    indent: int = 0  # the column where the line's text starts (after a list mark); for
+    # details, where its content starts
 
 
 def lex(lines: list[str]) -> list[Block]:
@@ -73,7 +77,8 @@ def lex(lines: list[str]) -> list[Block]:
         text, in_comment = _strip_comments(raw, in_comment)
         text = IMAGE.sub("", text)
         if raw.strip() and not text.strip():
-            if blocks and blocks[-1].kind == "text" and not blocks[-1].text.strip():
+            gap_after = i == len(lines) or not lines[i].strip()
+            if gap_after and blocks and blocks[-1].kind == "text" and not blocks[-1].text.strip():
                 blocks.pop()  # with the blank line before it, so no double gap is left
             continue  # a line of only images or comments
         if DETAILS_OPEN.search(text):
@@ -108,16 +113,25 @@ def _line_block(number: int, text: str, blocks: list[Block]) -> Block:
     heading = HEADING.match(text)
     if heading:
         title, labeled = _clean_question(heading.group(2) or "")
-        return Block("heading", number, title, level=len(heading.group(1)), labeled=labeled)
+        level, indent = len(heading.group(1)), _content_column(text)
+        return Block("heading", number, title, level=level, labeled=labeled, indent=indent)
     underline = SETEXT_UNDERLINE.match(text)
     if underline and _setext_title(blocks):
         title_block = blocks.pop()
         title, labeled = _clean_question(title_block.text)
         level = 1 if underline.group(1)[0] == "=" else 2
-        return Block("heading", title_block.line, title, level=level, labeled=labeled)
-    block = Block("text", number, text)
+        heading = Block("heading", title_block.line, title, level=level, labeled=labeled)
+        heading.indent = title_block.indent
+        return heading
+    block = Block("text", number, text, indent=_content_column(text))
     block.bold = _bold_question(text)
     return block
+
+
+def _content_column(text: str) -> int:
+    """The column where a line's text starts, after its indentation and any list mark."""
+    start = CONTENT_START.match(text)
+    return len(start.group().expandtabs(CODE_INDENT)) if start else 0
 
 
 def _setext_title(blocks: list[Block]) -> bool:
@@ -176,6 +190,7 @@ def _details(lines: list[str], start: int) -> tuple[Block | None, int]:
         body.pop(0)  # the rest of the <summary> line
     title, labeled = _clean_question(summary.group(1))
     block = Block("details", start + 1, title, labeled=labeled, body=body)
+    block.indent = column(body[0][1]) if body else 0
     return block, end + 1
 
 
@@ -193,3 +208,48 @@ def _clean_question(raw: str) -> tuple[str, bool]:
     if rest.strip():  # ("Q1:What is X?" has no space after its label)
         return " ".join(rest.split()), True
     return " ".join(text.split()), False
+
+
+def column(text: str) -> int:
+    """The column where the text after the leading spaces and tabs of `text` starts."""
+    return len(text[: len(text) - len(text.lstrip(" \t"))].expandtabs(CODE_INDENT))
+
+
+def dedent(lines: list[str], indent: int, gap: bool) -> list[str]:
+    """The lines of an answer without their common indentation, where an indented code block
+    counts from four columns further in, so that it stays a code block.
+
+    A line is such code when it starts four columns past `indent` (where the question's text
+    starts) after a blank line or another code line (or first, with `gap`: after a heading),
+    outside fenced code.
+    """
+    width: int | None = None
+    code, fence = False, None
+    for line in lines:
+        if not line.strip():
+            gap = True
+            continue
+        start = column(line)
+        code = fence is None and start >= indent + CODE_INDENT and (gap or code)
+        fence = _fence_after(line, fence) if not code else None
+        gap = False
+        start -= CODE_INDENT if code else 0
+        width = start if width is None else min(width, start)
+    return [_strip_columns(line, width or 0) for line in lines]
+
+
+def _fence_after(line: str, fence: str | None) -> str | None:
+    """The fence open after `line`, given the one open before it."""
+    if fence is not None:
+        closed = line.strip().startswith(fence) and not line.strip().strip(fence[0])
+        return None if closed else fence
+    fenced = FENCE.match(line)
+    return fenced.group(1) if fenced else None
+
+
+def _strip_columns(line: str, width: int) -> str:
+    """`line` without its first `width` columns of indentation (tabs count to the next stop)."""
+    if not width:
+        return line
+    text = line.lstrip(" \t")
+    return line[: len(line) - len(text)].expandtabs(CODE_INDENT)[width:] + text

@@ -5,7 +5,9 @@ prompt), answer (answer, answers, a, response, reply), and optionally alternates
 phrasings, separated by "|") and tags (separated by "|" or ",").  A row's source is its
 physical line range, so a quoted answer spanning lines is cited as such.  A row with an empty
 question is left out, with a note naming its line.  A quote left open, which csv would read
-on across rows, makes the table bad, named at the line where the quote opened.
+on across rows, makes the table bad, named at the line where the quote opened.  A row with more
+fields than the header (an answer with unquoted commas) has its extra fields joined back into
+the answer when the answer is the last column, and is an error at its line otherwise.
 """
 
 from __future__ import annotations
@@ -50,9 +52,11 @@ def parse_table(
         delimiter = _sniff(text)
     lines = io.StringIO(text, newline="").readlines()  # the physical lines csv counts
     rows = _rows(lines, delimiter, display)
-    columns = _columns(next(rows, ([], 1, 1))[0], display)
+    header = next(rows, ([], 1, 1))[0]
+    columns = _columns(header, display)
     entries: list[Entry] = []
     for row, start, end in rows:
+        row = _fit(row, len(header), columns["answer"], delimiter, display, start)
         entry = _entry(row, columns, display, id_prefix, len(entries) + 1, start, end)
         if entry is not None:
             entries.append(entry)
@@ -145,6 +149,26 @@ def _columns(header: list[str], display: str) -> dict[str, int]:
         wanted = "; ".join(f"{part}: {'/'.join(FIELD_NAMES[part])}" for part in missing)
         raise CorpusError(display, f"no {' or '.join(missing)} column (header names {wanted})", 1)
     return {part: header.index(name) for part, name in fields.items()}
+
+
+def _fit(
+    row: list[str], width: int, answer: int, delimiter: str, display: str, start: int
+) -> list[str]:
+    """The row's fields with the spill-over of a field holding an unquoted delimiter (fields
+    beyond the header's `width`) joined back into the answer, as written; the spill-over is an
+    error at the row's line when the answer is not the last column, so it cannot be placed."""
+    extra = row[width:]
+    if not any(field.strip() for field in extra):
+        return row[:width]  # a trailing delimiter adds no text
+    if answer == width - 1:
+        return [*row[:answer], delimiter.join(row[answer:])]
+    shown = "tab" if delimiter == "\t" else repr(delimiter)
+    raise CorpusError(
+        display,
+        f"row has {len(row)} fields but the header has {width}: "
+        f'quote the field that holds a {shown} ("...")',
+        start,
+    )
 
 
 def _entry(
