@@ -201,13 +201,22 @@ def build_and_save(corpus: Corpus, path: Path, key: str, must_save: bool = False
     try:
         store.save(stored, path, key)
     except OSError as exc:
-        reason = f"{path.parent}: {exc.strerror or exc}"
+        reason = _why_not_written(path.parent, exc)
         if must_save:
             raise QabotError(f"cannot write the index ({reason})") from None
         log.warning("index not cached (%s)", reason)
         return index
     _remove_replaced(path)
     return index
+
+
+def _why_not_written(directory: Path, exc: OSError) -> str:
+    """Why an index could not be written into `directory`: "not a folder" when it, or a folder
+    above it, is a file (mkdir says "File exists")."""
+    if isinstance(exc, FileExistsError | NotADirectoryError) and not directory.is_dir():
+        blocking = next((p for p in (directory, *directory.parents) if p.is_file()), directory)
+        return f"{blocking} is a file, not a folder"
+    return f"{directory}: {exc.strerror or exc}"
 
 
 KEPT_INDEXES = 3  # indexes kept per corpus: two qabot installs sharing it keep theirs

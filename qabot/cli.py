@@ -450,7 +450,7 @@ def _ask_batch(
             text = (
                 json.dumps(error, ensure_ascii=False, separators=(",", ":"))
                 if args.json
-                else f'error: line {number} ("{safe(_clipped(shown))}"): {exc}'
+                else f'error: line {number} ("{one_line(_clipped(shown))}"): {exc}'
             )
         if number > 1 and not args.json:
             out.write(BATCH_SEPARATOR + "\n")
@@ -519,11 +519,12 @@ def cmd_index(args: argparse.Namespace, out: TextIO) -> int:
     corpus = load_corpus(root, progress=_progress)
     _report(corpus.problems, corpus.notices)
     if len(corpus.paths) >= PROGRESS_MIN_FILES or sys.stderr.isatty():
-        print(f"qabot: indexing {len(corpus.entries)} entries", file=sys.stderr)
+        print(f"qabot: indexing {counted(len(corpus.entries), 'entry')}", file=sys.stderr)
     path, key = cache.index_location(root, settings.index_dir)
     index = cache.build_and_save(corpus, path, key, must_save=True)
     n_entries, n_passages = len(index.entries), len(index.passage_texts)
-    out.write(f"indexed {n_entries} entries, {n_passages} passages into {path}\n")
+    counts = f"{counted(n_entries, 'entry')}, {counted(n_passages, 'passage')}"
+    out.write(f"indexed {counts} into {path}\n")
     return 0
 
 
@@ -544,6 +545,12 @@ def cmd_chat(args: argparse.Namespace, out: TextIO) -> int:
     from qabot.tui.app import run  # Textual: imported only for the chat
 
     return run(corpus=settings.corpus, index_dir=settings.index_dir, threshold=args.threshold)
+
+
+def counted(n: int, noun: str) -> str:
+    """A count with its noun: 1 entry, 2 entries, 0 passages."""
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{n} {noun if n == 1 else plural}"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -694,10 +701,27 @@ def _query_words(words: list[str], parser: argparse.ArgumentParser, literal: boo
     return " ".join(words)
 
 
+COMMANDS = ("ask", "list", "index", "chat")
+
+
+def _command_first(argv: list[str]) -> list[str]:
+    """The arguments with options written before the command ("qabot --corpus notes ask x")
+    moved after it, where its parser reads them."""
+    if not argv or not argv[0].startswith("-") or argv[0] in ("-h", "--help", "--version"):
+        return argv
+    for i, word in enumerate(argv):
+        if word == "--":
+            break
+        if word in COMMANDS:
+            return [word, *argv[:i], *argv[i + 1 :]]
+    return argv
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `qabot` console script."""
     _show_notices()
     parser = build_parser()
+    argv = _command_first(list(sys.argv[1:] if argv is None else argv))
     args, extra = parser.parse_known_args(argv)  # words of an unquoted query after a flag
     used: argparse.ArgumentParser = args.parser  # the subcommand's, for its usage errors
     cut = extra.index("--") if "--" in extra else len(extra)  # all words after "--"
@@ -705,7 +729,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unknown or (extra and args.command != "ask"):
         used.error(f"unrecognized arguments: {' '.join(unknown or extra)}")
     if args.command == "ask":
-        literal = "--" in (sys.argv[1:] if argv is None else argv)
+        literal = "--" in argv
         args.query = _query_words([*args.query, *extra[:cut], *extra[cut + 1 :]], used, literal)
         args.from_stdin = args.query == "-" and not literal
     if hasattr(args, "k"):

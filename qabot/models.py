@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Source(BaseModel):
@@ -15,6 +15,12 @@ class Source(BaseModel):
     path: str
     line_start: int = Field(ge=1)
     line_end: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Source:
+        if self.line_end < self.line_start:
+            raise ValueError(f"line_end {self.line_end} is before line_start {self.line_start}")
+        return self
 
     @property
     def lines(self) -> str:

@@ -173,6 +173,12 @@ def id_document(query: str) -> str | None:
     return match.group(1) if match else None
 
 
+def written_as_q(query: str, number: int) -> bool:
+    """Whether a query refers to question `number` as "Q<number>" (the form a corpus may also
+    use as a word: "Q3" the quarter), rather than "#3" or "question 3"."""
+    return re.search(rf"(?<![\w#])q\s*0*{number}(?!\d)", query, re.IGNORECASE) is not None
+
+
 def question_number(query: str) -> int | None:
     """The number of the question a query refers to by number ("Q4", "question 4", "show
     me #4"), or None when it asks something else."""

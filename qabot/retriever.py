@@ -34,6 +34,7 @@ from qabot.query import (
     is_small_talk,
     question_number,
     refers_to_subject,
+    written_as_q,
 )
 from qabot.rank import RankConfig, Ranking, choose_passage, rank
 from qabot.semantic import MAX_ENTRIES, MeaningMatch
@@ -60,7 +61,8 @@ def default_corpus_path() -> Path:
 
 def check_query(query: str, what: str = "query") -> str:
     """Validate a query (or, with `what`, another text such as the previous turn): not empty,
-    not huge, no control characters; return it with its whitespace collapsed."""
+    not huge, no control characters (whitespace ones are spaces); return it with its
+    whitespace collapsed."""
     if not isinstance(query, str):
         raise QueryError(f"{what} must be text, not {type(query).__name__}")
     text = query.strip()
@@ -69,7 +71,7 @@ def check_query(query: str, what: str = "query") -> str:
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"{what} is too long ({len(text)} characters, limit {MAX_QUERY_CHARS})")
     if any(
-        (ord(c) < 32 and c not in "\t\n\r") or ord(c) == 127 or 0xD800 <= ord(c) < 0xE000
+        (ord(c) < 32 and c not in "\t\n\r\v\f") or ord(c) == 127 or 0xD800 <= ord(c) < 0xE000
         for c in text
     ):
         raise QueryError(f"{what} contains control or binary characters")
@@ -373,10 +375,18 @@ class Retriever:
         if id_document(wanted) in self._id_prefixes:
             return []  # "notes:q99": an id of one of its documents, but no question of it
         number = question_number(text)
-        if number is None:
-            return None
+        if number is None or (written_as_q(text, number) and self._corpus_word(f"q{number}")):
+            return None  # (a corpus that speaks of "Q3" as a quarter: "what is Q3?")
         suffix = f":q{number}"
-        return [i for i, entry_id in enumerate(self.index.entry_ids) if entry_id.endswith(suffix)]
+        found = [i for i, entry_id in enumerate(self.index.entry_ids) if entry_id.endswith(suffix)]
+        if not found and self._corpus_word(str(number)):
+            return None  # "#404" in a corpus of 12 questions, one about error 404
+        return found
+
+    def _corpus_word(self, term: str) -> bool:
+        """Whether `term` is a word of the corpus's questions or answers."""
+        index = self.index
+        return term in index.bm25_passages.vocabulary or term in index.bm25_questions.vocabulary
 
     @cached_property
     def _id_prefixes(self) -> frozenset[str]:

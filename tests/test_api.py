@@ -106,3 +106,13 @@ def test_a_corpus_with_accents_or_in_another_script_is_answered(tmp_path: Path) 
     assert zurich.answered and zurich.results[0].question_id == "offices:q1"
     password = retriever.ask("сбросить пароль")
     assert password.answered and password.results[0].question_id == "offices:q2"
+
+
+def test_a_source_line_range_must_not_run_backwards() -> None:
+    from pydantic import ValidationError
+
+    import qabot
+
+    assert qabot.Source(path="a.txt", line_start=5, line_end=5).lines == "5"
+    with pytest.raises(ValidationError, match="before line_start"):
+        qabot.Source(path="a.txt", line_start=5, line_end=2)

@@ -227,6 +227,14 @@ def test_text_batch_separates_answers_and_numbers_bad_lines(qabot: Run) -> None:
     assert len(blocks) == 3 and blocks[1] == 'error: line 2 (""): query is empty'
 
 
+def test_text_batch_error_shows_the_control_character_it_names(qabot: Run) -> None:
+    result = qabot("ask", "-", stdin="why\x00 batch\x1b[31m norm\nwhat is momentum\n")
+    first = result.stdout.split("\n---\n")[0]
+    assert first == 'error: line 1 ("why\\x00 batch\\x1b[31m norm"): ' + (
+        "query contains control or binary characters"
+    )
+
+
 def test_text_batch_error_shows_the_start_of_a_long_line(qabot: Run) -> None:
     result = qabot("ask", "-", stdin="why " * 625 + "\nwhat is momentum\n")
     first = result.stdout.split("\n---\n")[0]
@@ -650,6 +658,7 @@ def test_index_that_cannot_be_written_exits_2_naming_the_folder(qabot: Run, tmp_
     result = qabot("index", "--index-dir", str(blocker))
     assert_one_line_error(result)
     assert "cannot write the index" in result.stderr and str(blocker) in result.stderr
+    assert f"{blocker} is a file, not a folder" in result.stderr  # (mkdir: "File exists")
 
 
 def test_index_says_where_it_wrote(qabot: Run, tmp_path: Path) -> None:
@@ -657,6 +666,29 @@ def test_index_says_where_it_wrote(qabot: Run, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     (written,) = (tmp_path / "idx").glob("*.npz")
     assert result.stdout == f"indexed 10 entries, 58 passages into {written}\n"
+
+
+def test_index_of_one_entry_says_entry(qabot: Run, tmp_path: Path) -> None:
+    (tmp_path / "one.txt").write_text("Q1: What is a sprocket?\nA: A toothed wheel.\n")
+    result = qabot("index", "--corpus", "one.txt", "--index-dir", "idx")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("indexed 1 entry, 1 passage into ")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--corpus", "one.txt", "ask", "sprocket"),
+        ("--json", "-k", "1", "ask", "sprocket", "--corpus", "one.txt"),
+    ],
+)
+def test_options_written_before_the_command_are_read(
+    qabot: Run, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    (tmp_path / "one.txt").write_text("Q1: What is a sprocket?\nA: A toothed wheel.\n")
+    result = qabot(*args)
+    assert result.returncode == 0, result.stderr
+    assert "What is a sprocket?" in result.stdout
 
 
 def test_a_damaged_index_is_rebuilt_with_one_notice_line(qabot: Run, tmp_path: Path) -> None:

@@ -93,6 +93,17 @@ def test_documents_differing_only_in_suffix_keep_it_in_their_ids(tmp_path: Path)
     assert ids == ["notes.md:q1", "notes.txt:q1", "other:q1"]
 
 
+def test_a_name_that_is_another_name_with_a_suffix_keeps_ids_unique(tmp_path: Path) -> None:
+    # notes.md keeps its suffix (beside notes.txt), which a downloaded notes.md.txt would
+    # otherwise lose: both were "notes.md:q1"; ids are looked up whatever their case
+    (tmp_path / "notes.txt").write_text("Q1: What is dropout?\nAnswer: Zeroing units.\n")
+    (tmp_path / "notes.md").write_text("## What is relu?\n\nmax(0, x), a rectifier.\n")
+    (tmp_path / "notes.md.txt").write_text("Q1: What is gamma?\nAnswer: A letter.\n")
+    (tmp_path / "NOTES.json").write_text('[{"question": "What is delta?", "answer": "D."}]')
+    ids = sorted(e.id for e in load_corpus(tmp_path).entries)
+    assert ids == ["NOTES.json:q1", "notes.md.txt:q1", "notes.md:q1", "notes.txt:q1"]
+
+
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [

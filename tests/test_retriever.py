@@ -88,6 +88,13 @@ def test_bad_query_is_a_query_error(tiny: Retriever, query: str) -> None:
         tiny.ask(query)
 
 
+@pytest.mark.parametrize("space", ["\t", "\r", "\v", "\f"])
+def test_whitespace_controls_in_a_query_are_spaces(tiny: Retriever, space: str) -> None:
+    answer = tiny.ask(f"what{space}is{space}dropout")
+    assert answer.query == "what is dropout"
+    assert answer.results == tiny.ask("what is dropout").results
+
+
 def test_query_at_the_length_limit_is_accepted(tiny: Retriever) -> None:
     query = ("dropout " * MAX_QUERY_CHARS)[:MAX_QUERY_CHARS]
     assert tiny.ask(query).results[0].question_id == "notes:q1"
@@ -181,6 +188,39 @@ def test_a_follow_up_to_a_question_number_leans_on_that_question(
 def test_a_question_number_the_corpus_lacks_has_no_answer(seed_retriever: Retriever) -> None:
     answer = seed_retriever.ask("question 11")
     assert not answer.answered and answer.results == []
+
+
+@pytest.fixture(scope="module")
+def quarters() -> Retriever:
+    """A corpus whose own words include "Q4", "Q3" and "404"."""
+    return Retriever.from_entries(
+        [
+            make_entry(1, "What was revenue in Q1?", "Ten million."),
+            make_entry(2, "What was revenue in Q4?", "Fifteen million."),
+            make_entry(3, "What does error 404 mean?", "The page was not found."),
+            make_entry(4, "When is the Q3 report published?", "In October."),
+        ]
+    )
+
+
+@pytest.mark.parametrize("query", ["Q3", "what is Q3?"])
+def test_a_q_number_the_corpus_uses_as_a_word_is_searched_as_one(
+    quarters: Retriever, query: str
+) -> None:
+    assert quarters.ask(query).results[0].question == "When is the Q3 report published?"
+
+
+def test_a_number_no_question_has_is_searched_when_the_corpus_uses_it(
+    quarters: Retriever,
+) -> None:
+    assert quarters.ask("#404").results[0].question == "What does error 404 mean?"
+
+
+@pytest.mark.parametrize("query", ["#2", "question 2", "question two"])
+def test_other_forms_of_a_number_still_name_the_question(quarters: Retriever, query: str) -> None:
+    answer = quarters.ask(query)
+    assert answer.confidence == 1.0
+    assert answer.results[0].question == "What was revenue in Q4?"
 
 
 def test_a_number_several_documents_share_is_offered_as_suggestions() -> None:

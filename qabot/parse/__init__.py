@@ -244,14 +244,13 @@ def _read_documents(corpus: Corpus, paths: list[Path], progress: Progress | None
     """Parse `paths` into `corpus` (a bad file is a problem in a folder, an error on its own);
     return the notes on what the documents read left out."""
     notes: list[str] = []
-    stems = Counter(path.with_suffix("") for path in paths)  # notes.txt and notes.md: notes.txt:q1
+    suffixed = _keeping_suffix(paths)
     for done, path in enumerate(paths):
         if progress is not None:
             progress(done, len(paths), path)
         file_notes: list[str] = []  # kept only if the whole file is read
         try:
-            keep_suffix = stems[path.with_suffix("")] > 1
-            corpus.entries.extend(parse_file(path, corpus.root, keep_suffix, file_notes))
+            corpus.entries.extend(parse_file(path, corpus.root, path in suffixed, file_notes))
             corpus.paths.append(path)
             notes.extend(file_notes)
         except CorpusError as exc:
@@ -259,6 +258,22 @@ def _read_documents(corpus: Corpus, paths: list[Path], progress: Progress | None
                 raise
             corpus.problems.append(exc)
     return notes
+
+
+def _keeping_suffix(paths: list[Path]) -> set[Path]:
+    """The documents whose ids keep their suffix, so that no two share a prefix, whatever its
+    case ("notes.txt" and "notes.md": notes.txt:q1; "notes.md" and "notes.md.txt" too)."""
+    suffixed: set[Path] = set()
+    while True:
+        prefixes = Counter(_prefix_key(p, p in suffixed) for p in paths)
+        clashing = {p for p in paths if prefixes[_prefix_key(p, p in suffixed)] > 1} - suffixed
+        if not clashing:
+            return suffixed
+        suffixed |= clashing
+
+
+def _prefix_key(path: Path, keep_suffix: bool) -> str:
+    return (path if keep_suffix else path.with_suffix("")).as_posix().casefold()
 
 
 def merge_duplicates(entries: list[Entry]) -> tuple[list[Entry], list[str]]:
