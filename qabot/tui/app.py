@@ -24,6 +24,7 @@ from qabot.cli import (
     ask_listing_shared,
     confidence_band,
     match_note,
+    safe,
     shown_confidence,
 )
 from qabot.errors import QabotError, QueryError
@@ -50,6 +51,8 @@ RELATED = 3  # related questions shown under an answer
 # The copy is an OSC 52 escape that many terminals (and tmux setups) ignore without a word
 # back, so the notice says what was done, not that it worked.
 COPY_NOTICE = "Sent the answer to the terminal clipboard (OSC 52; some terminals ignore it)."
+NOTHING_TO_COPY = "Its document leaves this question unanswered: nothing to copy."
+BUNDLED_TITLE = "bundled corpus"
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,16 @@ def _is_bundled(entries: Sequence[Entry]) -> bool:
     roots = {PACKAGE_CORPUS.resolve(), SOURCE_CORPUS.resolve()}
     paths = {e.source.path for e in entries}
     return bool(paths) and all(roots & set(Path(p).resolve().parents) for p in paths)
+
+
+def corpus_title(name: str, entries: Sequence[Entry]) -> str:
+    """The corpus's name for the header: `name` (its folder's or file's), but the bundled
+    corpus, installed as the package's "_corpus" folder, by its document's name."""
+    root = PACKAGE_CORPUS.resolve()
+    paths = {e.source.path for e in entries}
+    if not paths or not all(root in Path(p).resolve().parents for p in paths):
+        return name
+    return Path(paths.pop()).name if len(paths) == 1 else BUNDLED_TITLE
 
 
 def hint_for(entries: Sequence[Entry], several: bool) -> str:
@@ -197,6 +210,7 @@ class QabotApp(App[int]):
         self.asking = NEUTRAL_HINT  # how to ask, in the help (examples from the corpus)
         self.load_error: str | None = None
         self.waiting: list[tuple[str, Widget]] = []  # asked while loading: query, its pending
+        self.awaited: set[Widget] = set()  # the pending indicators whose reply is still wanted
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -257,7 +271,8 @@ class QabotApp(App[int]):
         self.documents = loaded.documents
         self.asking = loaded.hint
         count = len(loaded.entries)
-        self.sub_title = f"{retriever.name} · {count} {'entry' if count == 1 else 'entries'}"
+        title = corpus_title(retriever.name, loaded.entries)
+        self.sub_title = f"{title} · {count} {'entry' if count == 1 else 'entries'}"
         self.query_one("#conversation").loading = False
         self.query_one(QuestionPanel).set_entries(loaded.entries, self.documents)
         for problem in retriever.problems:
@@ -278,25 +293,33 @@ class QabotApp(App[int]):
         # a new message is read at the end, even if a full answer was scrolled to its top
         conversation.scroll_end(animate=False)
 
+    def _pending(self) -> Widget:
+        """A pending indicator, said in the conversation until the reply it awaits replaces
+        it (a cleared conversation awaits none)."""
+        pending = LoadingIndicator(classes="pending")
+        self.awaited.add(pending)
+        self._say(pending)
+        return pending
+
     @on(HistoryInput.Submitted, "#query")
     def _submitted(self, event: HistoryInput.Submitted) -> None:
+        # (the input was cleared as the enter came: keys typed behind it are the next query)
+        field = self.query_one("#query", HistoryInput)
         query = event.value.strip()
         if not query:
             return
         if query.lower() in HELP_WORDS:  # a user typing "help" wants the keys, not an answer
-            event.input.clear()
             self.action_help()
             return
         try:
             check_query(query)
-        except QueryError as exc:  # said at once, not echoed; the text stays in the input to fix
+        except QueryError as exc:  # said at once, not echoed; the text goes back to fix
             self._say(NoticeMessage(str(exc), error=True))
+            field.give_back(event.value)
             return
-        event.input.remember(query)
-        event.input.clear()
-        pending = LoadingIndicator(classes="pending")
+        field.remember(query)
         self._say(UserMessage(query))
-        self._say(pending)
+        pending = self._pending()
         if self.retriever is None:  # kept, and answered as soon as the corpus is loaded
             self.waiting.append((query, pending))
             self.query_one("#conversation").loading = False  # (shown, with its own spinner)
@@ -331,6 +354,8 @@ class QabotApp(App[int]):
             self.call_from_thread(then)
 
     def _answered(self, answer: Answer, context: str | None, pending: Widget) -> None:
+        if pending not in self.awaited:  # cleared meanwhile: it sets no topic either
+            return
         if answer.answered and answer.best is not None:
             # A resolved follow-up keeps the topic it leaned on; a standalone answer sets it.
             self.context = context if answer.resolved_query else answer.query
@@ -352,8 +377,9 @@ class QabotApp(App[int]):
         self._reply(pending, message)
 
     def _reply(self, pending: Widget, message: Widget) -> None:
-        if pending.parent is None:  # conversation cleared meanwhile
+        if pending not in self.awaited:  # conversation cleared meanwhile
             return
+        self.awaited.discard(pending)
         self._say(message, before=pending)
         pending.remove()
 
@@ -367,9 +393,7 @@ class QabotApp(App[int]):
             return
         self.context = entry.question  # "how do I fix it?" now refers to this question
         self.query_one("#query").focus()  # the next keys are a follow-up, not list moves
-        pending = LoadingIndicator(classes="pending")
-        self._say(pending)
-        self._show_entry(entry, pending)
+        self._show_entry(entry, self._pending())
 
     @work(thread=True, group="ask")
     def _show_entry(self, entry: Entry, pending: Widget) -> None:
@@ -398,18 +422,27 @@ class QabotApp(App[int]):
         await message.action_toggle_full()
 
     def action_copy_answer(self) -> None:
-        """Send the full text of the latest answer to the terminal's clipboard."""
+        """Send the full text of the latest answer, as shown (escapes removed), to the
+        terminal's clipboard."""
         message = self._last_answer()
         if message is None:
             self.notify("No answer to copy yet.", severity="warning")
             return
-        self.copy_to_clipboard(message.answer)
+        if not message.answered:  # (its "(no answer in the document)" is no answer)
+            self.notify(NOTHING_TO_COPY, severity="warning", markup=False)
+            return
+        self.copy_to_clipboard(safe(message.answer))
         self.notify(COPY_NOTICE, markup=False)
 
     def action_clear(self) -> None:
-        """Start a fresh conversation (the topic is forgotten too)."""
-        self.query_one("#conversation", VerticalScroll).remove_children()
+        """Start a fresh conversation: the topic is forgotten, and so are the questions
+        still waiting for the corpus or for their answer (which then land nowhere)."""
+        conversation = self.query_one("#conversation", VerticalScroll)
+        conversation.remove_children()
         self.context = None
+        self.waiting.clear()
+        self.awaited.clear()
+        conversation.loading = self.retriever is None and self.load_error is None
         self.query_one("#query").focus()  # the focused message may have been removed
 
     def action_toggle_sidebar(self) -> None:

@@ -20,13 +20,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.message import Message
 from textual.screen import ModalScreen
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
 from textual.widget import Widget
 from textual.widgets import Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from qabot.cli import abstention_reason, label, safe, shared_number, shown_source
+from qabot.cli import abstention_reason, label, safe, shared_number, shown_path, shown_source
 from qabot.layout import MARKDOWN_LIST_ITEM, is_markdown, reflow_markdown
 from qabot.models import Answer, Entry, Hit
 
@@ -138,13 +142,59 @@ class OneLine:
         return Measurement(1, min(cell_len(self.text), options.max_width))
 
 
-# (entry id, question, its document's name or None): one row of a QuestionList
-QuestionRow = tuple[str, str, str | None]
+class SourceLine(Visual):
+    """The line under an answer, `file:52-60  ·  confidence 0.99 · high  ·  ...`, broken only
+    between its parts; the source is one part that never breaks, its path cut in its middle
+    to fit the width (the line range stays whole: "file:5" would cite another line)."""
+
+    def __init__(self, path: str, lines: str, parts: Sequence[tuple[str, str]] = ()) -> None:
+        self.path = path
+        self.lines = lines
+        self.parts = list(parts)  # (the separator before it, a part)
+
+    @property
+    def plain(self) -> str:
+        """The whole line, as it reads unbroken."""
+        return f"{self.path}:{self.lines}" + "".join(sep + part for sep, part in self.parts)
+
+    def laid_out(self, width: int) -> Content:
+        """The line broken to fit `width` cells: between its parts, the path cut to fit."""
+        where = f":{self.lines}"
+        rows = [middle_ellipsis(self.path, max(1, width - cell_len(where))) + where]
+        for sep, part in self.parts:
+            if cell_len(rows[-1] + sep + part) <= width:
+                rows[-1] += sep + part
+            else:  # (the separator is the break)
+                rows.append(part)
+        return Content("\n".join(rows))
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        return self.laid_out(width).render_strips(width, height, style, options)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return cell_len(self.plain)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return self.laid_out(width).get_height(rules, width)
+
+
+# The CLI's notes on a question its document leaves unanswered: in suggestions, in `qabot list`
+UNANSWERED_NOTE = "(unanswered in its document)"
+UNANSWERED_LISTED = "(unanswered)"
+NO_ANSWER = "(no answer in the document)"  # shown for a picked unanswered question
+
+# (entry id, question, its document's name or None, answered): one row of a QuestionList
+QuestionRow = tuple[str, str, str | None, bool]
 
 
 def question_rows(hits: Iterable[Hit], documents: Mapping[str, str]) -> list[QuestionRow]:
     """The rows of a list of hits, each naming its document when the corpus has several."""
-    return [(h.question_id, h.question, documents.get(h.source.path)) for h in hits]
+    return [
+        (h.question_id, h.question, documents.get(h.source.path), bool(h.answer.strip()))
+        for h in hits
+    ]
 
 
 class EntrySelected(Message):
@@ -157,7 +207,8 @@ class EntrySelected(Message):
 
 class QuestionList(OptionList):
     """Selectable questions, labelled like "Q4  Why should we use ...?" (followed by a dim
-    "(drinks.csv)" when a document is named); posts EntrySelected."""
+    "(drinks.csv)" when a document is named, and a dim note when it is unanswered); posts
+    EntrySelected."""
 
     def __init__(
         self,
@@ -169,18 +220,22 @@ class QuestionList(OptionList):
         super().__init__(*self.make_options(questions), id=id, classes=classes)
 
     @staticmethod
-    def make_options(questions: Iterable[QuestionRow]) -> list[Option]:
-        """One option per row, the question (and document) as plain text."""
+    def make_options(
+        questions: Iterable[QuestionRow], unanswered: str = UNANSWERED_NOTE
+    ) -> list[Option]:
+        """One option per row, the question (and document) as plain text, an unanswered
+        question followed by the note `unanswered`."""
         return [
             Option(
                 Text.assemble(
                     (f"{label(i)}  ", "bold"),
                     safe(q),
                     (f"  ({safe(document)})", "dim") if document else "",
+                    ("" if answered else (f"  {unanswered}", "dim")),
                 ),
                 id=i,
             )
-            for i, q, document in questions
+            for i, q, document, answered in questions
         ]
 
     @on(OptionList.OptionSelected)
@@ -192,12 +247,23 @@ class QuestionList(OptionList):
 
 class RelatedList(QuestionList):
     """The few related (or closest) questions under an answer: pageup / pagedown scroll the
-    conversation, as anywhere else, rather than this short list."""
+    conversation, as anywhere else, rather than this short list; tab and shift+tab go back
+    to the input.  Only the latest answer's list takes the focus: an older one is scrolled
+    out of sight (a click still picks from it)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("pageup", "app.scroll_conversation(-1)", "Scroll up", show=False),
         Binding("pagedown", "app.scroll_conversation(1)", "Scroll down", show=False),
+        Binding("tab,shift+tab", "app.focus_input", "Back to input", show=False),
     ]
+
+    def allow_focus(self) -> bool:
+        """Whether this list is the latest reply's (only that one is in the focus chain)."""
+        message = self.parent
+        if not super().allow_focus() or message is None or message.parent is None:
+            return False
+        replies = [m for m in message.parent.children if isinstance(m, Reply)]
+        return bool(replies) and replies[-1] is message
 
 
 class UserMessage(Static):
@@ -265,9 +331,13 @@ class AnswerMessage(Vertical):
             self.terms = list(hit.matched_terms)
         else:
             self.entry_id, self.question = hit.id, hit.question
-            self.passage = self.answer = hit.answer or "(no answer in the document)"
+            self.passage = self.answer = hit.answer
             self.terms = []
+        self.answered = bool(self.answer.strip())  # (False: its document leaves it unanswered)
+        if not self.answered:
+            self.passage = self.answer = NO_ANSWER
         self.source = shown_source(hit.source)
+        self.where = shown_path(hit.source.path), hit.source.lines  # (the source, in parts)
         self.is_markdown = is_markdown(hit.source.path)
         self.badge, self.band = badge, band
         self.related = list(related)
@@ -289,7 +359,7 @@ class AnswerMessage(Vertical):
             yield Markdown(self._markdown(), classes="passage")
         else:  # shown as written: Markdown would make "- a" a bullet and "1." a list
             yield Static(self._plain(), classes="passage")
-        yield Static(Content(self._meta()), classes=f"badge band-{self.band}")
+        yield Static(self._meta(), classes=f"badge band-{self.band}")
         if self.related:
             yield Static(Content("Related questions"), classes="related-title")
             yield RelatedList(question_rows(self.related, self.documents), classes="related")
@@ -307,13 +377,14 @@ class AnswerMessage(Vertical):
     async def action_toggle_full(self) -> None:
         """Switch between the best passage and the whole answer (none when they are one)."""
         if self.whole:
+            self.notify("This is the whole answer.")
             return
         self.full = not self.full
         if self.is_markdown:  # (its blocks are mounted once this is awaited)
             await self.query_one(".passage", Markdown).update(self._markdown())
         else:
             self.query_one(".passage", Static).update(self._plain())
-        self.query_one(".badge", Static).update(Content(self._meta()))
+        self.query_one(".badge", Static).update(self._meta())
         if self.full:
             self.call_after_refresh(self._show_from_top)
 
@@ -333,10 +404,13 @@ class AnswerMessage(Vertical):
         conversation.release_anchor()  # (the conversation stays at its end otherwise)
         self.scroll_visible(top=True, animate=False)
 
-    def _meta(self) -> str:
+    def _meta(self) -> SourceLine:
         """The line under the answer: where it comes from, the badge, the full-answer key."""
-        more = "" if self.full else "  ·  f / ctrl+o: full answer"
-        return f"{safe(self.source)}  ·  {self.badge}{more}"
+        path, lines = self.where
+        parts = [("  ·  " if i == 0 else " · ", p) for i, p in enumerate(self.badge.split(" · "))]
+        if not self.full:
+            parts.append(("  ·  ", "f / ctrl+o: full answer"))
+        return SourceLine(safe(path), lines, parts)
 
 
 class AbstainMessage(Vertical):
@@ -374,6 +448,8 @@ class AbstainMessage(Vertical):
         yield Static(Content("Closest questions"), classes="related-title")
         yield RelatedList(question_rows(closest, self.documents), classes="related")
 
+
+Reply = AnswerMessage | AbstainMessage  # a message answering a turn, maybe with a list
 
 NO_MATCH = "No question matches"  # the side panel's filter left no question
 
@@ -414,7 +490,8 @@ class QuestionPanel(Vertical):
             if name and e.source.path != document:  # a heading, which cannot be picked
                 document = e.source.path
                 options.append(Option(OneLine(safe(name), "bold"), disabled=True))
-            options.extend(QuestionList.make_options([(e.id, e.question, None)]))
+            row = (e.id, e.question, None, e.answered)
+            options.extend(QuestionList.make_options([row], unanswered=UNANSWERED_LISTED))
         questions = self.query_one("#questions", OptionList)
         questions.clear_options()
         questions.add_options(options)
@@ -463,6 +540,27 @@ class HistoryInput(Input):
             event.stop()
             event.prevent_default()
             await self.run_action("app.help")
+        elif event.key == "enter":
+            # Submitted here, in turn with the keys: Input's enter binding runs once the key
+            # has bubbled up to the app, when keys sent right behind it (fast, or pasted
+            # without bracketed paste) have already landed in the input.
+            event.stop()
+            event.prevent_default()
+            await self.action_submit()
+
+    async def action_submit(self) -> None:
+        """Submit the text typed so far and clear the input at once: the keys that follow
+        start the next query (see `give_back` for a query that cannot be asked)."""
+        value = self.value
+        self.clear()
+        validation = self.validate(value) if "submitted" in self.validate_on else None
+        self.post_message(self.Submitted(self, value, validation))
+
+    def give_back(self, query: str) -> None:
+        """Put a submitted query back to fix, unless the next one is being typed already."""
+        if not self.value:
+            self.value = query
+            self.cursor_position = len(query)
 
     def _on_paste(self, event: events.Paste) -> None:
         """Pasted lines join into one query (Input keeps only the first line), and tabs

@@ -1320,3 +1320,210 @@ def test_full_answer_before_any_answer_says_there_is_none(retriever: Retriever) 
         assert said == ["No answer to expand yet."]
 
     play(QabotApp(retriever=retriever), scenario)
+
+
+def type_fast(app: QabotApp, keys: list[str]) -> None:
+    """Post key events at once, as a terminal sends keys typed fast or pasted without
+    bracketed paste (pilot.press waits for each key to be handled)."""
+    named = {" ": ("space", " "), "enter": ("enter", "\r")}
+    for key in keys:
+        name, character = named.get(key, (key, key))
+        app.post_message(events.Key(name, character))
+
+
+def test_lines_sent_fast_are_asked_one_by_one_in_order(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        type_fast(app, [*"why batch norm", "enter", *"what is dropout", "enter", *"mom"])
+        await settle(pilot)
+        asked = [str(m.render()) for m in app.query(UserMessage)]
+        assert asked == ["why batch norm", "what is dropout"]
+        field = app.query_one("#query", Input)
+        assert field.value == "mom"  # (typed behind the last enter: the next query)
+        assert field.history == ["why batch norm", "what is dropout"]  # type: ignore[attr-defined]
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_clear_forgets_a_question_waiting_for_its_answer(
+    retriever: Retriever, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+    real_ask = retriever.ask
+
+    def slow_ask(*args: object, **kwargs: object) -> Answer:
+        release.wait(5)
+        return real_ask(*args, **kwargs)  # type: ignore[arg-type]
+
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await pilot.press(*"what is the vanishing gradient problem", "enter", "ctrl+l")
+        await pilot.pause()
+        release.set()
+        await settle(pilot)
+        assert app.context is None  # its answer came after the clear: no topic
+        await ask(pilot, "how do I fix it?")
+        assert "read as:" not in text_of(app.query_one("#conversation"))
+
+    monkeypatch.setattr(retriever, "ask", slow_ask)
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_clear_drops_the_questions_waiting_for_the_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, retriever: Retriever
+) -> None:
+    release = threading.Event()
+
+    def slow(*args: object, **kwargs: object) -> Retriever:
+        release.wait(timeout=60)
+        return retriever
+
+    async def main() -> None:
+        app = QabotApp(corpus=CORPUS, index_dir=tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press(*"why batch norm", "enter", "ctrl+l")
+            await pilot.pause()
+            assert app.retriever is None  # (asked and cleared while loading)
+            release.set()
+            for _ in range(200):
+                await pilot.pause(0.05)
+                if app.retriever is not None:
+                    break
+            await settle(pilot)
+            assert not app.query(UserMessage) and not app.query(AnswerMessage)
+            assert app.context is None
+
+    monkeypatch.setattr(Retriever, "from_path", slow)
+    asyncio.run(main())
+
+
+def test_shift_tab_from_the_latest_related_questions_goes_back_to_the_input(
+    retriever: Retriever,
+) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "why batch norm")
+        await ask(pilot, "what is the vanishing gradient problem")
+        older, latest = (m.query_one(OptionList) for m in app.query(AnswerMessage))
+        assert not older.allow_focus()
+        await pilot.press("tab")
+        assert app.focused is latest
+        await pilot.press("shift+tab")
+        assert app.focused is app.query_one("#query")  # not the older answer's list
+        await pilot.press("ctrl+b", "down")  # the side panel's list...
+        assert app.focused is app.query_one("#questions")
+        await pilot.press("tab")  # ...is followed by the latest list only
+        assert app.focused is latest
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_the_source_line_breaks_between_its_parts_never_inside_the_source() -> None:
+    path = "/srv/archive/interview-prep/deep-learning/deep-learning-interview-questions.txt"
+    where = Source(path=path, line_start=52, line_end=60)
+    answer = "Dropout zeroes random units while training.\n\nIt keeps units from co-adapting."
+    entry = Entry(id="dl:q7", question="What is dropout?", answer=answer, source=where)
+
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "what is dropout")
+        badge = app.query_one(AnswerMessage).query_one(".badge", Static)
+        width = badge.content_region.width
+        rows = [badge.render_line(y).text.rstrip() for y in range(badge.size.height)]
+        assert width < len(path)  # (the path does not fit)
+        assert rows[0] == middle_ellipsis(path, width - len(":52-60")) + ":52-60"
+        assert rows[0].startswith("/srv/") and rows[0].endswith("questions.txt:52-60")
+        assert all(re.match(r"(confidence|f / ctrl\+o)", row) for row in rows[1:]), rows
+        assert badge.visual.plain.startswith(f"{path}:52-60  ·  confidence")  # type: ignore[union-attr]
+
+    play(QabotApp(retriever=Retriever.from_entries([entry])), scenario, size=(60, 30))
+
+
+@pytest.fixture
+def half_answered() -> Retriever:
+    """A document that asks a question and leaves it unanswered."""
+    where = Source(path="todo.txt", line_start=1, line_end=2)
+    return Retriever.from_entries(
+        [
+            Entry(id="todo:q1", question="What is dropout?", answer="", source=where),
+            Entry(
+                id="todo:q2", question="What is momentum?", answer="A moving average.", source=where
+            ),
+        ]
+    )
+
+
+def test_unanswered_questions_are_marked_as_the_cli_marks_them(half_answered: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "what is dropout")
+        closest = options_of(app.query_one(AbstainMessage).query_one(OptionList))
+        assert "Q1  What is dropout?  (unanswered in its document)" in closest
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        listed = options_of(app.query_one("#questions", OptionList))
+        assert listed == ["Q1  What is dropout?  (unanswered)", "Q2  What is momentum?"]
+
+    play(QabotApp(retriever=half_answered), scenario)
+
+
+def test_copy_of_an_unanswered_question_copies_nothing_and_says_so(
+    half_answered: Retriever,
+) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        said: list[str] = []
+        app.notify = lambda message, **kwargs: said.append(message)  # type: ignore[method-assign]
+        await pilot.press("ctrl+b", *"dropout", "enter")
+        await settle(pilot)
+        assert "(no answer in the document)" in text_of(app.query_one(AnswerMessage))
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert not app.clipboard
+        assert said == ["Its document leaves this question unanswered: nothing to copy."]
+
+    play(QabotApp(retriever=half_answered), scenario)
+
+
+def test_copy_sends_the_answer_as_shown_without_terminal_escapes() -> None:
+    where = Source(path="notes.txt", line_start=1, line_end=2)
+    answer = "Zeroing \x1b]52;c;ZXZpbA==\x07random \x1b[31munits\x1b[0m while training."
+    entry = Entry(id="notes:q1", question="What is dropout?", answer=answer, source=where)
+
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "what is dropout")
+        await pilot.press("ctrl+y")
+        assert app.clipboard == "Zeroing ]52;c;ZXZpbA==random [31munits[0m while training."
+        assert app.clipboard in text_of(app.query_one(AnswerMessage))  # what the screen shows
+
+    play(QabotApp(retriever=Retriever.from_entries([entry])), scenario)
+
+
+@pytest.mark.parametrize("key", ["ctrl+o", "f"])
+def test_the_full_answer_key_says_when_the_answer_is_shown_whole(
+    retriever: Retriever, key: str
+) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        said: list[str] = []
+        app.notify = lambda message, **kwargs: said.append(message)  # type: ignore[method-assign]
+        await ask(pilot, "why doesn't my loss decrease")  # Q10's answer is one passage
+        if key == "f":
+            await pilot.press("tab")  # (onto its related questions)
+        await pilot.press(key)
+        await pilot.pause()
+        assert said == ["This is the whole answer."]
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_the_header_names_the_bundled_corpus_by_its_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    import qabot.tui.app
+
+    bundled = tmp_path / "_corpus"  # (as installed in the package)
+    bundled.mkdir()
+    shutil.copy(CORPUS / "deep-learning-interview-questions.txt", bundled)
+    monkeypatch.setattr(qabot.tui.app, "PACKAGE_CORPUS", bundled)
+
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        assert app.sub_title == "deep-learning-interview-questions.txt · 10 entries"
+
+    play(QabotApp(retriever=Retriever.from_path(bundled, cache=False)), scenario)
