@@ -17,7 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 
 from qabot.cli import label
-from qabot.models import Answer, Entry, Source
+from qabot.models import Entry, Source
 from qabot.retriever import Retriever
 from qabot.tui.app import QabotApp
 from qabot.tui.widgets import (
@@ -40,6 +40,22 @@ Scenario = Callable[[QabotApp, Pilot], Awaitable[None]]
 @pytest.fixture(scope="module")
 def retriever() -> Retriever:
     return Retriever.from_path(CORPUS, cache=False)
+
+
+def hold(
+    monkeypatch: pytest.MonkeyPatch, owner: object, name: str, returns: object = None
+) -> threading.Event:
+    """Make `owner.name` wait until the returned event is set, then return `returns` (or
+    what the real one returns): a slow answer, or a corpus still loading."""
+    release = threading.Event()
+    real = getattr(owner, name)
+
+    def held(*args: object, **kwargs: object) -> object:
+        release.wait(timeout=60)
+        return returns if returns is not None else real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, held)
+    return release
 
 
 @pytest.fixture
@@ -305,12 +321,7 @@ def test_typing_help_shows_the_help_instead_of_an_answer(retriever: Retriever, t
 def test_answer_arriving_after_clear_is_dropped(
     retriever: Retriever, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    release = threading.Event()
-    real_ask = retriever.ask
-
-    def slow_ask(*args: object, **kwargs: object) -> Answer:
-        release.wait(5)
-        return real_ask(*args, **kwargs)  # type: ignore[arg-type]
+    release = hold(monkeypatch, retriever, "ask")
 
     async def scenario(app: QabotApp, pilot: Pilot) -> None:
         await pilot.press(*"why batch norm", "enter", "ctrl+l")
@@ -320,7 +331,6 @@ def test_answer_arriving_after_clear_is_dropped(
         assert app.is_running
         assert not app.query_one("#conversation").children
 
-    monkeypatch.setattr(retriever, "ask", slow_ask)
     play(QabotApp(retriever=retriever), scenario)
 
 
@@ -1167,11 +1177,7 @@ def test_the_help_asks_with_an_example_of_the_corpus_not_of_the_bundled_one(
 def test_a_question_asked_while_the_index_builds_is_answered_when_it_is_ready(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, retriever: Retriever
 ) -> None:
-    release = threading.Event()
-
-    def slow(*args: object, **kwargs: object) -> Retriever:
-        release.wait(timeout=60)
-        return retriever
+    release = hold(monkeypatch, Retriever, "from_path", returns=retriever)
 
     async def main() -> None:
         app = QabotApp(corpus=CORPUS, index_dir=tmp_path)
@@ -1195,7 +1201,6 @@ def test_a_question_asked_while_the_index_builds_is_answered_when_it_is_ready(
             assert first.entry_id.endswith(":q4")
             assert second.entry_id.endswith(":q4")  # read with the first: batch norm's fix
 
-    monkeypatch.setattr(Retriever, "from_path", slow)
     asyncio.run(main())
 
 
@@ -1347,12 +1352,7 @@ def test_lines_sent_fast_are_asked_one_by_one_in_order(retriever: Retriever) -> 
 def test_clear_forgets_a_question_waiting_for_its_answer(
     retriever: Retriever, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    release = threading.Event()
-    real_ask = retriever.ask
-
-    def slow_ask(*args: object, **kwargs: object) -> Answer:
-        release.wait(5)
-        return real_ask(*args, **kwargs)  # type: ignore[arg-type]
+    release = hold(monkeypatch, retriever, "ask")
 
     async def scenario(app: QabotApp, pilot: Pilot) -> None:
         await pilot.press(*"what is the vanishing gradient problem", "enter", "ctrl+l")
@@ -1363,18 +1363,13 @@ def test_clear_forgets_a_question_waiting_for_its_answer(
         await ask(pilot, "how do I fix it?")
         assert "read as:" not in text_of(app.query_one("#conversation"))
 
-    monkeypatch.setattr(retriever, "ask", slow_ask)
     play(QabotApp(retriever=retriever), scenario)
 
 
 def test_clear_drops_the_questions_waiting_for_the_index(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, retriever: Retriever
 ) -> None:
-    release = threading.Event()
-
-    def slow(*args: object, **kwargs: object) -> Retriever:
-        release.wait(timeout=60)
-        return retriever
+    release = hold(monkeypatch, Retriever, "from_path", returns=retriever)
 
     async def main() -> None:
         app = QabotApp(corpus=CORPUS, index_dir=tmp_path)
@@ -1392,7 +1387,6 @@ def test_clear_drops_the_questions_waiting_for_the_index(
             assert not app.query(UserMessage) and not app.query(AnswerMessage)
             assert app.context is None
 
-    monkeypatch.setattr(Retriever, "from_path", slow)
     asyncio.run(main())
 
 
