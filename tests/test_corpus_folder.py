@@ -324,3 +324,34 @@ def test_a_folder_with_no_entries_says_why_its_files_were_skipped(tmp_path: Path
     assert "no Q&A entries found in any document" in message
     assert "a.csv:1: no question or answer column" in message  # the first two, in order
     assert "b.txt: no recognizable Q&A" in message and "and 1 more" in message
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "ids"),
+    [
+        (
+            "part2.txt",
+            "Q11: What is a zorb?\nA: A coin.\n\nQ12: What is a zorbette?\nA: Half.\n",
+            [11, 12],
+        ),
+        (
+            "p.md",
+            "# Part 2\n\n## Q12: What is a zorb?\n\nA coin.\n\n## Q14: Why?\n\nBecause.\n",
+            [12, 14],
+        ),
+        ("gap.txt", "Q11: What is a zorb?\nA: A coin.\n\nWhat is a zorbette?\nA: Half.\n", [1, 2]),
+        (
+            "twice.txt",
+            "Q1: What is a zorb?\nA: A coin.\n\nQ1: What is a zorbette?\nA: Half.\n",
+            [1, 2],
+        ),
+    ],
+    ids=["text", "markdown", "one-unlabeled", "repeated-label"],
+)
+def test_questions_keep_the_numbers_their_document_gives_them(
+    tmp_path: Path, name: str, text: str, ids: list[int]
+) -> None:
+    # numbered by position unless every question has its own label
+    (tmp_path / name).write_text(text)
+    entries = load_corpus(tmp_path / name).entries
+    assert [e.id for e in entries] == [f"{Path(name).stem}:q{n}" for n in ids]

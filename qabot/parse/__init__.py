@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -12,7 +13,7 @@ from typing import Protocol
 
 from qabot.errors import CorpusError
 from qabot.models import Entry
-from qabot.parse.common import question_key, read_text
+from qabot.parse.common import QUESTION_LABEL, entry_id, question_key, read_lines, read_text
 from qabot.parse.jsonfile import parse_json_file
 from qabot.parse.markdown import parse_markdown_file
 from qabot.parse.tabular import parse_csv_file
@@ -154,7 +155,34 @@ def parse_file(
     base = root if root.is_dir() else root.parent
     relative = path.relative_to(base)
     prefix = relative if keep_suffix else relative.with_suffix("")
-    return parser(path, str(path), prefix.as_posix(), notes)
+    return numbered_as_written(parser(path, str(path), prefix.as_posix(), notes), path)
+
+
+_HEADING_MARK = re.compile(r"^\s*(?:\d{1,4}[.)]\s+)?#{1,6}\s*")
+
+
+def numbered_as_written(entries: list[Entry], path: Path) -> list[Entry]:
+    """The entries numbered by the labels their document gives their questions ("Q11:",
+    "## Q12:" in a second part), when every question line has one and no two share one;
+    else as they are, numbered by position."""
+    if not entries:
+        return entries
+    lines = read_lines(path)
+    numbers = []
+    for entry in entries:
+        at = entry.source.line_start - 1
+        line = _HEADING_MARK.sub("", lines[at]) if at < len(lines) else ""
+        label = QUESTION_LABEL.match(line)
+        if label is None or label.group(1) is None:
+            return entries
+        numbers.append(int(label.group(1)))
+    if len(set(numbers)) < len(numbers):
+        return entries
+    prefix = entries[0].id.rsplit(":", 1)[0]
+    return [
+        e.model_copy(update={"id": entry_id(prefix, n)})
+        for e, n in zip(entries, numbers, strict=True)
+    ]
 
 
 def corpus_fingerprint(root: Path) -> list[tuple[str, bytes]]:
