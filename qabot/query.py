@@ -115,7 +115,9 @@ def analyze_query(
     if context:
         context_tokens = index.lexicon.expand(tokens(context, index.phrases), index.phrases)
         result.add(context_tokens, context_weight, part_weight)
-    query_tokens = index.lexicon.expand(tokens(query, index.phrases), index.phrases)
+    query_tokens = index.lexicon.expand(
+        tokens(without_greeting(query), index.phrases), index.phrases
+    )
     result.add(query_tokens, 1.0, part_weight)
     result.own = {t.term for t in query_tokens if not t.stop}
     if ask_weight != 1.0:
@@ -139,10 +141,23 @@ _QUESTION_OPENERS = frozenset(
 )
 
 
+# "good morning" and the like, opening a turn (on their own words, "morning" may be a subject)
+_GREETING = re.compile(r"^\s*good\s+(?:morning|afternoon|evening|day|night)\b[\s,.!;:-]*", re.I)
+
+
+def without_greeting(query: str) -> str:
+    """A query without the greeting it opens with ("good morning, what is relu?" -> "what is
+    relu?")."""
+    return _GREETING.sub("", query, count=1)
+
+
 def is_small_talk(query: str) -> bool:
-    """Whether a turn only acknowledges or greets ("thanks!", "ok cool", "got it, bye")."""
-    words = re.findall(r"[a-z']+", query.lower())
-    if not words or words[0] in _QUESTION_OPENERS:
+    """Whether a turn only acknowledges or greets ("thanks!", "ok cool", "got it, bye",
+    "good morning")."""
+    words = re.findall(r"[a-z']+", without_greeting(query).lower())
+    if not words:
+        return _GREETING.match(query) is not None
+    if words[0] in _QUESTION_OPENERS:
         return False
     return all(w in SMALL_TALK for w in words)
 

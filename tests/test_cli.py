@@ -822,7 +822,7 @@ def test_a_single_document_s_answer_names_no_document(qabot: Run) -> None:
     assert len(headings) == 2 and not headings[1].endswith(")")
 
 
-@pytest.mark.parametrize("query", ["thanks", "thank you!", "hi"])
+@pytest.mark.parametrize("query", ["thanks", "thank you!", "hi", "good morning"])
 def test_a_greeting_or_thanks_is_no_failed_search(qabot: Run, query: str) -> None:
     result = qabot("ask", query)
     assert result.returncode == 0, result.stderr

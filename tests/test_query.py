@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 from conftest import seed_id
 
-from qabot.query import is_anaphoric, question_number, refers_to_subject
+from qabot.query import (
+    is_anaphoric,
+    is_small_talk,
+    question_number,
+    refers_to_subject,
+    without_greeting,
+)
 from qabot.retriever import Retriever
 
 
@@ -270,3 +276,23 @@ def test_asking_for_the_role_of_a_thing_asks_about_the_thing(
     framed = seed_retriever.ask(f"{frame} the decoder")
     assert framed.answered and framed.confidence == plain.confidence
     assert "- Decoder - " in framed.results[0].passage
+
+
+@pytest.mark.parametrize(
+    ("text", "small_talk"),
+    [
+        ("good morning", True),
+        ("Good evening!", True),
+        ("good morning, thanks", True),
+        ("good morning, what is relu?", False),
+        ("morning", False),  # alone, it may be a subject: "morning hours"
+        ("good model", False),
+    ],
+)
+def test_a_greeting_of_good_and_a_time_of_day_is_small_talk(text: str, small_talk: bool) -> None:
+    assert is_small_talk(text) is small_talk
+
+
+def test_a_greeting_opening_a_query_is_no_part_of_its_words() -> None:
+    assert without_greeting("Good morning, what is relu?") == "what is relu?"
+    assert without_greeting("morning routines") == "morning routines"

@@ -399,7 +399,14 @@ def test_a_question_asked_as_written_gets_its_answer_even_one_sharing_no_word() 
 
 
 @pytest.mark.parametrize(
-    "polite", ["hi, what is relu?", "hey can you tell me what relu is", "thanks! what is relu"]
+    "polite",
+    [
+        "hi, what is relu?",
+        "hey can you tell me what relu is",
+        "thanks! what is relu",
+        "good morning, what is relu?",
+        "Good evening! what is relu",
+    ],
 )
 def test_a_greeting_or_thanks_around_a_question_changes_nothing(
     seed_retriever: Retriever, polite: str

@@ -23,6 +23,7 @@ from qabot.cli import (
     EXIT_BAD_INPUT,
     ask_listing_shared,
     confidence_band,
+    label,
     match_note,
     safe,
     shown_confidence,
@@ -393,6 +394,7 @@ class QabotApp(App[int]):
             return
         self.context = entry.question  # "how do I fix it?" now refers to this question
         self.query_one("#query").focus()  # the next keys are a follow-up, not list moves
+        self._say(UserMessage(f"{label(entry.id)}: {entry.question}"))  # (what was picked)
         self._show_entry(entry, self._pending())
 
     @work(thread=True, group="ask")

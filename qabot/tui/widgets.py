@@ -238,11 +238,36 @@ class QuestionList(OptionList):
             for i, q, document, answered in questions
         ]
 
+    async def _on_key(self, event: events.Key) -> None:
+        """A letter typed in the list is typed where letters go (`typing_target`), unless a
+        key binding takes it ("f": the full answer)."""
+        if not (event.is_printable and event.character) or event.key in self.app.active_bindings:
+            return
+        target = self.typing_target()
+        if target is not None:
+            event.stop()
+            event.prevent_default()
+            target.focus()  # (typed after its focus selects all: at the end, not over it)
+            target.call_after_refresh(_type_at_end, target, event.character)
+
+    def typing_target(self) -> Input | None:
+        """Where letters typed in this list go: the side panel's filter, or the query input."""
+        for ancestor in self.ancestors:
+            if isinstance(ancestor, QuestionPanel):
+                return ancestor.query_one("#filter", Input)
+        found = self.screen.query(HistoryInput)
+        return found.first() if found else None
+
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id:
             self.post_message(EntrySelected(event.option.id))
+
+
+def _type_at_end(field: Input, text: str) -> None:
+    field.cursor_position = len(field.value)
+    field.insert_text_at_cursor(text)
 
 
 class RelatedList(QuestionList):
@@ -284,8 +309,8 @@ class NoticeMessage(Static):
 _THANKS = frozenset(
     "thanks thank thx ty cheers appreciate appreciated helps helped helpful".split()
 )
-_FAREWELLS = frozenset("bye goodbye cya".split())
-_GREETINGS = frozenset("hi hello hey".split())
+_FAREWELLS = frozenset("bye goodbye cya night".split())
+_GREETINGS = frozenset("hi hello hey morning afternoon evening day".split())
 LIST_HINT = "press ctrl+b for the list of questions"
 
 

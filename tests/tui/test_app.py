@@ -201,6 +201,34 @@ def test_selecting_a_related_question_shows_its_answer(retriever: Retriever) -> 
         assert len(app.query(AnswerMessage)) == 2
         assert second.entry_id == picked
         assert retriever.entry(picked).question in text_of(second)
+        # the pick is said in the conversation, as a typed question is
+        echo = str(app.query(UserMessage).last().render())
+        assert echo == f"{picked.rsplit(':', 1)[1].upper()}: {retriever.entry(picked).question}"
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_letters_typed_in_a_related_list_start_the_next_question(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await ask(pilot, "why batch norm")
+        await pilot.press("tab")
+        assert isinstance(app.focused, OptionList)
+        await pilot.press(*"what is")
+        field = app.query_one("#query", Input)
+        assert app.focused is field and field.value == "what is"
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_letters_typed_in_the_side_panel_list_filter_it(retriever: Retriever) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        await pilot.press("ctrl+b", "down")
+        assert app.focused is app.query_one("#questions")
+        await pilot.press(*"vanish")
+        await pilot.pause()
+        assert app.focused is app.query_one("#filter")
+        assert app.query_one("#filter", Input).value == "vanish"
+        assert app.query_one("#questions", OptionList).option_count == 1
 
     play(QabotApp(retriever=retriever), scenario)
 
@@ -1093,7 +1121,13 @@ def test_a_full_answer_shorter_than_the_screen_shows_at_once(
 
 @pytest.mark.parametrize(
     ("said", "reply"),
-    [("thanks", "You're welcome"), ("thank you!", "You're welcome"), ("hi", "Hello!")],
+    [
+        ("thanks", "You're welcome"),
+        ("thank you!", "You're welcome"),
+        ("hi", "Hello!"),
+        ("good morning", "Hello!"),
+        ("Good evening!", "Hello!"),
+    ],
 )
 def test_thanks_or_a_greeting_gets_a_friendly_reply_not_a_failed_search(
     retriever: Retriever, said: str, reply: str
