@@ -379,7 +379,7 @@ class Retriever:
             return None  # (a corpus that speaks of "Q3" as a quarter: "what is Q3?")
         suffix = f":q{number}"
         found = [i for i, entry_id in enumerate(self.index.entry_ids) if entry_id.endswith(suffix)]
-        if not found and self._corpus_word(str(number)):
+        if not found and f"#{number}" in text.replace(" ", "") and self._corpus_word(str(number)):
             return None  # "#404" in a corpus of 12 questions, one about error 404
         return found
 

@@ -214,6 +214,7 @@ def test_a_number_no_question_has_is_searched_when_the_corpus_uses_it(
     quarters: Retriever,
 ) -> None:
     assert quarters.ask("#404").results[0].question == "What does error 404 mean?"
+    assert quarters.ask("question 404").results == []  # (asked as a question number)
 
 
 @pytest.mark.parametrize("query", ["#2", "question 2", "question two"])
