@@ -38,7 +38,7 @@ from qabot.query import (
 )
 from qabot.rank import RankConfig, Ranking, choose_passage, rank
 from qabot.semantic import MAX_ENTRIES, MeaningMatch
-from qabot.text import tokens
+from qabot.text import as_written, tokens
 
 MAX_QUERY_CHARS = 2000
 VAGUE_TERMS = 2  # a query with at most this many content terms may lean on the previous turn
@@ -555,9 +555,9 @@ class Retriever:
     def _hit(self, entry_index: int, passage: int, value: float, query: QueryTerms) -> Hit:
         entry = self.index.entries[entry_index]
         text = self.index.passage_texts[passage]
-        matched = sorted(
-            {surface for surface, term in self._pairs(passage) if term in query.weights}
-        )
+        matched = {surface for surface, term in self._pairs(passage) if term in query.weights}
+        if not text.isascii():  # "Zürich", which the query's "zurich" matched
+            matched = as_written(matched, text)
         return Hit(
             question=entry.question,
             question_id=entry.id,
@@ -565,5 +565,5 @@ class Retriever:
             answer=entry.answer,
             score=round(value, 6),
             source=self._source(entry),
-            matched_terms=matched,
+            matched_terms=sorted(matched),
         )

@@ -155,6 +155,16 @@ def normalize(text: str) -> str:
     return fold_accents(text.casefold())
 
 
+def as_written(surfaces: set[str], text: str) -> set[str]:
+    """Matched words as `text` writes them where it writes them with accents ("zurich" ->
+    "Zürich"), so that they can be found in it; others as they are."""
+    written: dict[str, str] = {}
+    for word in re.findall(r"[^\W_]+", text):
+        if not word.isascii():
+            written.setdefault(fold_accents(word.casefold()), word)
+    return {written.get(s, s) for s in surfaces}
+
+
 def fold_accents(text: str) -> str:
     """Latin letters without their accents ("zürich" -> "zurich", "façade" -> "facade"), as
     users type them; marks on letters of other scripts are kept ("й" is not "и")."""

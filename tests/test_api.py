@@ -116,3 +116,15 @@ def test_a_source_line_range_must_not_run_backwards() -> None:
     assert qabot.Source(path="a.txt", line_start=5, line_end=5).lines == "5"
     with pytest.raises(ValidationError, match="before line_start"):
         qabot.Source(path="a.txt", line_start=5, line_end=2)
+
+
+def test_matched_terms_are_written_as_in_the_passage_with_their_accents(tmp_path: Path) -> None:
+    import qabot
+
+    (tmp_path / "offices.csv").write_text(
+        "question,answer\nWhere is the office?,Our Zürich office is on Bahnhofstrasse.\n"
+        "How do I reset my password?,Open settings and press reset.\n",
+        encoding="utf-8",
+    )
+    best = qabot.Retriever.from_path(tmp_path, cache=False).ask("zurich office").results[0]
+    assert best.matched_terms == ["Zürich", "office"]  # (to find and highlight in the passage)
