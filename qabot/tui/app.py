@@ -119,9 +119,10 @@ HELP_WORDS = frozenset({"help", "/help", "?", ":help"})
 EXAMPLE_WORDS = 8  # an example question of the help is a short one
 
 
-def _is_bundled(entries: Sequence[Entry]) -> bool:
-    """Whether the entries come from the bundled corpus (whose examples the help knows)."""
-    roots = {PACKAGE_CORPUS.resolve(), SOURCE_CORPUS.resolve()}
+def _is_bundled(entries: Sequence[Entry], installed_only: bool = False) -> bool:
+    """Whether the entries come from the bundled corpus (whose examples the help knows): as
+    installed in the package, or (unless `installed_only`) in the source tree."""
+    roots = {PACKAGE_CORPUS.resolve()} | (set() if installed_only else {SOURCE_CORPUS.resolve()})
     paths = {e.source.path for e in entries}
     return bool(paths) and all(roots & set(Path(p).resolve().parents) for p in paths)
 
@@ -129,10 +130,9 @@ def _is_bundled(entries: Sequence[Entry]) -> bool:
 def corpus_title(name: str, entries: Sequence[Entry]) -> str:
     """The corpus's name for the header: `name` (its folder's or file's), but the bundled
     corpus, installed as the package's "_corpus" folder, by its document's name."""
-    root = PACKAGE_CORPUS.resolve()
-    paths = {e.source.path for e in entries}
-    if not paths or not all(root in Path(p).resolve().parents for p in paths):
+    if not _is_bundled(entries, installed_only=True):
         return name
+    paths = {e.source.path for e in entries}
     return Path(paths.pop()).name if len(paths) == 1 else BUNDLED_TITLE
 
 
