@@ -165,6 +165,26 @@ def as_written(surfaces: set[str], text: str) -> set[str]:
     return {written.get(s, s) for s in surfaces}
 
 
+# Scripts written without spaces between words (kana, CJK ideographs; Hangul, whose words
+# carry their particles): a run of them is read as its overlapping character pairs, the usual
+# indexing of such text without a dictionary ("パスワード" matches "パスワードを")
+_UNSPACED = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")
+
+
+def _with_bigrams(token: str) -> list[str]:
+    """A token's unspaced runs as character pairs (a lone character as itself), its other
+    parts ("qabot" in "qabotの") as words."""
+    out: list[str] = []
+    start = 0
+    for run in _UNSPACED.finditer(token):
+        out.extend(part for part in token[start : run.start()].split("-") if part)
+        chars = run.group()
+        out.extend(chars[i : i + 2] for i in range(max(1, len(chars) - 1)))
+        start = run.end()
+    out.extend(part for part in token[start:].split("-") if part)
+    return out
+
+
 def fold_accents(text: str) -> str:
     """Latin letters without their accents ("zürich" -> "zurich", "façade" -> "facade"), as
     users type them; marks on letters of other scripts are kept ("й" is not "и")."""
@@ -212,6 +232,9 @@ def words(text: str) -> list[str]:
     out: list[str] = []
     for match in _WORD.finditer(normalize(text)):
         token = match.group().replace("'", "")
+        if not token.isascii() and _UNSPACED.search(token):
+            out.extend(_with_bigrams(token))
+            continue
         if "-" not in token:
             out.append(token)
             continue

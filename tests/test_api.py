@@ -128,3 +128,18 @@ def test_matched_terms_are_written_as_in_the_passage_with_their_accents(tmp_path
     )
     best = qabot.Retriever.from_path(tmp_path, cache=False).ask("zurich office").results[0]
     assert best.matched_terms == ["Zürich", "office"]  # (to find and highlight in the passage)
+
+
+def test_a_corpus_without_spaces_between_words_is_answered_by_part(tmp_path: Path) -> None:
+    import qabot
+
+    (tmp_path / "faq.csv").write_text(
+        "question,answer\n"
+        "パスワードをリセットするには？,設定を開いてリセットを押します。\n"
+        "営業時間は？,午前九時から午後五時までです。\n",
+        encoding="utf-8",
+    )
+    retriever = qabot.Retriever.from_path(tmp_path, cache=False)
+    answer = retriever.ask("パスワード リセット")
+    assert answer.answered and answer.results[0].question_id == "faq:q1"
+    assert retriever.ask("営業時間").results[0].question_id == "faq:q2"

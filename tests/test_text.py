@@ -337,3 +337,9 @@ def test_latin_letters_lose_their_accents_and_stay_whole_words(
 def test_words_of_other_scripts_are_words_with_their_marks() -> None:
     assert words("Как сбросить пароль?") == ["как", "сбросить", "пароль"]
     assert words("й") != words("и")  # a mark on a letter of another script is no accent
+
+
+def test_scripts_written_without_spaces_are_read_as_character_pairs() -> None:
+    assert words("パスワード") == ["パス", "スワ", "ワー", "ード"]
+    assert words("qabotの使い方") == ["qabot", "の使", "使い", "い方"]
+    assert words("是") == ["是"]  # (a lone character, a stop word as any single letter)
