@@ -11,6 +11,7 @@ import pytest
 from conftest import CORPUS_DIR, REPO_ROOT
 
 from qabot.models import Answer
+from qabot.retriever import Retriever
 
 
 def test_readme_api_example(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -92,16 +93,19 @@ def test_entries_whose_questions_have_no_words_are_answered_by_their_answers() -
     assert retriever.ask("flanges").results[0].question_id == "b"
 
 
-def test_a_corpus_with_accents_or_in_another_script_is_answered(tmp_path: Path) -> None:
-    import qabot
+def _csv_corpus(folder: Path, name: str, rows: str) -> Retriever:
+    """A retriever over one CSV document of question,answer `rows`."""
+    (folder / name).write_text(f"question,answer\n{rows}", encoding="utf-8")
+    return Retriever.from_path(folder, cache=False)
 
-    (tmp_path / "offices.csv").write_text(
-        "question,answer\n"
+
+def test_a_corpus_with_accents_or_in_another_script_is_answered(tmp_path: Path) -> None:
+    retriever = _csv_corpus(
+        tmp_path,
+        "offices.csv",
         "Where is the Zürich office?,On Bahnhofstrasse.\n"
         "Как сбросить пароль?,Откройте настройки и нажмите сброс.\n",
-        encoding="utf-8",
     )
-    retriever = qabot.Retriever.from_path(tmp_path, cache=False)
     zurich = retriever.ask("zurich office")
     assert zurich.answered and zurich.results[0].question_id == "offices:q1"
     password = retriever.ask("сбросить пароль")
@@ -119,27 +123,23 @@ def test_a_source_line_range_must_not_run_backwards() -> None:
 
 
 def test_matched_terms_are_written_as_in_the_passage_with_their_accents(tmp_path: Path) -> None:
-    import qabot
-
-    (tmp_path / "offices.csv").write_text(
-        "question,answer\nWhere is the office?,Our Zürich office is on Bahnhofstrasse.\n"
+    retriever = _csv_corpus(
+        tmp_path,
+        "offices.csv",
+        "Where is the office?,Our Zürich office is on Bahnhofstrasse.\n"
         "How do I reset my password?,Open settings and press reset.\n",
-        encoding="utf-8",
     )
-    best = qabot.Retriever.from_path(tmp_path, cache=False).ask("zurich office").results[0]
+    best = retriever.ask("zurich office").results[0]
     assert best.matched_terms == ["Zürich", "office"]  # (to find and highlight in the passage)
 
 
 def test_a_corpus_without_spaces_between_words_is_answered_by_part(tmp_path: Path) -> None:
-    import qabot
-
-    (tmp_path / "faq.csv").write_text(
-        "question,answer\n"
+    retriever = _csv_corpus(
+        tmp_path,
+        "faq.csv",
         "パスワードをリセットするには？,設定を開いてリセットを押します。\n"
         "営業時間は？,午前九時から午後五時までです。\n",
-        encoding="utf-8",
     )
-    retriever = qabot.Retriever.from_path(tmp_path, cache=False)
     answer = retriever.ask("パスワード リセット")
     assert answer.answered and answer.results[0].question_id == "faq:q1"
     assert retriever.ask("営業時間").results[0].question_id == "faq:q2"
