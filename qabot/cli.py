@@ -37,9 +37,19 @@ _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u20
 _NOT_ONE_LINE = re.compile(_UNSAFE.pattern.replace("\\x0b-", "\\x09-"))  # tabs, breaks too
 
 
+# a whole escape sequence (CSI "ESC[31m", OSC "ESC]52;...BEL", or a two-character one), so
+# that no "[31m" is left behind when its ESC is removed
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]"  # CSI
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC, to its BEL or ST
+    r"|\x1b[ -/]*[0-~]"  # ESC, intermediate bytes, a final byte ("ESC(B", "ESCM")
+)
+
+
 def safe(text: str) -> str:
-    """Corpus text made inert for a terminal: control characters and escapes removed."""
-    return _UNSAFE.sub("", text)
+    """Corpus text made inert for a terminal: escape sequences and control characters
+    removed."""
+    return _UNSAFE.sub("", _ESCAPE_SEQUENCE.sub("", text))
 
 
 def one_line(text: str) -> str:

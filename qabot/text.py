@@ -72,7 +72,11 @@ _ACRONYM_PLURAL = re.compile(r"\b([A-Z][A-Z0-9]*[A-Z])s\b")
 # letters and digits of any script ("zürich" folds to "zurich", "пароль" stays as written)
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 # Latin letters that no Unicode decomposition takes to a plain one
-_LATIN_LETTERS = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ": "oe", "ı": "i"})
+# Letters that no Unicode decomposition takes to the plain one users type: Latin ones, and
+# the Russian "ё", usually typed "е"
+_PLAIN_LETTERS = str.maketrans(
+    {"ø": "o", "ł": "l", "đ": "d", "æ": "ae", "œ": "oe", "ı": "i", "ё": "е"}
+)
 _AMERICAN_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<=...)is(ation|ations|e|ed|es|ing|er|ers)$"), r"iz\1"),
     (re.compile(r"(?<=..)ys(e|ed|es|ing)$"), r"yz\1"),
@@ -186,16 +190,19 @@ def _with_bigrams(token: str) -> list[str]:
 
 
 def fold_accents(text: str) -> str:
-    """Latin letters without their accents ("zürich" -> "zurich", "façade" -> "facade"), as
-    users type them; marks on letters of other scripts are kept ("й" is not "и")."""
+    """Latin and Greek letters without their accents, as users type them ("zürich" ->
+    "zurich", "ώρες" -> "ωρες"), and "ё" as "е"; other marks are kept ("й" is not "и")."""
     if text.isascii():
         return text
     out: list[str] = []
-    for char in unicodedata.normalize("NFD", text.translate(_LATIN_LETTERS)):
-        if unicodedata.combining(char) and out and out[-1].isascii():
+    for char in unicodedata.normalize("NFD", text.translate(_PLAIN_LETTERS)):
+        if unicodedata.combining(char) and out and _ACCENTED_SCRIPTS.match(out[-1]):
             continue
         out.append(char)
     return unicodedata.normalize("NFC", "".join(out))
+
+
+_ACCENTED_SCRIPTS = re.compile("[\x00-\x7f\u0370-\u03ff]")  # ASCII, Greek
 
 
 @lru_cache(maxsize=200_000)

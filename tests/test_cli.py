@@ -541,6 +541,8 @@ def test_corpus_text_is_never_sent_as_terminal_escapes(
     assert "dropout" in result.stdout.lower()
     assert "\x1b" not in result.stdout
     assert "\x07" not in result.stdout
+    if "--json" not in args:  # (the whole sequence goes: no "[31m" or "0;pwned" is left)
+        assert "[31m" not in result.stdout and "0;pwned" not in result.stdout
 
 
 @pytest.mark.parametrize("command", [[], ["ask"], ["list"], ["index"], ["chat"]])

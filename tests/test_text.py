@@ -326,9 +326,12 @@ def test_find_acronyms_reads_only_the_words_right_before_the_parenthesis() -> No
         ("Zürich office", ["zurich", "office"]),
         ("facturación zurücksetzen", ["facturacion", "zurucksetzen"]),
         ("Œuvre in Łódź", ["oeuvre", "in", "lodz"]),
+        ("Ώρες λειτουργίας", ["ωρεσ", "λειτουργιασ"]),  # Greek is typed without its accents
+        ("ΩΡΕΣ", ["ωρεσ"]),
+        ("Ёлка", ["елка"]),  # and Russian "ё" as "е"
     ],
 )
-def test_latin_letters_lose_their_accents_and_stay_whole_words(
+def test_latin_and_greek_letters_lose_their_accents_and_stay_whole_words(
     text: str, expected: list[str]
 ) -> None:
     assert words(text) == expected

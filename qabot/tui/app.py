@@ -411,24 +411,33 @@ class QabotApp(App[int]):
         )
         self.call_from_thread(self._reply, pending, message)
 
-    def _last_answer(self) -> AnswerMessage | None:
-        answers = self.query(AnswerMessage)
-        return answers.last() if answers else None
+    def _replies(self) -> list[AnswerMessage | AbstainMessage]:
+        """The conversation's replies to questions, oldest first."""
+        children = self.query_one("#conversation").children
+        return [m for m in children if isinstance(m, AnswerMessage | AbstainMessage)]
+
+    def _last_answer(self, to: str) -> AnswerMessage | None:
+        """The latest reply if it is an answer; else None, and a notice that there is no
+        answer `to` ("expand", "copy"): none yet, or none to the latest question (an earlier
+        answer would be taken for its answer)."""
+        replies = self._replies()
+        if replies and isinstance(replies[-1], AnswerMessage):
+            return replies[-1]
+        latest = "The latest question has" if replies else "There is"
+        self.notify(f"{latest} no answer to {to} yet.", severity="warning")
+        return None
 
     async def action_toggle_full(self) -> None:
         """Show the whole answer of the latest message (or its passage again)."""
-        message = self._last_answer()
-        if message is None:
-            self.notify("No answer to expand yet.", severity="warning")
-            return
-        await message.action_toggle_full()
+        message = self._last_answer("expand")
+        if message is not None:
+            await message.action_toggle_full()
 
     def action_copy_answer(self) -> None:
         """Send the full text of the latest answer, as shown (escapes removed), to the
         terminal's clipboard."""
-        message = self._last_answer()
+        message = self._last_answer("copy")
         if message is None:
-            self.notify("No answer to copy yet.", severity="warning")
             return
         if not message.answered:  # (its "(no answer in the document)" is no answer)
             self.notify(NOTHING_TO_COPY, severity="warning", markup=False)
@@ -461,11 +470,7 @@ class QabotApp(App[int]):
 
         An answer without any leaves the focus in the input: an older answer's list may be
         scrolled out of sight (the conversation stays anchored at its end)."""
-        answers = [
-            m
-            for m in self.query_one("#conversation").children
-            if isinstance(m, AnswerMessage | AbstainMessage)
-        ]
+        answers = self._replies()
         if answers and (lists := answers[-1].query(QuestionList)):
             lists.first().focus()
 

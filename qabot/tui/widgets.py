@@ -33,6 +33,7 @@ from textual.widgets.option_list import Option
 from qabot.cli import abstention_reason, label, safe, shared_number, shown_path, shown_source
 from qabot.layout import MARKDOWN_LIST_ITEM, is_markdown, reflow_markdown
 from qabot.models import Answer, Entry, Hit
+from qabot.text import fold_accents
 
 # A term is bolded in Markdown only when it is letters/digits (and single spaces): such a
 # word cannot open or close any Markdown construct, so `**term**` is the only markup added.
@@ -505,12 +506,13 @@ class QuestionPanel(Vertical):
 
     def _refresh(self, text: str) -> None:
         """Show the questions holding every typed word (in their label, text or document)."""
-        words = text.lower().split()
+        words = fold_accents(text.casefold()).split()  # ("zur" finds "Zürich")
         options: list[Option] = []
         document = None
         for e in self.entries:
             name = self.documents.get(e.source.path, "")
-            if not all(w in f"{label(e.id)} {e.question} {name}".lower() for w in words):
+            shown = fold_accents(f"{label(e.id)} {e.question} {name}".casefold())
+            if not all(w in shown for w in words):
                 continue
             if name and e.source.path != document:  # a heading, which cannot be picked
                 document = e.source.path

@@ -393,6 +393,29 @@ def test_side_panel_filter_narrows_the_question_list(retriever: Retriever) -> No
     play(QabotApp(retriever=retriever), scenario)
 
 
+def test_side_panel_filter_ignores_accents() -> None:
+    where = Source(path="offices.txt", line_start=1, line_end=2)
+    offices = Retriever.from_entries(
+        [
+            Entry(
+                id="o:q1", question="Where is the Zürich office?", answer="Downtown.", source=where
+            ),
+            Entry(id="o:q2", question="Where is the Łódź office?", answer="Uptown.", source=where),
+        ]
+    )
+
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        questions = app.query_one("#questions", OptionList)
+        for typed, found in (("zurich", "o:q1"), ("lodz", "o:q2"), ("ZÜR", "o:q1")):
+            await pilot.press("ctrl+b", *typed)
+            await pilot.pause()
+            assert [questions.get_option_at_index(0).id, questions.option_count] == [found, 1]
+            await pilot.press("ctrl+b")  # (closed: the filter starts empty again)
+            app.query_one("#filter", Input).value = ""
+
+    play(QabotApp(retriever=offices), scenario)
+
+
 def test_side_panel_selection_shows_that_answer(retriever: Retriever) -> None:
     async def scenario(app: QabotApp, pilot: Pilot) -> None:
         await pilot.press("f2", *"vanishing", "enter")
@@ -1356,7 +1379,28 @@ def test_full_answer_before_any_answer_says_there_is_none(retriever: Retriever) 
         app.notify = lambda message, **kwargs: said.append(message)  # type: ignore[method-assign]
         await pilot.press("ctrl+o")
         await pilot.pause()
-        assert said == ["No answer to expand yet."]
+        assert said == ["There is no answer to expand yet."]
+
+    play(QabotApp(retriever=retriever), scenario)
+
+
+def test_keys_for_the_latest_answer_do_not_reach_back_past_an_abstention(
+    retriever: Retriever,
+) -> None:
+    async def scenario(app: QabotApp, pilot: Pilot) -> None:
+        said: list[str] = []
+        copied: list[str] = []
+        app.notify = lambda message, **kwargs: said.append(message)  # type: ignore[method-assign]
+        app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+        await ask(pilot, "why batch norm")
+        await ask(pilot, "what is the capital of France")
+        await pilot.press("ctrl+y", "ctrl+o")
+        await pilot.pause()
+        assert copied == [] and not app.query(AnswerMessage).last().full
+        assert said == [
+            "The latest question has no answer to copy yet.",
+            "The latest question has no answer to expand yet.",
+        ]
 
     play(QabotApp(retriever=retriever), scenario)
 
@@ -1516,7 +1560,7 @@ def test_copy_sends_the_answer_as_shown_without_terminal_escapes() -> None:
     async def scenario(app: QabotApp, pilot: Pilot) -> None:
         await ask(pilot, "what is dropout")
         await pilot.press("ctrl+y")
-        assert app.clipboard == "Zeroing ]52;c;ZXZpbA==random [31munits[0m while training."
+        assert app.clipboard == "Zeroing random units while training."  # (whole escapes gone)
         assert app.clipboard in text_of(app.query_one(AnswerMessage))  # what the screen shows
 
     play(QabotApp(retriever=Retriever.from_entries([entry])), scenario)
