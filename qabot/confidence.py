@@ -260,3 +260,20 @@ def specificity(index: CorpusIndex, query: QueryTerms, entry: int) -> float:
         if index.entry_contains(term, entry):
             best = max(best, index.lexicon.rarity(query.words.get(term, term)))
     return min(best / SPECIFIC_RARITY, 1.0) ** 2
+
+
+_CODE = re.compile(r"([a-z]+)(\d+)")
+
+
+def names_another_version(index: CorpusIndex, query: QueryTerms) -> float:
+    """UNSTATED_FACT when the query names a code the corpus lacks whose letters the corpus
+    writes with another number ("Q4" where it speaks of "Q3", "DS102" of "DS101"): it asks
+    about something else of the same kind; else 1."""
+    for term in unknown_terms(index, query):
+        code = _CODE.fullmatch(term)
+        if code and any(
+            (known := _CODE.fullmatch(t)) and known.group(1) == code.group(1)
+            for t in index.lexicon.terms
+        ):
+            return UNSTATED_FACT
+    return 1.0

@@ -21,6 +21,7 @@ from qabot.confidence import (
     confidence,
     confidence_features,
     most_specific,
+    names_another_version,
     short_subject,
     shows_asked_formula,
     specificity,
@@ -463,4 +464,5 @@ def rank(index: CorpusIndex, query: QueryTerms, config: RankConfig, k: int) -> R
         value *= states_asked_fact(index, query, ranked[0].entry)
         value *= shows_asked_formula(index, query, ranked[0].passage)
         value *= compares_with_the_unknown(index, query, config.meaning_unknown_rarity)
+        value *= names_another_version(index, query)
     return Ranking(scores, ranked, features, value)

@@ -217,6 +217,22 @@ def test_a_number_no_question_has_is_searched_when_the_corpus_uses_it(
     assert quarters.ask("question 404").results == []  # (asked as a question number)
 
 
+@pytest.mark.parametrize(
+    ("query", "known"),
+    [
+        ("when is the Q2 report published", "when is the Q3 report published"),
+        ("what was revenue in Q2?", "what was revenue in Q4?"),
+        ("Q5 revenue", "Q1 revenue"),
+    ],
+)
+def test_a_code_the_corpus_has_only_with_other_numbers_is_not_answered(
+    quarters: Retriever, query: str, known: str
+) -> None:
+    # the corpus speaks of Q1, Q3 and Q4: Q2 is another thing of the same kind
+    assert not quarters.ask(query).answered
+    assert quarters.ask(known).answered
+
+
 @pytest.mark.parametrize("query", ["#2", "question 2", "question two"])
 def test_other_forms_of_a_number_still_name_the_question(quarters: Retriever, query: str) -> None:
     answer = quarters.ask(query)
