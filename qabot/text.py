@@ -71,7 +71,6 @@ _CHAR_MAP = str.maketrans(
 _ACRONYM_PLURAL = re.compile(r"\b([A-Z][A-Z0-9]*[A-Z])s\b")
 # letters and digits of any script ("zürich" folds to "zurich", "пароль" stays as written)
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
-# Latin letters that no Unicode decomposition takes to a plain one
 # Letters that no Unicode decomposition takes to the plain one users type: Latin ones, and
 # the Russian "ё", usually typed "е"
 _PLAIN_LETTERS = str.maketrans(
