@@ -46,6 +46,7 @@ _LABEL = re.compile(
 _DASH_LABEL = re.compile(r"^\s*[-*+\u2022]\s*([^:\n]{1,60}?)\s+[-\u2013\u2014]\s+\S")
 _DEFINITION = re.compile(r"^\s*([A-Za-z][\w\s/-]{0,60}?)\s+(?:is|are|refers to|means)\s", re.I)
 MAX_HEAD_WORDS = 6
+LABEL_SPAN = 200  # characters of a line read for its label (a label is at most 80 of them)
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
@@ -166,10 +167,12 @@ def passage_head(text: str) -> str:
             in_code = not in_code
         if in_code or _FENCE.match(line) or _TABLE_ROW.match(line):
             continue  # "x: int = 3" in code is no label
+        # (the patterns backtracked from each "*" or space of a long run of them)
+        probe = " ".join(line[: 4 * LABEL_SPAN].split())[:LABEL_SPAN]
         match = (
-            _LABEL.match(line)
-            or _DASH_LABEL.match(line)
-            or (_DEFINITION.match(line) if number == 0 else None)
+            _LABEL.match(probe)
+            or _DASH_LABEL.match(probe)
+            or (_DEFINITION.match(probe) if number == 0 else None)
         )
         if (
             match
@@ -209,13 +212,40 @@ def _unwrapped(lines: list[str]) -> list[str]:
         rule = _Wrap(full=full, full_sentence=FULL_SENTENCE_SHARE * width)
     else:
         rule = _Wrap(full=full, full_sentence=float("inf"))
-    out: list[str] = []
+    out: list[_Joined] = []
     for line in lines:
         if out and rule.joins(out[-1], line):
-            out[-1] = out[-1].rstrip() + " " + line.strip()
+            out[-1].add(line.strip())
         else:
-            out.append(line)
-    return out
+            out.append(_Joined(line))
+    return [joined.text() for joined in out]
+
+
+class _Joined:
+    """Lines joined into one, kept as pieces until read (joining a paragraph of thousands of
+    lines one by one copied it each time): what `_Wrap.joins` reads of it, its start, its
+    end and its width, costs nothing more for a long one."""
+
+    def __init__(self, line: str) -> None:
+        self.pieces = [line]
+        self.size = len(line.rstrip())
+
+    def add(self, piece: str) -> None:
+        if len(self.pieces) == 1:
+            self.pieces[0] = self.pieces[0].rstrip()
+        self.pieces.append(piece)
+        self.size += 1 + len(piece)
+
+    @property
+    def first(self) -> str:
+        return self.pieces[0]
+
+    @property
+    def last(self) -> str:
+        return self.pieces[-1]
+
+    def text(self) -> str:
+        return " ".join(self.pieces)
 
 
 def _has_blank_line_paragraphs(lines: list[str]) -> bool:
@@ -242,23 +272,24 @@ class _Wrap:
     full: float  # a line this wide that ends mid-sentence reached the wrap column
     full_sentence: float  # a line this wide that ends a sentence did too (0: any line)
 
-    def joins(self, previous: str, line: str) -> bool:
-        if not previous.strip() or not line.strip() or "\n" in previous or "\n" in line:
+    def joins(self, previous: _Joined, line: str) -> bool:
+        first, last = previous.first, previous.last  # (one line: both are it)
+        if not first.strip() or not line.strip() or "\n" in first or "\n" in line:
             return False  # (a blank line ends a paragraph; code blocks and tables stay whole)
         if _structural(line) or _LABEL_LINE.match(line):
             return False
-        if (_INDENTED.match(line) and not LIST_ITEM.match(previous)) or _INDENTED.match(previous):
+        if (_INDENTED.match(line) and not LIST_ITEM.match(first)) or _INDENTED.match(first):
             return False  # indented code: its lines are its own (a list item's may go on)
-        if previous.rstrip()[-1] == ":":  # an intro keeps what it introduces apart
+        if last.rstrip()[-1] == ":":  # an intro keeps what it introduces apart
             return False
-        size = len(previous.rstrip())
-        if _LINE_END.search(previous):  # (an item ends where its sentence does, and a line
+        size = previous.size
+        if _LINE_END.search(last):  # (an item ends where its sentence does, and a line
             return (  # introducing a list starts a passage of its own)
                 size >= self.full_sentence
-                and not LIST_ITEM.match(previous)
+                and not LIST_ITEM.match(first)
                 and not line.rstrip().endswith((":", ":-"))
             )
-        last_word = previous.split()[-1].lower()
+        last_word = last.split()[-1].lower()
         if last_word.endswith(",") or last_word in _WRAP_WORDS:
             return True  # (a short line starting in lowercase may be meant: "- Relu: f(x) = ...")
         wide = size >= MIN_WRAPPED_CHARS

@@ -316,3 +316,17 @@ def test_a_short_answer_is_one_passage() -> None:
     passages = chunk_entries([short, long * 2])
     assert [p.text for p in passages if p.entry == 0] == [short]  # read at a glance: whole
     assert len([p for p in passages if p.entry == 1]) > 1  # 60+ words: cut as before
+
+
+@pytest.mark.parametrize("line", ["**" * 1000 + " end", "- " + " " * 2000 + "x"])
+def test_a_line_of_markers_or_spaces_has_no_head(line: str) -> None:
+    # (the label patterns read a line's first LABEL_SPAN characters: over the whole line, they
+    # backtracked from each "*" or space, 60 s for 8,000 of them; scripts/bench_inputs.py)
+    assert passage_head(line) == ""
+    assert passage_head(line + ": defined") == ""  # (no label 2,000 characters in)
+
+
+def test_a_paragraph_wrapped_over_many_lines_is_joined_as_written() -> None:
+    lines = [f"line {i} of a long paragraph that goes on and on without end" for i in range(3000)]
+    (passage,) = [p for p in chunk_answer("\n".join(lines)) if "line 0 " in p]
+    assert passage.startswith("line 0 of") and "line 1 of" in passage

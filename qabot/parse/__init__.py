@@ -311,31 +311,32 @@ def merge_duplicates(entries: list[Entry]) -> tuple[list[Entry], list[str]]:
     copy is dropped; different answers are all kept (each cites its own source) and reported.
     """
     kept: list[Entry | None] = []
-    copies: dict[str, list[int]] = {}  # question key -> positions in `kept`
+    # question key -> answer key -> position in `kept` of its copy (one per different answer,
+    # in the order kept: each entry is compared once with each, not with every copy again)
+    copies: dict[str, dict[str, int]] = {}
     notices: list[str] = []
     for entry in entries:
         key = question_key(entry.question)
-        held = [i for i in copies.get(key, []) if kept[i] is not None] if key else []
+        held = copies.setdefault(key, {}) if key else {}
+        answer = question_key(entry.answer)
         if not held:
-            copies.setdefault(key, []).append(len(kept))
+            held[answer] = len(kept)
             kept.append(entry)
             continue
-        others = [kept[i] for i in held if kept[i] is not None]
-        answer = question_key(entry.answer)
-        same = next((o for o in others if question_key(o.answer) == answer), None)
+        same = held.get(answer)
         if not entry.answered or same is not None:
-            kept_copy = (same or others[0]).source
-            notices.append(f"{entry.source}: duplicate question, kept {kept_copy}")
+            kept_copy = kept[same if same is not None else next(iter(held.values()))]
+            notices.append(f"{entry.source}: duplicate question, kept {kept_copy.source}")  # type: ignore[union-attr]
             continue
-        for i in held:
-            other = kept[i]
-            if other is not None and not other.answered:
-                notices.append(f"{other.source}: unanswered question, answered at {entry.source}")
-                kept[i] = None
-        still = [e for e in (kept[i] for i in held) if e is not None]
-        if still:
-            also = still[0].source
+        blank = held.get("")  # (an unanswered copy: its answer has no words)
+        if blank is not None and not kept[blank].answered:  # type: ignore[union-attr]
+            unanswered = kept[blank].source  # type: ignore[union-attr]
+            notices.append(f"{unanswered}: unanswered question, answered at {entry.source}")
+            kept[blank] = None
+            del held[""]
+        if held:
+            also = kept[next(iter(held.values()))].source  # type: ignore[union-attr]
             notices.append(f"{entry.source}: question also at {also}, both answers kept")
-        copies[key].append(len(kept))
+        held[answer] = len(kept)
         kept.append(entry)
     return [e for e in kept if e is not None], notices
