@@ -367,16 +367,11 @@ def _point_scores(
     """
     owners = _owners(index, point, lo, hi)
     for range_scores in (_bm25_range, _tfidf_range):
-        if not owners:
-            scores = range_scores(index, point, lo, hi)
-        else:
-            scores = np.zeros(hi - lo)
-            for term, weight in point.items():
-                share = np.ones(hi - lo)
-                if term in owners:
-                    share[:] = owned_share
-                    share[owners[term]] = 1.0
-                scores += share * range_scores(index, {term: weight}, lo, hi)
+        scores = range_scores(index, point, lo, hi)
+        for term, owned in owners.items():  # (elsewhere, the owned term's score is cut)
+            elsewhere = range_scores(index, {term: point[term]}, lo, hi)
+            elsewhere[owned] = 0.0
+            scores = scores - (1.0 - owned_share) * elsewhere
         if scores.max(initial=0.0) > 0:
             break
     return scores
