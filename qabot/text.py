@@ -365,8 +365,20 @@ def _raw_terms(text: str) -> tuple[str, ...]:
 
 def tokens(text: str, phrases: PhraseTable | None = None) -> list[Token]:
     """Analyze text into tokens (stop words kept and flagged), with phrases rewritten."""
-    out = [Token(w, term(w), is_stop_word(w)) for w in words(text)]
+    named = _capitalized_stop_words(text)
+    out = [Token(w, term(w), is_stop_word(w) and w not in named) for w in words(text)]
     return phrases.rewrite(out) if phrases is not None else out
+
+
+_CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
+
+
+def _capitalized_stop_words(text: str) -> frozenset[str]:
+    """Stop words a text writes in capitals, so names ("ship to the US", "call IT"), when the
+    text also has lowercase letters (a text in capitals writes every word so)."""
+    if not any(c.islower() for c in text):
+        return frozenset()
+    return frozenset(w.lower() for w in _CAPITALS.findall(text) if w.lower() in STOP_WORDS)
 
 
 def is_stop_word(word: str) -> bool:

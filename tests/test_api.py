@@ -143,3 +143,15 @@ def test_a_corpus_without_spaces_between_words_is_answered_by_part(tmp_path: Pat
     answer = retriever.ask("パスワード リセット")
     assert answer.answered and answer.results[0].question_id == "faq:q1"
     assert retriever.ask("営業時間").results[0].question_id == "faq:q2"
+
+
+def test_a_country_written_like_a_pronoun_is_asked_for(tmp_path: Path) -> None:
+    retriever = _csv_corpus(
+        tmp_path,
+        "shipping.csv",
+        "How long does shipping take?,Three to five days within the EU.\n"
+        "Which countries outside Europe do you deliver to?,The US and Canada.\n"
+        "Can you call us back?,Leave your number and we call you.\n",
+    )
+    assert retriever.ask("do you deliver to the US").results[0].question_id == "shipping:q2"
+    assert retriever.ask("US delivery").results[0].question_id == "shipping:q2"

@@ -346,3 +346,10 @@ def test_scripts_written_without_spaces_are_read_as_character_pairs() -> None:
     assert words("パスワード") == ["パス", "スワ", "ワー", "ード"]
     assert words("qabotの使い方") == ["qabot", "の使", "使い", "い方"]
     assert words("是") == ["是"]  # (a lone character, a stop word as any single letter)
+
+
+def test_a_stop_word_written_in_capitals_is_a_name() -> None:
+    assert terms("shipping to the US") == ["ship", "us"]
+    assert terms("call IT support") == ["call", "it", "support"]
+    assert terms("contact us") == ["contact"]
+    assert terms("WHAT IS RELU") == ["relu"]  # (a text in capitals writes every word so)
