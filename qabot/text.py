@@ -376,9 +376,8 @@ _CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
 def _capitalized_stop_words(text: str) -> frozenset[str]:
     """Stop words a text writes in capitals, so names ("ship to the US", "call IT"), when the
     text also has lowercase letters (a text in capitals writes every word so)."""
-    if not any(c.islower() for c in text):
-        return frozenset()
-    return frozenset(w.lower() for w in _CAPITALS.findall(text) if w.lower() in STOP_WORDS)
+    named = frozenset(w.lower() for w in _CAPITALS.findall(text)).intersection(STOP_WORDS)
+    return named if named and not text.isupper() else frozenset()
 
 
 def is_stop_word(word: str) -> bool:
