@@ -23,6 +23,7 @@ from qabot.cli import (
     EXIT_BAD_INPUT,
     ask_listing_shared,
     confidence_band,
+    counted,
     label,
     match_note,
     safe,
@@ -271,9 +272,8 @@ class QabotApp(App[int]):
         retriever = self.retriever = loaded.retriever
         self.documents = loaded.documents
         self.asking = loaded.hint
-        count = len(loaded.entries)
         title = corpus_title(retriever.name, loaded.entries)
-        self.sub_title = f"{title} · {count} {'entry' if count == 1 else 'entries'}"
+        self.sub_title = f"{title} · {counted(len(loaded.entries), 'entry')}"
         self.query_one("#conversation").loading = False
         self.query_one(QuestionPanel).set_entries(loaded.entries, self.documents)
         for problem in retriever.problems:
