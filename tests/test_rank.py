@@ -190,6 +190,18 @@ def test_a_query_about_the_question_alone_gets_the_opening_passage(layered: Retr
     assert best.passage.startswith("A widget network stacks")
 
 
+@pytest.mark.parametrize(
+    "query", ["describe a widget network in short", "how is a widget network built, in short"]
+)
+def test_a_word_a_later_passage_has_in_passing_does_not_outweigh_the_opening(
+    layered: Retriever, query: str
+) -> None:
+    # "short" is only in the Squeezer and Rebuilder passages ("a short code"): the query asks
+    # about the widget network as a whole, which the opening answers
+    best = layered.ask(query).results[0]
+    assert best.passage.startswith("A widget network stacks")
+
+
 def test_a_point_the_answer_lacks_falls_back_to_the_opening_passage(layered: Retriever) -> None:
     best = layered.ask("widget network history").results[0]
     assert best.passage.startswith("A widget network stacks")
