@@ -50,6 +50,10 @@ CORPUS_ENV = "QABOT_CORPUS"
 # English rarity from which a word of a follow-up names its own subject ("cup" 0.38,
 # "capital" 0.44; not "world" 0.27 or "sure" 0.22)
 SUBJECT_RARITY = 0.3
+# a turn saying "it" of the previous turn's subject, answered by a question about something
+# else that never names that subject ("is it mandatory?" after "is there a textbook?": "Is
+# attendance mandatory?"), keeps this share of its confidence: the answer is not about "it"
+OTHER_SUBJECT_FACTOR = 0.25
 
 
 def default_corpus_path() -> Path:
@@ -235,8 +239,10 @@ class Retriever:
         A short query (at most VAGUE_TERMS content terms) is read with the previous turn when
         it says "it", "that", "and ..." ("how do I fix it?"), or when that reading answers it
         with more confidence ("what are the types?"); so is a query that has no answer alone.
-        A full question stands alone, and so does a query that no reading answers.  A query
-        that names a question ("Q4", "question 4", its id "notes:q4") gets that question.
+        A full question stands alone, and so does a query that no reading answers.  A turn
+        saying "it" of the previous subject is not answered by a question that never names
+        that subject (`_about_it`).  A query that names a question ("Q4", "question 4", its
+        id "notes:q4") gets that question.
         """
         text = check_query(query)
         k = _whole_k(k)
@@ -253,6 +259,16 @@ class Retriever:
         alone = self._answer(text, k, terms, by_meaning=True)
         if context is None:
             return alone
+        answer = self._with_context(text, k, context, terms, alone)
+        if terms.size() <= VAGUE_TERMS and refers_to_subject(text):
+            return self._about_it(answer, context)  # (whichever reading answers, "it" must
+        return answer  # be what it is about)
+
+    def _with_context(
+        self, text: str, k: int, context: str, terms: QueryTerms, alone: Answer
+    ) -> Answer:
+        """The answer to a turn read with the previous one (`ask`), or `alone`, its answer read
+        without it."""
         short = terms.size() <= VAGUE_TERMS
         if not short and alone.answered:  # a full question stands alone, even with "it"
             return alone
@@ -280,6 +296,25 @@ class Retriever:
             merged.resolved_query = f"{context} / {text}"
             return merged
         return alone
+
+    def _about_it(self, answer: Answer, context: str) -> Answer:
+        """`answer`, to a turn that speaks of the previous turn's subject by a pronoun, with
+        its confidence cut to OTHER_SUBJECT_FACTOR when it holds no word of that subject."""
+        best = answer.best
+        said = self.analyze(context)  # (its subject with the words of its phrases, "max"
+        named = {said.words.get(t, t) for t in self._own_subject(said)}  # and "pool", or
+        subject = {t for t in said.weights if said.words.get(t, t) in named} or (
+            set(said.weights) - self.index.ask_terms  # its words: "work", "home")
+        )
+        if not answer.answered or best is None or not subject:
+            return answer
+        entry = self._ids[best.question_id.lower()]
+        if any(self.index.entry_contains(t, entry) for t in subject):
+            return answer  # ("does it reduce overfitting?" after max pooling: Q3 says pooling)
+        conf = round(answer.confidence * OTHER_SUBJECT_FACTOR, 4)
+        return answer.model_copy(
+            update={"confidence": conf, "answered": conf >= self.config.threshold}
+        )
 
     def _with_meaning(self, terms: QueryTerms, text: str) -> QueryTerms:
         """`terms` with `text` as their meaning, when the corpus has passage vectors to compare

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import seed_id
+from conftest import make_entry, seed_id
 
 from qabot.query import (
     is_anaphoric,
@@ -213,6 +213,41 @@ def test_a_pronoun_follow_up_about_another_subject_stays_with_the_previous_one(
     assert answer.answered and answer.resolved_query is not None
     assert answer.results[0].question_id == seed_id(number)
     assert passage in answer.results[0].passage
+
+
+@pytest.mark.parametrize(
+    ("context", "turn"),
+    [  # Q3 (overfitting) and Q9 (vanishing gradients) never name momentum or the dropout rate
+        ("what is momentum", "does it prevent overfitting?"),
+        ("what is the dropout rate", "does it cause vanishing gradients?"),
+    ],
+)
+def test_a_pronoun_follow_up_is_not_answered_by_a_question_that_never_names_its_subject(
+    seed_retriever: Retriever, context: str, turn: str
+) -> None:
+    answer = seed_retriever.ask(turn, context=context)
+    assert not answer.answered and answer.confidence < seed_retriever.config.threshold
+    assert answer.results  # (still offered as suggestions)
+
+
+def test_a_pronoun_follow_up_answered_by_a_question_naming_its_subject_stays_answered(
+    seed_retriever: Retriever,
+) -> None:
+    # Q3's answer suggests "convolutional + pooling layers" against overfitting
+    answer = seed_retriever.ask("does it reduce overfitting?", context="what is max pooling")
+    assert answer.answered and answer.results[0].question_id == seed_id(3)
+
+
+def test_it_is_the_previous_subject_not_the_question_the_turn_echoes() -> None:
+    retriever = Retriever.from_entries(
+        [
+            make_entry(1, "Is there a textbook?", "Yes: the course follows one book, free online."),
+            make_entry(2, "Is attendance mandatory?", "Weekly labs are mandatory."),
+        ]
+    )
+    assert retriever.ask("is attendance mandatory?", context="is there a textbook?").answered
+    answer = retriever.ask("is it mandatory?", context="is there a textbook?")
+    assert not answer.answered  # (the textbook's answer does not say)
 
 
 @pytest.mark.parametrize("turn", ["how does it help?", "how does that help?"])
