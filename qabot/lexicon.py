@@ -133,9 +133,11 @@ class Lexicon:
         for i in range(2, len(word) - 2):
             left, right = word[:i], word[i:]
             if self.known(left) or left in STOP_WORDS or left in BOUND_PREFIXES:
-                tail = [right] if self.known(right) else self._completions(right)
-                if tail and not is_common_word(word):  # "inside" is not "in" + "side"
-                    # "preprocessing" -> "processing": a prefix that is no word is dropped
+                particle = right in STOP_WORDS and self.known(left)  # "cutoff": "cut-off"
+                tail = [right] if self.known(right) or particle else self._completions(right)
+                # ("inside" is no "in" + "side", but "cutoff" is "cut-off"; "preprocessing"
+                # -> "processing": a prefix that is no word is dropped)
+                if tail and (particle or not is_common_word(word)):
                     return [w for w in (left, *tail) if w not in STOP_WORDS | BOUND_PREFIXES]
         return []
 
@@ -302,8 +304,11 @@ def _misspelled_stop_word(word: str) -> list[str]:
 
 def _truncation_of(word: str, completion: str) -> bool:
     """Whether a common word may stand for `completion`: an inflection of it ("weights",
-    "chosen") or a clipped form of a much longer word ("norm" for "normalization")."""
+    "chosen") or a clipped form of a much longer word ("norm" for "normalization"), not the
+    first word of a compound ("classmates")."""
     added = completion[len(word) :]
+    if is_common_word(added) or is_common_word(added.removesuffix("s")):
+        return False  # a compound: "class" is no clipped "classmates", nor "home" "homework"
     return added in INFLECTIONS or len(added) >= MIN_COMMON_WORD_COMPLETION
 
 

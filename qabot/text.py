@@ -116,7 +116,8 @@ _BASE_ADJECTIVE = {
 # / "send", "matrices" / "matrix"), British "-t" pasts included ("learnt").  Forms that are
 # mostly other words stay out: "led" (LED), "left", "bound", "found", "saw", "felt", "lay",
 # "given" (given that), "bit", "won", "sat", "fed", "rose", "spoke", "driven" (data-driven),
-# "analyses" (a verb too).
+# "analyses" (a verb too); so do those whose base shares its stem with other words
+# ("people": "person" is also the stem of "personal").
 _IRREGULAR_FORMS = """
     arise: arose arisen; begin: began begun; bend: bent; bite: bitten; blow: blew blown;
     break: broke broken; bring: brought; build: built; burn: burnt; buy: bought;
@@ -137,7 +138,7 @@ _IRREGULAR_FORMS = """
     wake: woke woken; wear: wore worn; weave: wove woven; withdraw: withdrew
     withdrawn; write: wrote written;
     axis: axes; child: children; criterion: criteria; foot: feet;
-    index: indices; man: men; matrix: matrices; mouse: mice; person: people;
+    index: indices; man: men; matrix: matrices; mouse: mice;
     phenomenon: phenomena; tooth: teeth; vertex: vertices; woman: women
 """
 _BASE_FORM = {

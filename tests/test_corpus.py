@@ -98,3 +98,27 @@ SHOP_FAQ = [
 def test_everyday_words_of_a_support_question_find_the_faq_s_words(query: str, number: int) -> None:
     answer = Retriever.from_entries(SHOP_FAQ).ask(query)
     assert answer.results[0].question_id == f"notes:q{number}"
+
+
+MEAL_FAQ = [
+    make_entry(1, "How do I apply a promo code?", "Type it at checkout; one code per order."),
+    make_entry(2, "Do you have vegetarian options?", "Yes, four of our recipes each week."),
+    make_entry(3, "I have a food allergy. Is it safe?", "Our kitchen handles nuts and gluten."),
+    make_entry(4, "How do I cancel my subscription?", "Open Plans and press Cancel plan."),
+    make_entry(5, "Is there a resit if I fail?", "Yes, in August, for a fee of 20 pounds."),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "number"),
+    [
+        ("where do I enter a coupon", 1),
+        ("veggie meals", 2),
+        ("I'm allergic to peanuts", 3),
+        ("how do I quit", 4),
+        ("can I retake the exam", 5),
+    ],
+)
+def test_everyday_synonyms_of_a_service_faq_find_its_words(query: str, number: int) -> None:
+    answer = Retriever.from_entries(MEAL_FAQ).ask(query)
+    assert answer.results[0].question_id == f"notes:q{number}"

@@ -110,6 +110,20 @@ def test_a_common_word_still_stands_for_a_long_word_or_its_own_inflection(
     assert lex.resolve(word) == [full]
 
 
+@pytest.mark.parametrize(("word", "compound"), [("class", "classmates"), ("home", "homework")])
+def test_a_common_word_is_no_truncation_of_a_compound_it_begins(word: str, compound: str) -> None:
+    text = f"Ask your {compound} first."
+    lex = Lexicon.build([text], terms(text))
+    assert lex.resolve(word) == []
+
+
+@pytest.mark.parametrize("word", ["cutoff", "dropoff"])
+def test_a_word_joined_with_a_particle_is_the_corpus_s_hyphenated_word(word: str) -> None:
+    text = "The cut-off for changes is Friday; drop-off is at the door."
+    lex = Lexicon.build([text], terms(text))
+    assert lex.resolve(word) == [word[:-3]]
+
+
 def test_common_word_is_not_split_into_a_stop_word_and_a_corpus_word() -> None:
     lex = Lexicon.build(["The side of the layer."], ["side", "layer"])
     assert lex.resolve("inside") == []

@@ -254,7 +254,7 @@ def test_comparatives_share_the_term_of_their_adjective(comparative: str, base: 
         ("learnt", "learn"),
         ("matrices", "matrix"),
         ("indices", "index"),
-        ("people", "person"),
+        ("children", "child"),
     ],
 )
 def test_irregular_forms_share_the_term_of_their_base_word(form: str, base: str) -> None:
@@ -265,6 +265,11 @@ def test_irregular_forms_share_the_term_of_their_base_word(form: str, base: str)
 def test_forms_that_are_mostly_other_words_keep_their_own_term(word: str, other: str) -> None:
     # an LED light, the left side and a saw are no leading, leaving or seeing
     assert term(word) != term(other)
+
+
+def test_personal_is_not_people() -> None:
+    # "person" would be the base of "people", but it is also the stem of "personal"
+    assert term("personal") != term("people")
 
 
 def test_deeper_keeps_its_own_term() -> None:
