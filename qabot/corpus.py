@@ -181,7 +181,7 @@ class CorpusIndex:
                 t
                 for p in range(lo, hi)
                 for sentence in _SENTENCES.split(_EXAMPLES.sub(" ", self.passage_texts[p]))
-                for t in _content_terms(sentence, self.phrases)[:LEAD_TERMS]
+                for t in _named_terms(sentence, self.phrases)[:LEAD_TERMS]
             )
             self._leads[entry] = leads
         return leads
@@ -277,6 +277,12 @@ class CorpusIndex:
 def _content_terms(text: str, phrases: PhraseTable) -> list[str]:
     """The terms of a text's words and phrases, a phrase once (not also its words)."""
     return [t.term for t in tokens(text, phrases) if not t.stop and not t.part]
+
+
+def _named_terms(text: str, phrases: PhraseTable) -> list[str]:
+    """`_content_terms` that name something, not numbers ("CS 201 is worth 7.5 ECTS credits"
+    is about ECTS credits)."""
+    return [t for t in _content_terms(text, phrases) if not t.replace(".", "").isdigit()]
 
 
 def read_synonyms(path: Path) -> list[list[str]]:

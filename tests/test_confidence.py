@@ -154,6 +154,12 @@ def test_a_short_query_about_a_word_mentioned_in_passing_is_scaled_down() -> Non
     assert role("how do factories make sprockets and widgets today") == 1.0  # not short
 
 
+def test_numbers_do_not_push_a_sentence_s_subject_out_of_its_opening() -> None:
+    answer = "CS 201 is worth 7.5 ECTS credits, about 200 hours of work over the semester."
+    retriever = Retriever.from_entries([make_entry(1, "How many credits is the course?", answer)])
+    assert about_subject(retriever.index, retriever.analyze("how many ects"), 0) == 1.0
+
+
 def _poultry() -> Retriever:
     return Retriever.from_entries(
         [
