@@ -100,6 +100,11 @@ MEANING_CONFIDENCE = 0.5
 # (cosine of their question): on the tune splits, the unrelated ones ("How do I join
 # SkyMiles?" for "can I take my dog on the plane") were below 0.15, the plausible above 0.3
 RELATED_MEANING_MIN = 0.25
+# the confidence from which a reading counts as an answer when the words' and the meaning's
+# readings compete (the default threshold): the user's threshold decides what is shown as
+# answered, not which reading answers, so a confidence does not depend on it (but see
+# `_replaces`: an answer passing a strict threshold is not given up for one that does not)
+ANSWER_POINT = RankConfig.threshold
 
 
 def _same_best(one: Answer, other: Answer) -> bool:
@@ -480,10 +485,10 @@ class Retriever:
         conf = ranking.confidence
         ranked = ranking.ranked
         hits = [self._hit(r.entry, r.passage, r.score, query) for r in ranked[:k]]
-        answered = bool(hits) and conf >= self.config.threshold
-        weak = self.config.meaning_override if answered else self.config.threshold
+        strong = bool(hits) and conf >= ANSWER_POINT
+        weak = self.config.meaning_override if strong else ANSWER_POINT
         if by_meaning and conf < weak:
-            replaced = self._answer_by_meaning(text, query, ranking, hits, answered)
+            replaced = self._answer_by_meaning(text, query, ranking, hits, strong)
             if replaced is not None:
                 conf, hits = replaced[0], replaced[1][:k]
         answered = bool(hits) and conf >= self.config.threshold
@@ -516,8 +521,12 @@ class Retriever:
         return conf, self._meaning_hits(match, passage, ranked, hits, query)
 
     def _replaces(self, conf: float, words_conf: float, answered: bool) -> bool:
-        """Whether an answer of confidence `conf` replaces the words' (`answered` or not)."""
-        return conf >= self.config.threshold if answered else conf > words_conf
+        """Whether an answer of confidence `conf` replaces the words' (`answered`: theirs
+        reaches ANSWER_POINT, or not), never turning an answer under the threshold set into
+        none."""
+        if not answered:
+            return conf > words_conf
+        return conf >= ANSWER_POINT and not words_conf >= self.config.threshold > conf
 
     def _meaning_hits(
         self,

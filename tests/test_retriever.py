@@ -321,6 +321,18 @@ def test_a_bad_previous_turn_is_a_query_error_that_names_the_context(
         seed_retriever.ask("how do I fix it?", context=context)  # type: ignore[arg-type]
 
 
+def test_the_threshold_decides_what_is_answered_not_the_confidence(
+    seed_retriever: Retriever,
+) -> None:
+    # its words answer it weakly (0.38), its meaning better: under a low threshold the words'
+    # reading had counted as the answer, and the meaning was not tried
+    query = "training accuracy is great but test accuracy is bad, how to fix"
+    answers = {t: seed_retriever.with_config(threshold=t).ask(query) for t in (0.2, 0.45, 0.9)}
+    assert len({a.confidence for a in answers.values()}) == 1
+    assert len({a.best.question_id for a in answers.values() if a.best}) == 1
+    assert answers[0.2].answered and not answers[0.9].answered
+
+
 @pytest.mark.parametrize("threshold", [2, -0.1, float("nan"), "x"])
 def test_a_threshold_outside_0_to_1_is_refused(
     seed_retriever: Retriever, threshold: object
