@@ -170,10 +170,11 @@ class CorpusIndex:
         return found
 
     def lead_terms(self, entry: int) -> frozenset[str]:
-        """The terms an entry's answer talks about: the first LEAD_TERMS content terms of each
-        sentence and line of its passages ("Other optimizers, like Adadelta, RMSProp, and
-        Adam", not "... like in GRUs and LSTMs" at a sentence's end, nor the examples of an
-        "(e.g. tanh, sigmoid)", which are not indexed either).  Kept once computed."""
+        """The terms an entry's answer talks about: the first LEAD_TERMS content terms (and
+        the numbers among them, `_lead`) of each sentence and line of its passages ("Other
+        optimizers, like Adadelta, RMSProp, and Adam", not "... like in GRUs and LSTMs" at a
+        sentence's end, nor the examples of an "(e.g. tanh, sigmoid)", which are not indexed
+        either).  Kept once computed."""
         leads = self._leads.get(entry)
         if leads is None:
             lo, hi = self.passage_range(entry)
@@ -181,7 +182,7 @@ class CorpusIndex:
                 t
                 for p in range(lo, hi)
                 for sentence in _SENTENCES.split(_EXAMPLES.sub(" ", self.passage_texts[p]))
-                for t in _named_terms(sentence, self.phrases)[:LEAD_TERMS]
+                for t in _lead(_content_terms(sentence, self.phrases))
             )
             self._leads[entry] = leads
         return leads
@@ -279,10 +280,16 @@ def _content_terms(text: str, phrases: PhraseTable) -> list[str]:
     return [t.term for t in tokens(text, phrases) if not t.stop and not t.part]
 
 
-def _named_terms(text: str, phrases: PhraseTable) -> list[str]:
-    """`_content_terms` that name something, not numbers ("CS 201 is worth 7.5 ECTS credits"
-    is about ECTS credits)."""
-    return [t for t in _content_terms(text, phrases) if not t.replace(".", "").isdigit()]
+def _lead(terms: list[str]) -> list[str]:
+    """The first LEAD_TERMS of a sentence's `terms` with the numbers among them, which do not
+    count ("CS 201 is worth 7.5 ECTS credits" is about ECTS credits, and "Form 1099" still
+    about form 1099)."""
+    words = 0
+    for end, t in enumerate(terms):
+        words += not t.isdigit()
+        if words > LEAD_TERMS:
+            return terms[:end]
+    return terms
 
 
 def read_synonyms(path: Path) -> list[list[str]]:

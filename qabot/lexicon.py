@@ -133,11 +133,9 @@ class Lexicon:
         for i in range(2, len(word) - 2):
             left, right = word[:i], word[i:]
             if self.known(left) or left in STOP_WORDS or left in BOUND_PREFIXES:
-                particle = right in STOP_WORDS and self.known(left)  # "cutoff": "cut-off"
-                tail = [right] if self.known(right) or particle else self._completions(right)
-                # ("inside" is no "in" + "side", but "cutoff" is "cut-off"; "preprocessing"
-                # -> "processing": a prefix that is no word is dropped)
-                if tail and (particle or not is_common_word(word)):
+                tail = [right] if self.known(right) else self._completions(right)
+                if tail and not is_common_word(word):  # "inside" is not "in" + "side"
+                    # "preprocessing" -> "processing": a prefix that is no word is dropped
                     return [w for w in (left, *tail) if w not in STOP_WORDS | BOUND_PREFIXES]
         return []
 
@@ -307,9 +305,11 @@ def _truncation_of(word: str, completion: str) -> bool:
     "chosen") or a clipped form of a much longer word ("norm" for "normalization"), not the
     first word of a compound ("classmates")."""
     added = completion[len(word) :]
+    if added in INFLECTIONS:  # ("beat": "beaten", though "en" is a word of the list)
+        return True
     if is_common_word(added) or is_common_word(added.removesuffix("s")):
         return False  # a compound: "class" is no clipped "classmates", nor "home" "homework"
-    return added in INFLECTIONS or len(added) >= MIN_COMMON_WORD_COMPLETION
+    return len(added) >= MIN_COMMON_WORD_COMPLETION
 
 
 def _reanalyzed(out: list[Token], phrases: PhraseTable) -> list[Token]:

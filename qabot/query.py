@@ -172,10 +172,19 @@ def refers_to_subject(query: str) -> bool:
     """Whether a turn speaks of the previous turn's subject by a pronoun ("does it help with
     exploding gradients?"), rather than putting another subject in its place ("and the
     exploding one?", "what about dropout?")."""
-    words = [w.strip("?!.,;:'\"").lower() for w in query.split()]
+    words = [w.strip("?!.,;:'\"").lower() for w in _DUMMY_IT.sub(" ", query).split()]
     if not words or words[0] in {"and", "also"} or " ".join(words[:2]) in SUBSTITUTE_OPENINGS:
         return False
     return any(w in SUBJECT_PRONOUNS for w in words) and not any(w in SUBSTITUTES for w in words)
+
+
+# "it" standing for what follows ("is it possible to resit?", "is it too late to cancel?",
+# "how much does it cost to resit?"), not for the previous turn's subject
+_DUMMY_IT = re.compile(
+    r"\b(?:is|was|isn't|wasn't|will|would|does|did)\s+it(?:\s+be)?(?:\s+[\w']+){1,2}?"
+    r"\s+(?:to|if|that)\b",
+    re.IGNORECASE,
+)
 
 
 _ENTRY_ID = re.compile(r"^\s*(\S+):q\d+\s*$", re.IGNORECASE)  # "<document>:q<n>"

@@ -29,6 +29,7 @@ from qabot.confidence import (
 )
 from qabot.corpus import CorpusIndex
 from qabot.index import TermIndex, tfidf_query
+from qabot.parse.common import LIST_ITEM
 from qabot.query import QueryTerms, RankedEntry
 
 Method = Literal["hybrid", "bm25", "tfidf"]
@@ -367,8 +368,10 @@ def choose_passage(
 
 def _stands_alone(index: CorpusIndex, lo: int) -> bool:
     """Whether the answer's first passage (at `lo`, with a next one) is an opening of its own,
-    not the first item of a list whose introduction every item repeats."""
+    not the first item of a list, whose introduction (if any) every item repeats."""
     first_line = index.passage_texts[lo].split("\n", 1)[0]
+    if LIST_ITEM.match(first_line):  # (a list with no introduction)
+        return False
     return not index.passage_texts[lo + 1].startswith(first_line + "\n")
 
 

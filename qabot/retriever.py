@@ -107,6 +107,12 @@ RELATED_MEANING_MIN = 0.25
 ANSWER_POINT = RankConfig.threshold
 
 
+def _counts(answer: Answer) -> bool:
+    """Whether a reading counts as an answer when readings compete: at ANSWER_POINT, not at
+    the threshold set, which decides only what is shown as answered."""
+    return bool(answer.results) and answer.confidence >= ANSWER_POINT
+
+
 def _same_best(one: Answer, other: Answer) -> bool:
     """Whether two answers show the same passage of the same question first."""
     a, b = one.best, other.best
@@ -264,21 +270,28 @@ class Retriever:
         alone = self._answer(text, k, terms, by_meaning=True)
         if context is None:
             return alone
-        answer = self._with_context(text, k, context, terms, alone)
-        if terms.size() <= VAGUE_TERMS and refers_to_subject(text):
-            return self._about_it(answer, context)  # (whichever reading answers, "it" must
-        return answer  # be what it is about)
+        short = terms.size() <= VAGUE_TERMS
+        keeps_subject = short and refers_to_subject(text)  # "does it help with X?"
+        answer = self._with_context(text, k, context, terms, alone, keeps_subject)
+        if keeps_subject:  # (whichever reading answers, "it" must be what it is about)
+            return self._about_it(answer, context)
+        return answer
 
     def _with_context(
-        self, text: str, k: int, context: str, terms: QueryTerms, alone: Answer
+        self,
+        text: str,
+        k: int,
+        context: str,
+        terms: QueryTerms,
+        alone: Answer,
+        keeps_subject: bool,
     ) -> Answer:
         """The answer to a turn read with the previous one (`ask`), or `alone`, its answer read
-        without it."""
+        without it; `keeps_subject`: the turn speaks of the previous subject by a pronoun."""
         short = terms.size() <= VAGUE_TERMS
-        if not short and alone.answered:  # a full question stands alone, even with "it"
+        if not short and _counts(alone):  # a full question stands alone, even with "it"
             return alone
         subjectless = self.index.ask_terms.issuperset(terms.weights)  # "how do I fix that?"
-        keeps_subject = short and refers_to_subject(text)  # "does it help with X?"
         whole = subjectless or keeps_subject
         # (read by its words alone: the previous turn's meaning would outweigh the turn's point)
         merged = self._answer(text, k, self.analyze(text, context, whole_context=whole))
@@ -294,8 +307,8 @@ class Retriever:
             return alone
         if not keeps_subject and not self._about_own_subject(subject, target):
             return alone  # "what is an LSTM" after "what is relu": Q9 names LSTMs in passing
-        leans = merged.answered and merged.confidence > alone.confidence
-        if alone.answered and _same_best(alone, merged):
+        leans = _counts(merged) and merged.confidence > alone.confidence
+        if _counts(alone) and _same_best(alone, merged):
             return alone  # "what is dropout" after "what is momentum": no need of the topic
         if (short and is_anaphoric(text)) or leans:
             merged.resolved_query = f"{context} / {text}"
@@ -304,14 +317,18 @@ class Retriever:
 
     def _about_it(self, answer: Answer, context: str) -> Answer:
         """`answer`, to a turn that speaks of the previous turn's subject by a pronoun, with
-        its confidence cut to OTHER_SUBJECT_FACTOR when it holds no word of that subject."""
+        its confidence cut to OTHER_SUBJECT_FACTOR when it holds no word of that subject (a
+        previous turn that names none itself, "how does it work?", judges nothing)."""
         best = answer.best
+        if best is None or refers_to_subject(context):
+            return answer
         said = self.analyze(context)  # (its subject with the words of its phrases, "max"
         named = {said.words.get(t, t) for t in self._own_subject(said)}  # and "pool", or
         subject = {t for t in said.weights if said.words.get(t, t) in named} or (
-            set(said.weights) - self.index.ask_terms  # its words: "work", "home")
+            said.weights.keys() - self.index.ask_terms  # its words: "work", "home")
         )
-        if not answer.answered or best is None or not subject:
+        subject = {t for t in subject if not t.isdigit()}  # (not "42")
+        if not subject:
             return answer
         entry = self._ids[best.question_id.lower()]
         if any(self.index.entry_contains(t, entry) for t in subject):
@@ -332,7 +349,7 @@ class Retriever:
         """Whether a follow-up names another question's own subject: answered alone by a
         question (not the merged reading's) whose topic, and no other's, holds one of its
         words."""
-        if not (alone.answered and alone.best and merged.best):
+        if not (_counts(alone) and alone.best and merged.best):
             return False
         if alone.best.question_id == merged.best.question_id:
             return False

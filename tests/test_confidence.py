@@ -160,6 +160,12 @@ def test_numbers_do_not_push_a_sentence_s_subject_out_of_its_opening() -> None:
     assert about_subject(retriever.index, retriever.analyze("how many ects"), 0) == 1.0
 
 
+def test_a_number_a_sentence_opens_with_is_still_what_it_is_about() -> None:
+    answer = "Form 1099 lists your income from clients. Send it with your return by April."
+    retriever = Retriever.from_entries([make_entry(1, "How do I fill in the tax form?", answer)])
+    assert about_subject(retriever.index, retriever.analyze("1099"), 0) == 1.0
+
+
 def _poultry() -> Retriever:
     return Retriever.from_entries(
         [

@@ -72,6 +72,11 @@ def test_pronouns_and_a_leading_and_lean_on_the_previous_turn() -> None:
         ("what about dropout?", False),
         ("and does it help?", False),
         ("how do I fix exploding gradients", False),
+        ("is it possible to resit?", False),  # "it" stands for what follows
+        ("is it too late to cancel?", False),
+        ("how much does it cost to resit?", False),
+        ("is it possible to use them together?", True),
+        ("is it mandatory?", True),
     ],
 )
 def test_a_pronoun_keeps_the_previous_subject_a_substitute_replaces_it(
@@ -238,6 +243,25 @@ def test_a_pronoun_follow_up_answered_by_a_question_naming_its_subject_stays_ans
     assert answer.answered and answer.results[0].question_id == seed_id(3)
 
 
+def test_a_previous_turn_naming_no_subject_does_not_judge_the_follow_up(
+    seed_retriever: Retriever,
+) -> None:
+    alone = seed_retriever.ask("does it prevent overfitting?")
+    answer = seed_retriever.ask("does it prevent overfitting?", context="how does it work?")
+    assert answer.answered and answer.confidence == alone.confidence
+
+
+def test_a_follow_up_s_confidence_does_not_depend_on_the_threshold(
+    seed_retriever: Retriever,
+) -> None:
+    turn = "does it prevent overfitting?"
+    confidences = {
+        seed_retriever.with_config(threshold=t).ask(turn, context="what is momentum").confidence
+        for t in (0.1, 0.45, 0.99)
+    }
+    assert len(confidences) == 1
+
+
 def test_it_is_the_previous_subject_not_the_question_the_turn_echoes() -> None:
     retriever = Retriever.from_entries(
         [
@@ -248,6 +272,8 @@ def test_it_is_the_previous_subject_not_the_question_the_turn_echoes() -> None:
     assert retriever.ask("is attendance mandatory?", context="is there a textbook?").answered
     answer = retriever.ask("is it mandatory?", context="is there a textbook?")
     assert not answer.answered  # (the textbook's answer does not say)
+    # "it" standing for what follows is no previous subject
+    assert retriever.ask("is it possible to attend labs?", context="is there a textbook?").answered
 
 
 @pytest.mark.parametrize("turn", ["how does it help?", "how does that help?"])

@@ -12,6 +12,7 @@ from qabot.corpus import main_question
 from qabot.query import analyze_query
 from qabot.rank import (
     RankConfig,
+    _stands_alone,
     choose_passage,
     defined_share,
     normalized_score_fusion,
@@ -200,6 +201,16 @@ def test_a_word_a_later_passage_has_in_passing_does_not_outweigh_the_opening(
     # about the widget network as a whole, which the opening answers
     best = layered.ask(query).results[0]
     assert best.passage.startswith("A widget network stacks")
+
+
+def test_a_list_with_no_introduction_has_no_opening_to_prefer() -> None:
+    items = [
+        f"- {name}: {text} " + "It is one of the functions a network may use. " * 4
+        for name, text in [("Sigmoid", "squashes to 0..1."), ("Relu", "keeps positives.")]
+    ]
+    retriever = _with_a_gizmo("Which activations are there?", "\n".join(items))
+    lo, hi = retriever.index.passage_range(0)
+    assert hi - lo == 2 and not _stands_alone(retriever.index, lo)
 
 
 def test_a_point_the_answer_lacks_falls_back_to_the_opening_passage(layered: Retriever) -> None:
