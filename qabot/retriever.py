@@ -274,7 +274,7 @@ class Retriever:
         keeps_subject = short and refers_to_subject(text)  # "does it help with X?"
         answer = self._with_context(text, k, context, terms, alone, keeps_subject)
         if keeps_subject:  # (whichever reading answers, "it" must be what it is about)
-            return self._about_it(answer, context)
+            return self._about_it(answer, context, k)
         return answer
 
     def _with_context(
@@ -315,10 +315,11 @@ class Retriever:
             return merged
         return alone
 
-    def _about_it(self, answer: Answer, context: str) -> Answer:
+    def _about_it(self, answer: Answer, context: str, k: int) -> Answer:
         """`answer`, to a turn that speaks of the previous turn's subject by a pronoun, with
         its confidence cut to OTHER_SUBJECT_FACTOR when it holds no word of that subject (a
-        previous turn that names none itself, "how does it work?", judges nothing)."""
+        previous turn that names none itself, "how does it work?", judges nothing); left
+        unanswered, it suggests the previous turn's question first (`_suggesting`)."""
         best = answer.best
         if best is None or refers_to_subject(context):
             return answer
@@ -334,9 +335,21 @@ class Retriever:
         if any(self.index.entry_contains(t, entry) for t in subject):
             return answer  # ("does it reduce overfitting?" after max pooling: Q3 says pooling)
         conf = round(answer.confidence * OTHER_SUBJECT_FACTOR, 4)
-        return answer.model_copy(
-            update={"confidence": conf, "answered": conf >= self.config.threshold}
-        )
+        if conf >= self.config.threshold:
+            return answer.model_copy(update={"confidence": conf})
+        return self._suggesting(answer.model_copy(update={"confidence": conf}), context, k)
+
+    def _suggesting(self, answer: Answer, context: str, k: int) -> Answer:
+        """`answer`, unanswered, with the previous turn's answer first among its suggestions
+        ("is it mandatory?" after "what textbook do I need?": that question, then "Is
+        attendance mandatory?"), scored as the best of them."""
+        previous = self._answer(context, 1, self.analyze(context)).best
+        if previous is None:
+            return answer.model_copy(update={"answered": False})
+        score = answer.results[0].score if answer.results else previous.score
+        rest = [h for h in answer.results if h.question_id != previous.question_id]
+        results = [previous.model_copy(update={"score": score}), *rest][:k]
+        return answer.model_copy(update={"answered": False, "results": results})
 
     def _with_meaning(self, terms: QueryTerms, text: str) -> QueryTerms:
         """`terms` with `text` as their meaning, when the corpus has passage vectors to compare

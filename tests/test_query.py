@@ -232,7 +232,8 @@ def test_a_pronoun_follow_up_is_not_answered_by_a_question_that_never_names_its_
 ) -> None:
     answer = seed_retriever.ask(turn, context=context)
     assert not answer.answered and answer.confidence < seed_retriever.config.threshold
-    assert answer.results  # (still offered as suggestions)
+    ids = [hit.question_id for hit in answer.results]  # the previous turn's question first,
+    assert ids[0] == seed_id(6) and len(ids) == len(set(ids)) == 5  # then the others
 
 
 def test_a_pronoun_follow_up_answered_by_a_question_naming_its_subject_stays_answered(
@@ -272,6 +273,7 @@ def test_it_is_the_previous_subject_not_the_question_the_turn_echoes() -> None:
     assert retriever.ask("is attendance mandatory?", context="is there a textbook?").answered
     answer = retriever.ask("is it mandatory?", context="is there a textbook?")
     assert not answer.answered  # (the textbook's answer does not say)
+    assert [hit.question_id for hit in answer.results] == ["notes:q1", "notes:q2"]
     # "it" standing for what follows is no previous subject
     assert retriever.ask("is it possible to attend labs?", context="is there a textbook?").answered
 
