@@ -331,25 +331,25 @@ class Retriever:
         subject = {t for t in subject if not t.isdigit()}  # (not "42")
         if not subject:
             return answer
-        entry = self._ids[best.question_id.lower()]
-        if any(self.index.entry_contains(t, entry) for t in subject):
+        if self._meets_own_subject(subject, self._ids[best.question_id.lower()]):
             return answer  # ("does it reduce overfitting?" after max pooling: Q3 says pooling)
         conf = round(answer.confidence * OTHER_SUBJECT_FACTOR, 4)
-        if conf >= self.config.threshold:
-            return answer.model_copy(update={"confidence": conf})
-        return self._suggesting(answer.model_copy(update={"confidence": conf}), context, k)
+        cut = answer.model_copy(
+            update={"confidence": conf, "answered": conf >= self.config.threshold}
+        )
+        return cut if cut.answered else self._suggesting(cut, context, said, k)
 
-    def _suggesting(self, answer: Answer, context: str, k: int) -> Answer:
-        """`answer`, unanswered, with the previous turn's answer first among its suggestions
-        ("is it mandatory?" after "what textbook do I need?": that question, then "Is
-        attendance mandatory?"), scored as the best of them."""
-        previous = self._answer(context, 1, self.analyze(context)).best
+    def _suggesting(self, answer: Answer, context: str, said: QueryTerms, k: int) -> Answer:
+        """`answer`, unanswered, with the previous turn's answer (to `context`, analyzed as
+        `said`) first among its suggestions ("is it mandatory?" after "what textbook do I
+        need?": that question, then "Is attendance mandatory?"), scored as the best of them."""
+        previous = self._answer(context, 1, said).best
         if previous is None:
-            return answer.model_copy(update={"answered": False})
+            return answer
         score = answer.results[0].score if answer.results else previous.score
         rest = [h for h in answer.results if h.question_id != previous.question_id]
         results = [previous.model_copy(update={"score": score}), *rest][:k]
-        return answer.model_copy(update={"answered": False, "results": results})
+        return answer.model_copy(update={"results": results})
 
     def _with_meaning(self, terms: QueryTerms, text: str) -> QueryTerms:
         """`terms` with `text` as their meaning, when the corpus has passage vectors to compare
@@ -403,10 +403,10 @@ class Retriever:
         }
 
     def _meets_own_subject(self, subject: set[str], entry: int | None) -> bool:
-        """Whether the merged reading's answer holds a word of the turn's own subject (any,
-        when the turn names none): the previous turn sets the topic, it cannot answer a
-        question about something else.  The most common words ("sure", "really", "world")
-        name no subject."""
+        """Whether an answer (`entry`) holds a word of `subject` (any, when it is empty): the
+        merged reading's, of the turn's own subject (the previous turn sets the topic, it
+        cannot answer a question about something else; the most common words, "sure",
+        "really", "world", name no subject), or an "it" turn's, of the previous turn's."""
         if not subject or entry is None:
             return True
         return any(self.index.entry_contains(t, entry) for t in subject)
