@@ -361,3 +361,17 @@ def test_indented_answers_are_dedented_but_code_under_them_keeps_four_spaces() -
         "Syntax.",
         "A function.\n\nMore.",
     ]
+
+
+def test_plain_and_bold_section_titles_between_questions_are_no_answer_text() -> None:
+    text = (
+        "# Cafe FAQ\n\n### Do you have vegan options?\nYes, all our soups are vegan.\n\n"
+        "Payments and Gift Cards\n\n### Do you accept gift cards?\nYes, in any shop.\n\n"
+        "**Delivery**\n\n### Do you deliver?\nWithin 3 km.\n"
+    )
+    entries = parse_markdown(text, "cafe.md", "cafe")
+    assert [e.answer for e in entries] == [
+        "Yes, all our soups are vegan.",
+        "Yes, in any shop.",
+        "Within 3 km.",
+    ]

@@ -759,3 +759,63 @@ def test_load_corpus_passes_on_the_notes_of_a_text_file(tmp_path: Path) -> None:
     corpus = load_corpus(path)
     assert len(corpus.entries) == 4
     assert [notice.split(": ")[0] for notice in corpus.notices] == [f"{path}:5", f"{path}:7"]
+
+
+SECTIONED_FAQ = """\
+LIBRARY FAQ
+
+MEMBERSHIP
+
+Q: How do I renew my library card?
+A: Cards are valid for 3 years. Renew at any branch with a photo ID.
+
+BORROWING
+
+Q: How many items can I borrow?
+A: Up to 30 items at a time.
+
+Digital Services and Apps
+
+Q: What is the app called?
+
+Riverside Reads
+
+Q: Can I print?
+A: Yes, at 10 cents a page.
+Call Us
+"""
+
+
+def test_section_headings_between_questions_are_no_answer_text() -> None:
+    entries = parse_text(SECTIONED_FAQ.splitlines(), "faq.txt", "faq")
+    answers = {e.question: e.answer for e in entries}
+    assert answers == {
+        "How do I renew my library card?": (
+            "Cards are valid for 3 years. Renew at any branch with a photo ID."
+        ),
+        "How many items can I borrow?": "Up to 30 items at a time.",
+        # a title-like line that is the whole answer, or inside a paragraph, stays
+        "What is the app called?": "Riverside Reads",
+        "Can I print?": "Yes, at 10 cents a page.\nCall Us",
+    }
+    assert entries[0].source.line_end == 6  # (not the heading's line)
+
+
+@pytest.mark.parametrize(
+    ("line", "heading"),
+    [
+        ("BORROWING", True),
+        ("Payments and Gift Cards", True),
+        ("**Delivery**", True),
+        ("Opening Hours:", True),
+        ("Call us", False),  # a sentence's words, not a title's
+        ("Thanks for reading!", False),
+        ("- Museum passes", False),
+        ("555-0177", False),
+        ("Eight Words Is Far Too Many For A Title", False),
+    ],
+)
+def test_what_reads_as_a_section_heading(line: str, heading: bool) -> None:
+    from qabot.parse.common import is_section_heading
+
+    assert is_section_heading(line) is heading

@@ -186,3 +186,47 @@ def entry_id(prefix: str, position: int) -> str:
 def question_key(question: str) -> str:
     """What makes two questions the same: their words, case-folded, punctuation ignored."""
     return " ".join(re.findall(r"\w+", unicodedata.normalize("NFKC", question).casefold()))
+
+
+SECTION_MAX_WORDS = 6
+# words a title leaves in lower case ("Payments and Gift Cards")
+_TITLE_SMALL_WORDS = frozenset(
+    "a an and as at but by for from in into of on or per the to via vs with".split()
+)
+_BOLD_LINE = re.compile(r"^(\*\*|__)(.+?)\1:?$")
+
+
+def is_section_heading(text: str) -> bool:
+    """Whether a line reads as the title of a section of questions ("BORROWING", "Payments
+    and Gift Cards", "**Delivery**"): a few words with no sentence punctuation or list mark,
+    in capitals, in title case or in bold."""
+    line = text.strip()
+    if not line or LIST_ITEM.match(line) or line.startswith(("#", "|", ">", "`")):
+        return False
+    bold = _BOLD_LINE.match(line)
+    inner = (bold.group(2) if bold else line).strip().removesuffix(":").strip()
+    words = inner.split()
+    if not words or len(words) > SECTION_MAX_WORDS or inner[-1] in ".!?;,":
+        return False
+    letters = [c for c in inner if c.isalpha()]
+    if not letters:
+        return False
+    if bold or not any(c.islower() for c in letters):
+        return True
+    return words[0][0].isupper() and all(
+        w[0].isupper() or not w[0].isalpha() or w.casefold() in _TITLE_SMALL_WORDS
+        for w in words[1:]
+    )
+
+
+def drop_section_heading(lines: list[tuple[int, str]]) -> None:
+    """Remove a section heading that ends an answer's (number, text) lines just before the
+    next question ("BORROWING" between two Q&A pairs): a line of its own after a blank line,
+    read as a heading by `is_section_heading`, with answer text above it."""
+    end = len(lines)
+    while end and not lines[end - 1][1].strip():
+        end -= 1
+    if end < 3 or lines[end - 2][1].strip() or not is_section_heading(lines[end - 1][1]):
+        return
+    if any(text.strip() for _, text in lines[: end - 2]):
+        del lines[end - 2 :]

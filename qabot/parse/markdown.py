@@ -36,7 +36,13 @@ from pathlib import Path
 
 from qabot.errors import CorpusError
 from qabot.models import Entry, Source
-from qabot.parse.common import entry_id, match_answer_label, question_key, read_text
+from qabot.parse.common import (
+    drop_section_heading,
+    entry_id,
+    match_answer_label,
+    question_key,
+    read_text,
+)
 from qabot.parse.markdown_lex import (
     BACK_LINK,
     HTML_ONLY_LINE,
@@ -161,6 +167,8 @@ def _drafts(blocks: list[Block]) -> list[_Draft]:
     current: _Draft | None = None
     title = _title(blocks)
     for block in blocks:
+        if current is not None and _starts_question(block, current):
+            drop_section_heading(current.body)  # ("Payments" over the next questions)
         if block.kind == "heading":
             if block.question:
                 current = _Draft(block.text, block.line, block.level, indent=block.indent)
@@ -192,6 +200,13 @@ def _drafts(blocks: list[Block]) -> list[_Draft]:
         elif current is not None:
             current.body.append((block.line, block.text))
     return [d for d in drafts if d.question]
+
+
+def _starts_question(block: Block, current: _Draft) -> bool:
+    """Whether `block` is the next question, which ends the answer being read."""
+    if block.kind in ("heading", "details"):
+        return block.question
+    return block.bold is not None and (block.question or _orphan_question(block, current))
 
 
 def _in_answer(heading: Block, current: _Draft | None) -> bool:

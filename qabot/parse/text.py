@@ -17,6 +17,8 @@ from qabot.parse.align import Unit, align
 from qabot.parse.common import (
     BARE_BULLET,
     LIST_ITEM,
+    drop_section_heading,
+    is_section_heading,
     match_answer_label,
     match_question,
     read_lines,
@@ -104,6 +106,7 @@ def _read_body(lines: list[_Line], questions: list[_Question]) -> tuple[list[_Qu
     listed = _Listed(questions)
     for line in lines:
         if line.question is not None:
+            _drop_section_heading(body.units)
             body.units.append(Unit(lines=[], fixed=listed.match(line)))
             body.open_header = True
             if line.answer:
@@ -115,6 +118,27 @@ def _read_body(lines: list[_Line], questions: list[_Question]) -> tuple[list[_Qu
         elif body.units and body.units[-1].lines:
             body.units[-1].lines.append((line.number, ""))
     return questions, body
+
+
+def _drop_section_heading(units: list[Unit]) -> None:
+    """Drop a section heading ("BORROWING") that ends the text before a question header: it
+    answers nothing.  It is a paragraph of its own (a unit of one heading line after other
+    answer text) or the last line of one (`drop_section_heading`)."""
+    if not units:
+        return
+    last = units[-1]
+    text = [t for _, t in last.lines if t.strip()]
+    if (
+        len(units) > 1
+        and last.fixed is None
+        and not last.starts_answer
+        and len(text) == 1
+        and is_section_heading(text[0])
+        and any(t.strip() for _, t in units[-2].lines)
+    ):
+        units.pop()
+    else:
+        drop_section_heading(last.lines)
 
 
 def _lone_question(text: str) -> bool:
