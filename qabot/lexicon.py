@@ -1,7 +1,8 @@
 """The corpus lexicon: resolves query words the index has never seen to corpus words.
 
 Classes of user vocabulary handled, in order: joined compounds ("auto encoder" ->
-"autoencoder"), split compounds ("batchnorm" -> "batch" + "norm..."), truncations ("norm" ->
+"autoencoder"), the corpus's hyphenated words typed joined ("wifi" -> "wi-fi", "checkup" ->
+"check-up"), split compounds ("batchnorm" -> "batch" + "norm..."), truncations ("norm" ->
 "normalization", "hyperparam" -> "hyperparameters") and typos ("gradiants" -> "gradients",
 found by character n-gram TF-IDF over the lexicon's words).
 """
@@ -22,6 +23,7 @@ from qabot.text import (
     STOP_WORDS,
     PhraseTable,
     Token,
+    hyphenated_words,
     is_stop_word,
     term,
     tokens,
@@ -74,6 +76,8 @@ class Lexicon:
     char_index: TermIndex
     rarities: np.ndarray  # `english.rarity` of each word, kept so that a query need not load
     # the English word list (80 ms) to weigh the corpus words it matched
+    # the corpus's hyphenated words whose joined form it never writes ("wi-fi", "check-up")
+    compounds: tuple[str, ...] = ()
 
     @classmethod
     def build(
@@ -84,10 +88,12 @@ class Lexicon:
         `aliases` (synonyms the corpus can use, "batchnorm") join with a count of 0: typo
         correction may land on them ("batchnrom"), completions and word families may not."""
         counts: dict[str, int] = {}
+        hyphenated: set[str] = set()
         for text in texts:
             for word in words(text):
                 if word not in STOP_WORDS and len(word) > 1 and not word.isdigit():
                     counts[word] = counts.get(word, 0) + 1
+            hyphenated.update(hyphenated_words(text))
         for alias in aliases:
             counts.setdefault(alias, 0)
         ordered = sorted(counts)
@@ -98,6 +104,7 @@ class Lexicon:
             frozenset(index_terms),
             char_index,
             np.array([rarity(w, typos=False) for w in ordered], dtype=np.float32),
+            tuple(sorted(w for w in hyphenated if _is_compound(w, counts))),
         )
 
     def rarity(self, word: str) -> float:
@@ -122,12 +129,27 @@ class Lexicon:
     def resolve(self, word: str) -> list[str]:
         """Corpus words that an unknown query word most likely means (empty if none)."""
         return (
-            self._split(word)
+            self._compound(word)
+            or self._split(word)
             or self._completions(word)
             or self._variant(word)
             or self._correction(word)
             or _misspelled_stop_word(word)
         )
+
+    @cached_property
+    def _compound_parts(self) -> dict[str, list[str]]:
+        return {w.replace("-", ""): w.split("-") for w in self.compounds}
+
+    def _compound(self, word: str) -> list[str]:
+        """The parts of the corpus's hyphenated word that `word` writes joined, or one of
+        its plurals ("wifi" -> "wi", "fi"; "ebook" -> "e", "books"; "checkups" -> "check",
+        "up": as the document's words, stop words included)."""
+        for form in (word, word + "s", word.removesuffix("s")):
+            parts = self._compound_parts.get(form)
+            if parts:
+                return parts
+        return []
 
     def _split(self, word: str) -> list[str]:
         for i in range(2, len(word) - 2):
@@ -277,6 +299,21 @@ class Lexicon:
             return ""
         joined = tok.surface + nxt.surface
         return joined if joined not in STOP_WORDS and self.known(joined) else ""
+
+
+def _is_compound(hyphenated: str, counts: dict[str, int]) -> bool:
+    """Whether a hyphenated corpus word is one a user may type joined ("wi-fi", "check-up"):
+    words of letters whose joined form the corpus does not write itself, and not a bound
+    prefix, which `words` joins already ("non-linearity")."""
+    parts = hyphenated.split("-")
+    joined = "".join(parts)
+    return (
+        len(parts) > 1
+        and all(p.isalpha() for p in parts)
+        and parts[0] not in BOUND_PREFIXES
+        and len(joined) >= MIN_COMPLETION_LENGTH
+        and joined not in counts
+    )
 
 
 def undoubled(word: str, typed: str) -> bool:

@@ -76,6 +76,7 @@ def save(index: CorpusIndex, path: Path, key: str) -> None:
         "passages": index.passage_texts,
         "phrases": index.phrases.groups,
         "lexicon": index.lexicon.words,
+        "compounds": list(index.lexicon.compounds),
         "problems": index.problems,
         "notices": index.notices,
     }
@@ -229,6 +230,7 @@ def _from_parts(header: dict, arrays: dict[str, np.ndarray]) -> CorpusIndex:
     entries = StoredEntries(_entry_rows(header["entries"]))
     passages = _strings(header["passages"], "passages")
     words = _strings(header["lexicon"], "lexicon")
+    compounds = tuple(_strings(header.get("compounds", []), "compounds"))
     phrases = [_strings(group, "phrases") for group in header["phrases"]]
     vocabularies = {
         name: _strings(vocab, f"vocabulary {name}")
@@ -262,7 +264,7 @@ def _from_parts(header: dict, arrays: dict[str, np.ndarray]) -> CorpusIndex:
         passage_texts=passages,
         passage_entry=passage_entry,
         phrases=PhraseTable(phrases),
-        lexicon=Lexicon(words, counts, terms, char_index, rarities),
+        lexicon=Lexicon(words, counts, terms, char_index, rarities, compounds),
         **indexes,
         problems=_strings(header.get("problems"), "problems"),
         notices=_strings(header.get("notices"), "notices"),

@@ -254,6 +254,13 @@ def words(text: str) -> list[str]:
     return out
 
 
+def hyphenated_words(text: str) -> list[str]:
+    """The hyphenated words of a text, normalized ("wi-fi", "check-up", "e-books"), which
+    users also write joined ("wifi"): see `Lexicon.compounds`."""
+    found = (match.group().replace("'", "") for match in _WORD.finditer(normalize(text)))
+    return [token for token in found if "-" in token]
+
+
 def _is_code(parts: list[str]) -> bool:
     """Whether a hyphenated word is a code of letters and a number ("W-2", "covid-19",
     "1099-misc"), which users write with or without its hyphen."""

@@ -240,3 +240,38 @@ def test_a_corpus_word_s_rarity_is_stored_and_its_jargon_is_no_typo() -> None:
     assert english.rarity("convnet") < 1.0  # (which a query word may be)
     assert lexicon.rarity("better") == pytest.approx(english.rarity("better"))
     assert lexicon.rarity("batch norm") == 1.0  # a thesaurus phrase names a subject
+
+
+HYPHENATED = [
+    "Free Wi-Fi reaches every reading room.",
+    "Borrow e-books in the app; a yearly check-up is free.",
+    "Non-linearity matters. Max-pooling and maxpooling are both written here.",
+]
+
+
+@pytest.fixture(scope="module")
+def hyphenated() -> Lexicon:
+    return Lexicon.build(HYPHENATED, [t for text in HYPHENATED for t in terms(text)])
+
+
+def test_the_corpus_s_hyphenated_words_are_recorded_unless_it_writes_them_joined(
+    hyphenated: Lexicon,
+) -> None:
+    # ("non-" is joined by the analysis itself; "maxpooling" is a corpus word of its own)
+    assert hyphenated.compounds == ("check-up", "e-books", "wi-fi")
+
+
+@pytest.mark.parametrize(
+    ("typed", "parts"),
+    [
+        ("wifi", ["wi", "fi"]),
+        ("ebooks", ["books"]),
+        ("ebook", ["books"]),  # (a plural of the corpus's word, or its singular)
+        ("checkups", ["check"]),
+        ("checkup", ["check"]),
+    ],
+)
+def test_a_hyphenated_corpus_word_typed_joined_is_read_as_its_parts(
+    hyphenated: Lexicon, typed: str, parts: list[str]
+) -> None:
+    assert _expanded(hyphenated, typed) == parts

@@ -455,3 +455,24 @@ def test_a_question_the_topic_adds_nothing_to_is_not_shown_as_read_with_it(
     assert answer.best is not None and answer.best.passage.startswith("- Dropout rate:")
     follow_up = seed_retriever.ask("how do I fix it?", context="why batch norm")
     assert follow_up.resolved_query == "why batch norm / how do I fix it?"  # (it needs it)
+
+
+@pytest.mark.parametrize(
+    ("query", "question"),
+    [
+        ("is there wifi", "Is there free Wi-Fi?"),
+        ("can I borrow an ebook", "Can I borrow e-books?"),
+        ("cost of a checkup", "How much does a check-up cost?"),
+    ],
+)
+def test_a_hyphenated_word_typed_joined_finds_its_question(query: str, question: str) -> None:
+    retriever = Retriever.from_entries(
+        [
+            make_entry(1, "Is there free Wi-Fi?", "Yes, in every reading room."),
+            make_entry(2, "Can I borrow e-books?", "Yes, through the app, 10 at a time."),
+            make_entry(3, "How much does a check-up cost?", "A check-up costs $80."),
+            make_entry(4, "Can I print?", "Yes, 10 cents a page; the printer takes cards."),
+        ]
+    )
+    answer = retriever.ask(query)
+    assert answer.answered and answer.best is not None and answer.best.question == question

@@ -507,7 +507,7 @@ def test_the_api_caches_where_qabot_index_dir_says(
 def test_loaded_entries_read_like_the_built_ones(tmp_path: Path) -> None:
     built = build_index(
         [
-            make_entry(1, "What is dropout?", "Dropout zeroes units."),
+            make_entry(1, "What is dropout?", "Dropout zeroes units, even over Wi-Fi."),
             make_entry(2, "What is momentum?", ""),  # unanswered in its document
             make_entry(3, "What is a gizmo?", "A small device.").model_copy(
                 update={"alternates": ("gadget",)}
@@ -518,6 +518,7 @@ def test_loaded_entries_read_like_the_built_ones(tmp_path: Path) -> None:
     store.save(built, path, "k")
     loaded = store.load(path, "k")
     assert isinstance(loaded.entries, StoredEntries)
+    assert loaded.lexicon.compounds == built.lexicon.compounds == ("wi-fi",)
     assert loaded.entry_ids == built.entry_ids and loaded.unanswered == built.unanswered == [1]
     assert set(loaded.entry_paths) == set(built.entry_paths) == {"notes.txt"}
     assert list(loaded.entries) == list(built.entries) and len(loaded.entries) == 3
